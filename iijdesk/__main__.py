@@ -1,0 +1,5 @@
+import sys
+
+from iijdesk.cli import main
+
+sys.exit(main())
