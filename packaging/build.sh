@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Build the iijdesk desktop binaries from a clean checkout.
+#
+#   packaging/build.sh            # onedir + onefile
+#   packaging/build.sh onedir     # only the onedir build (fast start; what the tests use)
+#   packaging/build.sh onefile    # only the single-file build
+#
+# Output (see docs/packaging.md):
+#   dist/iijdesk/iijdesk[.exe]        onedir: the folder to ship/zip; run the executable inside
+#   dist/iijdesk-onefile[.exe]        onefile: one self-extracting executable
+#   (macOS: dist/iijdesk.app as well)
+#
+# Python: $PYTHON if set, else ./.venv if it exists, else a fresh build venv in
+# build/venv with the app and PyInstaller installed from pyproject.toml.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+WHAT="${1:-all}"
+case "$WHAT" in all|onedir|onefile) ;; *) echo "usage: $0 [all|onedir|onefile]" >&2; exit 2 ;; esac
+
+if [[ -n "${PYTHON:-}" ]]; then
+    PY="$PYTHON"
+elif [[ -x .venv/bin/python ]]; then
+    PY=.venv/bin/python
+elif [[ -x .venv/Scripts/python.exe ]]; then
+    PY=.venv/Scripts/python.exe
+else
+    echo "== creating build venv in build/venv"
+    python3 -m venv build/venv
+    if [[ -x build/venv/bin/python ]]; then PY=build/venv/bin/python; else PY=build/venv/Scripts/python.exe; fi
+    "$PY" -m pip install --upgrade pip
+    "$PY" -m pip install ".[gui,build]"
+fi
+
+VERSION="$("$PY" -c 'import iijdesk; print(iijdesk.__version__)')"
+echo "== iijdesk $VERSION with $("$PY" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
+
+# Icons are generated from a script so they can change with one edit; build them if missing.
+if [[ ! -f resources/icons/iijdesk.png || ! -f resources/icons/iijdesk.ico || ! -f resources/icons/iijdesk.icns ]]; then
+    QT_QPA_PLATFORM=offscreen "$PY" packaging/make_icons.py
+fi
+
+EXE=""
+case "$(uname -s)" in MINGW*|MSYS*|CYGWIN*) EXE=".exe" ;; esac
+
+build() {  # $1 = onedir|onefile
+    local mode="$1" extra=()
+    [[ "$mode" == onefile ]] && extra=(-- --onefile)
+    echo "== building $mode"
+    local t0=$SECONDS
+    "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
+        --distpath "build/pyinstaller/dist-$mode" --workpath "build/pyinstaller/work-$mode" \
+        packaging/iijdesk.spec "${extra[@]}"
+    mkdir -p dist
+    if [[ "$mode" == onedir ]]; then
+        rm -rf "dist/iijdesk"
+        mv "build/pyinstaller/dist-onedir/iijdesk" "dist/iijdesk"
+        [[ -d "build/pyinstaller/dist-onedir/iijdesk.app" ]] && { rm -rf dist/iijdesk.app; mv "build/pyinstaller/dist-onedir/iijdesk.app" dist/; }
+    else
+        rm -f "dist/iijdesk-onefile$EXE"
+        mv "build/pyinstaller/dist-onefile/iijdesk$EXE" "dist/iijdesk-onefile$EXE"
+    fi
+    echo "== $mode built in $((SECONDS - t0)) s"
+}
+
+[[ "$WHAT" == all || "$WHAT" == onedir ]] && build onedir
+[[ "$WHAT" == all || "$WHAT" == onefile ]] && build onefile
+
+# Smoke test: the binaries import the bundled sample, check it and export a workbook.
+if [[ "${IIJDESK_SKIP_SELFTEST:-0}" != 1 ]]; then
+    [[ "$WHAT" != onefile ]] && { echo "== selftest onedir"; "dist/iijdesk/iijdesk$EXE" --selftest; }
+    [[ "$WHAT" != onedir ]] && { echo "== selftest onefile"; "dist/iijdesk-onefile$EXE" --selftest; }
+fi
+echo "== done: $(du -sh dist/iijdesk 2>/dev/null | cut -f1) onedir (dist/iijdesk/), $(du -sh "dist/iijdesk-onefile$EXE" 2>/dev/null | cut -f1) onefile (dist/iijdesk-onefile$EXE)"
