@@ -1,0 +1,159 @@
+"""Runs the registered rules; re-runs only the rule instances that touch an edited fact.
+
+A rule (see rules.py) looks at the structure once and returns *checks*: the facts one
+identity involves plus a function that evaluates it against the current values. The
+engine indexes every check by the facts it reads, so after an edit only those checks are
+evaluated again."""
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from iijdesk.core.reconcile.model import Context
+
+FINDING_COLUMNS = [
+    "id",          # stable id: rule + the facts involved (doc, line, column)
+    "rule",        # the rule's registered name
+    "kind",        # gold vocabulary: sum_mismatch, cross_table, yoy_mismatch, share_mismatch,
+                   # usd_mismatch, ocr_damage, label_error, cross_release, restatement ...
+    "severity",    # error | warning | info
+    "doc",         # the release the finding is reported against
+    "lines",       # ";"-separated 1-based lines involved (in `doc`)
+    "fact_ids",    # tuple of fact ids (index labels of the facts frame) involved
+    "expected", "actual", "difference",   # numbers in base units (NaN where not numeric)
+    "message",     # one sentence an analyst would accept
+    "fix_fact",    # fact id the suggested correction applies to (or <NA>)
+    "fix_value",   # the suggested value in base units (or NaN)
+    "expected_text", "actual_text",       # the same, as the table prints them
+]
+
+
+def empty_findings() -> pd.DataFrame:
+    return pd.DataFrame({c: [] for c in FINDING_COLUMNS})
+
+
+@dataclass
+class Check:
+    """One instance of a rule: the facts it reads and how to evaluate it."""
+    rule: str
+    positions: tuple
+    evaluate: Callable[[Context], list]
+    findings: list = field(default_factory=list)
+
+
+RuleFn = Callable[[Context], Iterable[Check]]
+RULES: dict[str, RuleFn] = {}
+
+
+def rule(name: str):
+    """Register a rule function under `name` (one identity or damage signature per rule)."""
+    def deco(fn: RuleFn) -> RuleFn:
+        RULES[name] = fn
+        fn.rule_name = name
+        return fn
+    return deco
+
+
+def make_finding(ctx: Context, rule_name: str, kind: str, severity: str, positions, message: str,
+                 expected=math.nan, actual=math.nan, expected_text: str = "", actual_text: str = "",
+                 fix: int | None = None, fix_value=math.nan, doc: str | None = None,
+                 extra_lines: Iterable[int] = ()) -> dict:
+    """A finding dict; lines are those of `positions` that stand in `doc`."""
+    positions = [p for p in positions if p is not None]
+    doc = doc or (ctx.doc[positions[0]] if positions else "")
+    lines = sorted({ctx.line[p] for p in positions if ctx.doc[p] == doc} | set(extra_lines))
+    key = "|".join(sorted(f"{ctx.doc[p]}:{ctx.line[p]}:{ctx.col_label[p]}:{ctx.period_end[p]}:"
+                          f"{ctx.unit[p]}:{ctx.measure[p]}" for p in positions))
+    if not positions:
+        key = f"{doc}:{';'.join(map(str, lines))}:{message}"
+    fid = rule_name + ":" + hashlib.sha1(f"{kind}|{key}".encode()).hexdigest()[:12]
+    diff = (actual - expected) if not (isinstance(actual, float) and math.isnan(actual)) else math.nan
+    return {
+        "id": fid, "rule": rule_name, "kind": kind, "severity": severity, "doc": doc,
+        "lines": ";".join(str(x) for x in lines),
+        "fact_ids": tuple(ctx.ids[p] for p in positions),
+        "expected": float(expected) if expected is not None else math.nan,
+        "actual": float(actual) if actual is not None else math.nan,
+        "difference": float(diff) if diff is not None else math.nan,
+        "message": message,
+        "fix_fact": ctx.ids[fix] if fix is not None else pd.NA,
+        "fix_value": float(fix_value) if fix_value is not None else math.nan,
+        "expected_text": expected_text, "actual_text": actual_text,
+    }
+
+
+class Engine:
+    def __init__(self, facts: pd.DataFrame, documents: dict | None = None,
+                 rules: Iterable[str] | None = None) -> None:
+        from iijdesk.core.reconcile import rules as _rules  # noqa: F401  (registers the rules)
+        self.facts = facts
+        self.documents = documents or {}
+        self.rule_names = list(rules) if rules is not None else list(RULES)
+        self.findings = empty_findings()
+        self.ctx: Context | None = None
+        self.checks: list[Check] = []
+        self.by_fact: dict[int, list[int]] = {}
+        self.errors: list[str] = []
+
+    def run(self) -> pd.DataFrame:
+        """Build every rule's checks over the facts, evaluate them all."""
+        self.ctx = ctx = Context(self.facts, self.documents)
+        self.checks, self.by_fact, self.errors = [], {}, []
+        for name in self.rule_names:
+            try:
+                made = list(RULES[name](ctx))
+            except Exception as e:   # one broken rule must not hide the others' findings
+                self.errors.append(f"{name}: {type(e).__name__}: {e}")
+                continue
+            for c in made:
+                idx = len(self.checks)
+                self.checks.append(c)
+                for p in set(c.positions):
+                    self.by_fact.setdefault(p, []).append(idx)
+        for c in self.checks:
+            self._evaluate(c)
+        self.findings = self._frame()
+        return self.findings
+
+    def recheck(self, changed: Iterable) -> pd.DataFrame:
+        """Re-evaluate only the checks reading the changed facts (ids = frame index labels)."""
+        if self.ctx is None:
+            return self.run()
+        ctx = self.ctx
+        touched: set[int] = set()
+        for fid in changed:
+            p = ctx.pos_of.get(fid)
+            if p is None:
+                return self.run()   # a fact the last run never saw: start over
+            v = self.facts.at[fid, "value"]
+            ctx.values[p] = float(v) if v is not None and not pd.isna(v) else math.nan
+            if "printed" in self.facts.columns:
+                ctx.printed[p] = str(self.facts.at[fid, "printed"])
+            touched.update(self.by_fact.get(p, ()))
+        for idx in touched:
+            self._evaluate(self.checks[idx])
+        self.findings = self._frame()
+        return self.findings
+
+    def _evaluate(self, c: Check) -> None:
+        try:
+            c.findings = list(c.evaluate(self.ctx) or [])
+        except Exception as e:
+            c.findings = []
+            self.errors.append(f"{c.rule}: {type(e).__name__}: {e}")
+
+    def _frame(self) -> pd.DataFrame:
+        rows, seen = [], set()
+        for c in self.checks:
+            for f in c.findings:
+                if f["id"] in seen:
+                    continue
+                seen.add(f["id"])
+                rows.append(f)
+        if not rows:
+            return empty_findings()
+        return pd.DataFrame(rows, columns=FINDING_COLUMNS)

@@ -1,0 +1,508 @@
+"""The reconciliation rules: one function per accounting identity or damage signature.
+
+Each rule is registered by name, reads the structure once (Context) and returns Checks;
+a Check names the facts it involves and evaluates the identity on their current values.
+Nothing here knows which release it is looking at: rules are driven by the tables'
+hierarchy, labels, measures, units, periods and scale only."""
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from datetime import date
+
+from iijdesk.core.reconcile.engine import Check, make_finding, rule
+from iijdesk.core.reconcile.model import SUBTRACTED_LABEL, Context, similarity
+from iijdesk.core.reconcile.tolerance import (
+    FLOAT_SLACK, HALF, NEAR_UNITS, is_plug, pair_tolerance, ratio_tolerance, sum_tolerance)
+
+# -- shared helpers ------------------------------------------------------------------------
+
+NIL = re.compile(r"^\s*[-—–_]{1,3}\s*$")
+WELL_FORMED = re.compile(
+    r"^\s*(?:[A-Za-z]+\s+)?[+\-−–]?\s*\(?\s*[+\-−–]?\s*(?:US)?[$¥]?\s*"
+    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%?\s*\)?\s*(?:%|[A-Za-z]+)?\s*$")
+NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# Least number of pairs that make an inferred exchange rate credible.
+MIN_RATE_PAIRS = 5
+# Least significant digits a USD figure needs to take part in inferring the rate.
+RATE_MIN_USD_UNITS = 1000
+# A column's decimals are "its own" when this share of its figures print them.
+COLUMN_DECIMALS_SHARE = 0.8
+# Label similarity (token Jaccard) above which two rows name the same line item.
+SAME_ITEM_SIMILARITY = 0.6
+# Share of a column's other rows that must carry a cell before a gap counts as a lost cell.
+CELL_PRESENT_SHARE = 0.9
+RATE_TEXT = re.compile(
+    r"(?:JPY|¥|Yen)\s*(\d{2,3}\.\d{1,4})\s*(?:per|=|to)\s*(?:US)?\s*\\?\$\s*1(?:\.00)?", re.I)
+
+
+def fmt(value: float, scale: float = 1.0, decimals: int = 0, unit: str = "") -> str:
+    """A base-unit value as the table would print it."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    v = value / (scale or 1.0) if unit != "percent" else value
+    s = f"{abs(v):,.{max(decimals, 0)}f}"
+    return f"({s})" if v < 0 else s
+
+
+def fmt_at(ctx: Context, value: float, i: int) -> str:
+    return fmt(value, ctx.scale[i], ctx.decimals[i], ctx.unit[i])
+
+
+def where(ctx: Context, i: int) -> str:
+    return f"{ctx.doc[i]} line {ctx.line[i]}"
+
+
+def item_name(ctx: Context, i: int) -> str:
+    lab = ctx.label[i].strip()
+    if lab.lower() in ("total", "subtotal", "others", "other", "elimination", "") and ctx.parent[i]:
+        return f"{ctx.parent[i]}: {lab or '(no label)'}"
+    return lab or "(no label)"
+
+
+def period_text(ctx: Context, i: int) -> str:
+    pe, m = ctx.period_end[i], ctx.months[i]
+    if not pe:
+        return ctx.col_label[i] or "its column"
+    if m == 0:
+        return f"at {pe}"
+    if m > 0:
+        return f"for the {m} months to {pe}"
+    return pe
+
+
+def is_ok_number(printed: str) -> bool:
+    return bool(NIL.match(printed) or WELL_FORMED.match(printed)) and \
+        printed.count("(") == printed.count(")") and len(NUMBER_TOKEN.findall(printed)) <= 1
+
+
+def nan(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def shift_year(iso: str, years: int) -> str:
+    try:
+        y, m, d = (int(x) for x in iso.split("-"))
+        if m == 2 and d == 29:
+            d = 28
+        return date(y + years, m, d).isoformat()
+    except ValueError:
+        return ""
+
+
+USD_OF = {"JPY": "USD", "JPY_per_share": "USD_per_share", "JPY_per_ADS": "USD_per_ADS"}
+
+
+def usd_pairs(ctx: Context) -> list[tuple[int, int]]:
+    """(JPY position, USD position) in the same row for the same period and measure.
+
+    Where a row holds several JPY cells for one period (amounts quoted inside the label),
+    the one of the USD cell's scale whose ratio is nearest the release's usual JPY/USD
+    ratio is taken."""
+    cached = getattr(ctx, "_usd_pairs", None)
+    if cached is not None:
+        return cached
+    sure, unsure = [], []
+    for t in ctx.tables.values():
+        for r in t.rows:
+            by = defaultdict(list)
+            for ck, i in r.cells.items():
+                by[(ctx.period_end[i], ctx.months[i], ctx.measure[i])].append(i)
+            for key, cells in by.items():
+                for u in cells:
+                    base = {v: k for k, v in USD_OF.items()}.get(ctx.unit[u])
+                    if not base:
+                        continue
+                    js = [j for j in cells if ctx.unit[j] == base]
+                    same = [j for j in js if ctx.scale[j] == ctx.scale[u]] or js
+                    if len(same) == 1:
+                        sure.append((same[0], u))
+                    elif same:
+                        unsure.append((same, u))
+    ratios = defaultdict(list)
+    for j, u in sure:
+        if not nan(ctx.values[j]) and not nan(ctx.values[u]) and ctx.values[u] and ctx.values[j] / ctx.values[u] > 0:
+            ratios[ctx.doc[j]].append(math.log(ctx.values[j] / ctx.values[u]))
+    med = {d: sorted(v)[len(v) // 2] for d, v in ratios.items()}
+    pairs = list(sure)
+    for js, u in unsure:
+        m = med.get(ctx.doc[u])
+        if m is None or nan(ctx.values[u]) or not ctx.values[u]:
+            continue
+        def dist(j):
+            q = ctx.values[j] / ctx.values[u] if not nan(ctx.values[j]) else -1
+            return abs(math.log(q) - m) if q > 0 else math.inf
+        best = min(js, key=dist)
+        if dist(best) < 0.5:
+            pairs.append((best, u))
+    ctx._usd_pairs = pairs
+    return pairs
+
+
+def rates(ctx: Context) -> dict[str, float]:
+    """JPY per USD for each release: as the release states it, else inferred from its pairs."""
+    cached = getattr(ctx, "_rates", None)
+    if cached is not None:
+        return cached
+    out: dict[str, float] = {}
+    for name, doc in ctx.documents.items():
+        text = getattr(doc, "text", doc if isinstance(doc, str) else "")
+        m = RATE_TEXT.search(text or "")
+        if m:
+            out[name] = float(m.group(1))
+    by_doc = defaultdict(list)
+    for j, u in usd_pairs(ctx):
+        if ctx.unit[j] != "JPY" or not is_ok_number(ctx.printed[j]) or not is_ok_number(ctx.printed[u]):
+            continue
+        vj, vu = ctx.values[j], ctx.values[u]
+        if nan(vj) or nan(vu) or vu == 0 or abs(vu) < RATE_MIN_USD_UNITS * ctx.unit_last[u]:
+            continue
+        by_doc[ctx.doc[j]].append((j, u))
+    for d, pairs in by_doc.items():
+        if d in out or len(pairs) < MIN_RATE_PAIRS:
+            continue
+        ratios = sorted(ctx.values[j] / ctx.values[u] for j, u in pairs)
+        med = ratios[len(ratios) // 2]
+        if med <= 0:
+            continue
+        best, best_n = None, -1
+        for k in range(-8, 9):
+            rate = round(med, 2) + k * 0.01
+            n = sum(1 for j, u in pairs if abs(ctx.values[j] / rate - ctx.values[u]) <=
+                    pair_tolerance(ctx.unit_last[u], ctx.unit_last[j] / rate, ctx.values[u]))
+            if n > best_n:
+                best, best_n = rate, n
+        if best_n >= max(MIN_RATE_PAIRS, len(pairs) // 2):
+            out[d] = round(best, 4)
+    ctx._rates = out
+    return out
+
+
+def _lost_digits(ratio: float) -> int:
+    """k when `ratio` is close to 10**k for k != 0 (a figure that lost k digits), else 0."""
+    if ratio <= 0:
+        return 0
+    k = round(math.log10(ratio))
+    if k != 0 and abs(ratio / 10 ** k - 1) < 0.02:
+        return k
+    return 0
+
+
+# -- rules -----------------------------------------------------------------------------------
+
+@rule("usd_translation")
+def usd_translation(ctx: Context):
+    """A USD convenience-translation column equals the JPY column / the stated rate, within
+    half a unit of the USD figure plus what the JPY figure's own rounding moves it."""
+    rate_of = rates(ctx)
+    checks = []
+    for j, u in usd_pairs(ctx):
+        rate = rate_of.get(ctx.doc[j])
+        if not rate:
+            continue
+
+        def ev(c, j=j, u=u, rate=rate):
+            if not (is_ok_number(c.printed[j]) and is_ok_number(c.printed[u])):
+                return []
+            vj, vu = c.values[j], c.values[u]
+            if nan(vj) or nan(vu):
+                return []
+            exp = vj / rate
+            tol = pair_tolerance(c.unit_last[u], c.unit_last[j] / rate, exp)
+            if abs(vu - exp) <= tol:
+                return []
+            k = _lost_digits(abs(vu / exp)) if exp and vu else 0
+            name = item_name(c, j)
+            if k > 0:
+                fixv = round(vu * rate / c.unit_last[j]) * c.unit_last[j]
+                return [make_finding(
+                    c, "usd_translation", "ocr_damage", "error", [j, u],
+                    f"{name}: the JPY figure {c.printed[j]} {period_text(c, j)} has lost {k} digit(s); "
+                    f"the USD figure {c.printed[u]} x {rate} gives about {fmt_at(c, fixv, j)}.",
+                    expected=fixv, actual=vj, expected_text=fmt_at(c, fixv, j),
+                    actual_text=c.printed[j], fix=j, fix_value=fixv)]
+            fixv = round(exp / c.unit_last[u]) * c.unit_last[u]
+            sev = "warning" if is_plug(vu - exp, c.unit_last[u] * 1.5) else "error"
+            return [make_finding(
+                c, "usd_translation", "usd_mismatch", sev, [u, j],
+                f"{name} {period_text(c, u)}: JPY {c.printed[j]} / {rate} = USD "
+                f"{fmt(exp, c.scale[u], c.decimals[u] + 2)}, which does not round to the printed "
+                f"USD {c.printed[u]}.",
+                expected=fixv, actual=vu, expected_text=fmt_at(c, fixv, u),
+                actual_text=c.printed[u], fix=u, fix_value=fixv)]
+        checks.append(Check("usd_translation", (j, u), ev))
+    return checks
+
+
+def _evidence_for(ctx: Context, i: int) -> tuple[float, str]:
+    """A likely true value for fact i from its USD/JPY twin or the same item elsewhere."""
+    rate_of = rates(ctx)
+    for j, u in usd_pairs(ctx):
+        if i == j and ctx.doc[j] in rate_of and is_ok_number(ctx.printed[u]) and not nan(ctx.values[u]):
+            v = ctx.values[u] * rate_of[ctx.doc[j]]
+            return v, f"USD {ctx.printed[u]} x {rate_of[ctx.doc[j]]} = {fmt_at(ctx, v, j)}"
+        if i == u and ctx.doc[u] in rate_of and is_ok_number(ctx.printed[j]) and not nan(ctx.values[j]):
+            v = ctx.values[j] / rate_of[ctx.doc[u]]
+            return v, f"JPY {ctx.printed[j]} / {rate_of[ctx.doc[u]]} = {fmt_at(ctx, v, u)}"
+    for k in _same_item_elsewhere(ctx, i):
+        if is_ok_number(ctx.printed[k]) and not nan(ctx.values[k]):
+            return ctx.values[k], f"{ctx.table_id[k].split('#')[0]} line {ctx.line[k]} prints {ctx.printed[k]}"
+    return math.nan, ""
+
+
+def _same_item_elsewhere(ctx: Context, i: int) -> list[int]:
+    idx = getattr(ctx, "_item_index", None)
+    if idx is None:
+        idx = defaultdict(list)
+        for p in range(ctx.n):
+            idx[(ctx.doc[p], ctx.period_end[p], ctx.months[p], ctx.unit[p], ctx.measure[p])].append(p)
+        ctx._item_index = idx
+    toks = ctx.tokens(ctx.label[i])
+    out = []
+    for p in idx.get((ctx.doc[i], ctx.period_end[i], ctx.months[i], ctx.unit[i], ctx.measure[i]), ()):
+        if p != i and ctx.table_id[p] != ctx.table_id[i] and ctx.scale[p] <= ctx.scale[i] and \
+                similarity(toks, ctx.tokens(ctx.label[p])) >= 0.99:
+            out.append(p)
+    return out
+
+
+@rule("damaged_number")
+def damaged_number(ctx: Context):
+    """A printed cell that cannot be a well-formed number: a last digit group shorter than three
+    (truncated at the column edge), an unbalanced parenthesis, two numbers run together or
+    glued into one cell, or decimals in a column that prints none."""
+    checks = []
+    col_dec = {}
+    for t in ctx.tables.values():
+        for ck, pos in t.columns.items():
+            decs = Counter(ctx.decimals[p] for p in pos if is_ok_number(ctx.printed[p])
+                           and not NIL.match(ctx.printed[p]))
+            if sum(decs.values()) >= 4:
+                d, n = decs.most_common(1)[0]
+                if n >= COLUMN_DECIMALS_SHARE * sum(decs.values()):
+                    for p in pos:
+                        col_dec[p] = d
+    for i in range(ctx.n):
+        def ev(c, i=i):
+            pr = c.printed[i].strip()
+            if not pr:
+                return []
+            toks = NUMBER_TOKEN.findall(pr)
+            what = None
+            if len(toks) > 1:
+                what = f"holds {len(toks)} numbers run together ({pr})"
+            elif toks and any(len(g) > 3 for g in toks[0].split(".")[0].split(",")[1:]):
+                what = f"has digits run together ({pr})"
+            elif toks and "," in toks[0] and len(toks[0].split(".")[0].split(",")[-1]) < 3:
+                lost = 3 - len(toks[0].split(".")[0].split(",")[-1])
+                what = f"is truncated: its last digit group lost {lost} digit(s) ({pr})"
+            elif toks and toks[0].startswith("0,"):
+                what = f"is garbled ({pr})"
+            elif pr.count("(") != pr.count(")"):
+                what = f"has lost a parenthesis ({pr})"
+            elif not is_ok_number(pr):
+                what = f"is not a well-formed number ({pr})"
+            elif i in col_dec and c.decimals[i] != col_dec[i] and not NIL.match(pr):
+                what = f"prints {c.decimals[i]} decimals where its column prints {col_dec[i]} ({pr})"
+            if not what:
+                return []
+            ev_v, ev_t = _evidence_for(c, i)
+            if "parenthesis" in what and toks:
+                ev_v = c.values[i] if not nan(c.values[i]) else ev_v
+                ev_t = ev_t or "digits complete"
+            msg = f"{item_name(c, i)} {period_text(c, i)}: the cell {what}"
+            msg += f"; likely {fmt_at(c, ev_v, i)} ({ev_t})." if not nan(ev_v) else "."
+            return [make_finding(c, "damaged_number", "ocr_damage", "error", [i], msg,
+                                 expected=ev_v, actual=c.values[i],
+                                 expected_text=fmt_at(c, ev_v, i) if not nan(ev_v) else "",
+                                 actual_text=pr, fix=i if not nan(ev_v) else None, fix_value=ev_v)]
+        checks.append(Check("damaged_number", (i,), ev))
+    return checks
+
+
+def _share_rows(ctx: Context, t) -> dict:
+    """share column key -> [(row index, share position)] in row order."""
+    out = defaultdict(list)
+    for ri, r in enumerate(t.rows):
+        for ck, i in r.cells.items():
+            if ctx.measure[i] == "share_pct":
+                out[ck].append((ri, i))
+    return out
+
+
+def _amount_in_row(ctx: Context, r, like: int, unit: str | None = None) -> int | None:
+    """The amount cell of row r for the period of fact `like` (same unit if given)."""
+    best = None
+    for ck, i in r.cells.items():
+        if ctx.measure[i] not in ("value", "target") or ctx.unit[i] == "percent":
+            continue
+        if ctx.period_end[i] != ctx.period_end[like] or ctx.months[i] != ctx.months[like]:
+            continue
+        if unit and ctx.unit[i] != unit:
+            continue
+        if ctx.unit[i].startswith("USD") and best is not None:
+            continue
+        if best is None or (ctx.unit[best].startswith("USD") and not ctx.unit[i].startswith("USD")):
+            best = i
+    return best
+
+
+@rule("share_of_total")
+def share_of_total(ctx: Context):
+    """A "% of total" column equals the row's amount / the total's amount (the row printing
+    100.0 in that column, the section's own total first), within its rounding."""
+    checks = []
+    for t in ctx.tables.values():
+        for ck, cells in _share_rows(ctx, t).items():
+            hundred = [ri for ri, i in cells if not nan(ctx.values[i]) and abs(ctx.values[i] - 100) < 1e-9]
+            if not hundred:
+                continue
+            for ri, s in cells:
+                if ri in hundred:
+                    continue
+                after = [h for h in hundred if h > ri]
+                hr = after[0] if after else hundred[-1]
+                num = _amount_in_row(ctx, t.rows[ri], s)
+                if num is None:
+                    continue
+                den = _amount_in_row(ctx, t.rows[hr], s, ctx.unit[num])
+                if den is None:
+                    continue
+
+                def ev(c, s=s, num=num, den=den):
+                    vs, vn, vd = c.values[s], c.values[num], c.values[den]
+                    if nan(vs) or nan(vn) or nan(vd) or vd == 0:
+                        return []
+                    if not (is_ok_number(c.printed[num]) and is_ok_number(c.printed[den])):
+                        return []
+                    exp = 100.0 * vn / vd
+                    tol = ratio_tolerance(vn, vd, c.unit_last[num], c.unit_last[den], c.unit_last[s])
+                    if abs(vs - exp) <= tol:
+                        return []
+                    sev = "warning" if is_plug(vs - exp, c.unit_last[s] * 1.5) else "error"
+                    fixv = round(exp, c.decimals[s])
+                    return [make_finding(
+                        c, "share_of_total", "share_mismatch", sev, [s, num, den],
+                        f"{item_name(c, s)} {period_text(c, s)}: {c.printed[num]} / {c.printed[den]} = "
+                        f"{exp:.{c.decimals[s] + 2}f}%, which does not round to the printed {c.printed[s]}.",
+                        expected=fixv, actual=vs, expected_text=f"{fixv:.{c.decimals[s]}f}",
+                        actual_text=c.printed[s], fix=s, fix_value=fixv)]
+                checks.append(Check("share_of_total", (s, num, den), ev))
+    return checks
+
+
+def _prior_amount(ctx: Context, t, r, cur: int) -> int | None:
+    """The amount one year before `cur` for the same item: same row (nearest column), else
+    the same column label in another row."""
+    prior_end = shift_year(ctx.period_end[cur], -1)
+    if not prior_end:
+        return None
+    same_row = [i for i in r.cells.values()
+                if i != cur and ctx.period_end[i] == prior_end and ctx.months[i] == ctx.months[cur]
+                and ctx.unit[i] == ctx.unit[cur] and ctx.measure[i] in ("value", "target")]
+    if same_row:
+        return min(same_row, key=lambda i: abs(ctx.col[i] - ctx.col[cur]))
+    for r2 in t.rows:
+        for ck, i in r2.cells.items():
+            if i != cur and ctx.period_end[i] == prior_end and ctx.months[i] == ctx.months[cur] \
+                    and ctx.unit[i] == ctx.unit[cur] and ctx.col_label[i] == ctx.col_label[cur]:
+                return i
+    return None
+
+
+def _current_amount(ctx: Context, t, r, y: int) -> int | None:
+    """The amount a YoY / change cell compares: same row and period, the nearest column
+    before it (else after it)."""
+    cands = [i for i in r.cells.values()
+             if ctx.measure[i] in ("value", "target") and ctx.unit[i] not in ("percent",)
+             and not ctx.unit[i].startswith("USD")
+             and ctx.period_end[i] == ctx.period_end[y] and ctx.months[i] == ctx.months[y]]
+    if not cands:
+        return None
+    before = [i for i in cands if ctx.col[i] < ctx.col[y]]
+    if before:
+        return max(before, key=lambda i: ctx.col[i])
+    return min(cands, key=lambda i: ctx.col[i])
+
+
+@rule("yoy_recomputed")
+def yoy_recomputed(ctx: Context):
+    """A YoY % equals (this period / the same period a year before - 1) x 100, within half
+    its last digit plus what the two amounts' rounding moves it."""
+    checks = []
+    for t in ctx.tables.values():
+        for r in t.rows:
+            for ck, y in r.cells.items():
+                if ctx.measure[y] != "yoy_pct":
+                    continue
+                cur = _current_amount(ctx, t, r, y)
+                if cur is None:
+                    continue
+                pri = _prior_amount(ctx, t, r, cur)
+                if pri is None:
+                    continue
+
+                def ev(c, y=y, cur=cur, pri=pri):
+                    vy, vc, vp = c.values[y], c.values[cur], c.values[pri]
+                    if nan(vy) or nan(vc) or nan(vp) or vp <= 0 or vc < 0:
+                        return []
+                    if not (is_ok_number(c.printed[cur]) and is_ok_number(c.printed[pri])):
+                        return []
+                    exp = (vc / vp - 1.0) * 100.0
+                    tol = ratio_tolerance(vc, vp, c.unit_last[cur], c.unit_last[pri], c.unit_last[y])
+                    if abs(vy - exp) <= tol:
+                        return []
+                    sev = "warning" if is_plug(vy - exp, c.unit_last[y] * 1.5) else "error"
+                    fixv = round(exp, c.decimals[y])
+                    return [make_finding(
+                        c, "yoy_recomputed", "yoy_mismatch", sev, [y, cur, pri],
+                        f"{item_name(c, y)}: {c.printed[cur]} against {c.printed[pri]} a year earlier is "
+                        f"{exp:+.{c.decimals[y] + 1}f}%, not the printed {c.printed[y]}.",
+                        expected=fixv, actual=vy, expected_text=f"{fixv:.{c.decimals[y]}f}%",
+                        actual_text=c.printed[y], fix=y, fix_value=fixv)]
+                checks.append(Check("yoy_recomputed", (y, cur, pri), ev))
+    return checks
+
+
+@rule("change_column")
+def change_column(ctx: Context):
+    """A "Changes" column equals the first amount minus the second, within rounding."""
+    checks = []
+    for t in ctx.tables.values():
+        for r in t.rows:
+            for ck, d in r.cells.items():
+                if ctx.measure[d] != "change":
+                    continue
+                amts = [i for i in r.cells.values()
+                        if ctx.measure[i] in ("value", "target") and ctx.unit[i] == ctx.unit[d]]
+                if len(amts) < 2:
+                    continue
+
+                def ev(c, d=d, amts=tuple(amts)):
+                    vd = c.values[d]
+                    if nan(vd) or not all(is_ok_number(c.printed[i]) for i in amts):
+                        return []
+                    best = None
+                    for a in amts:
+                        for b in amts:
+                            if a == b or nan(c.values[a]) or nan(c.values[b]):
+                                continue
+                            exp = c.values[a] - c.values[b]
+                            tol = sum_tolerance([c.unit_last[a], c.unit_last[b], c.unit_last[d]])
+                            if abs(vd - exp) <= tol:
+                                return []
+                            if best is None:
+                                best = (a, b, exp)
+                    if best is None:
+                        return []
+                    a, b, exp = best
+                    return [make_finding(
+                        c, "change_column", "sum_mismatch", "warning", [d, a, b],
+                        f"{item_name(c, d)}: the change {c.printed[d]} is not {c.printed[a]} - {c.printed[b]} "
+                        f"= {fmt_at(c, exp, d)}.",
+                        expected=exp, actual=vd, expected_text=fmt_at(c, exp, d),
+                        actual_text=c.printed[d], fix=d, fix_value=exp)]
+                checks.append(Check("change_column", (d, *amts), ev))
+    return checks
