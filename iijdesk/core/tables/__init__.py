@@ -1,8 +1,7 @@
-"""Document -> tables. See model.py for Table; detectors live one per module."""
+"""Document -> tables. `find_tables` segments the lines into tables (finder.py); the columns are
+resolved (resolve.py) and the facts emitted (emit.py)."""
 from __future__ import annotations
 
-from iijdesk.core.document import Document
+from iijdesk.core.tables.finder import find_tables
 
-
-def find_tables(doc: Document) -> list:
-    return []
+__all__ = ["find_tables"]

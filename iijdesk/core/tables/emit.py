@@ -1,8 +1,54 @@
-"""Tables -> facts frame."""
+"""Tables -> the facts frame (one row per printed number)."""
 from __future__ import annotations
 
+import pandas as pd
+
 from iijdesk.core import facts as F
+from iijdesk.core.periods import DocPeriods
+from iijdesk.core.tables import classify
+from iijdesk.core.tables.model import Table
+from iijdesk.core.tables.resolve import resolve
+from iijdesk.core.tables.rows import finish_rows
 
 
-def facts_from_tables(doc, tables):
-    return F.empty_facts()
+def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None) -> pd.DataFrame:
+    if not tables:
+        return F.empty_facts()
+    dp = dp or DocPeriods.read(doc.text)
+    recs = []
+    for ti, t in enumerate(tables):
+        resolve(t, dp)
+        t.kind = classify.table_kind(t.title, " ".join(t.context))
+        finish_rows(t, dp)
+        table_id = f"{doc.name}#{ti}"
+        for ri, r in enumerate(t.rows):
+            units = classify.unit_list(r.label)
+            label = classify.clean_label(r.label)
+            for ci, (cell, slot) in enumerate(zip(r.line.cells, r.slots)):
+                col = t.columns[slot]
+                n = cell.num
+                list_unit = units[ci] if len(units) == len(r.line.cells) else None
+                unit, per_unit = classify.row_unit(r.label, t.title, col.unit, col.is_usd, n.unit, n.percent,
+                                                   col.measure, list_unit)
+                scale = 1 if per_unit or unit == "percent" else (col.scale or 1)
+                end, months = col.period_end, col.period_months
+                if r.period is not None:
+                    end = r.period.end.isoformat() if r.period.end else ""
+                    months = r.period.months
+                value = None if n.value is None else n.value * scale
+                flag, note = "", ""
+                if n.damage:
+                    flag, note = "suspect", n.damage
+                elif col.suspect:
+                    flag, note = "suspect", col.suspect
+                recs.append({
+                    "doc": doc.name, "line": r.line.no, "table": t.title, "table_id": table_id,
+                    "kind": t.kind, "parent": r.parent, "row_label": label, "row": ri, "level": r.level,
+                    "is_total": r.is_total, "col_label": col.header or "", "col": ci,
+                    "period_end": end, "period_months": months, "measure": col.measure if col.measure != "target" or True else "value",
+                    "unit": unit, "scale": scale, "printed": n.printed, "value": value,
+                    "decimals": n.decimals, "flag": flag, "note": note, "start": n.start, "end": n.end,
+                })
+    if not recs:
+        return F.empty_facts()
+    return F.normalise(pd.DataFrame.from_records(recs))

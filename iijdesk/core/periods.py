@@ -1,0 +1,233 @@
+"""Header text + the release's own definitions -> (end date, months).
+
+A release says what its labels mean: `fiscal year ended March 31, 2009 ("FY2008")` fixes the
+fiscal year end and how FY labels are numbered; `(from April 1 to December 31, 2012, "3Q12")`
+makes quarter labels cumulative (nine months) in that release; `(3 months)` in a section heading
+makes them discrete again for the tables under it; `(10/04~10/6)` is a month range. Nothing here
+assumes a particular fiscal year end: `DocPeriods.read(text)` learns it from the document.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTHS["sept"] = 9
+
+# A month name damaged by conversion still matches on its first letters (Decem, Dec, Mar).
+_MONTH_RE = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+DATE_RE = re.compile(_MONTH_RE + r"\s*(?P<day>\d{1,2})\s*,?\s*(?P<year>(?:19|20)\d{2})(?!\d)", re.I)
+MONTH_DAY_RE = re.compile(_MONTH_RE + r"\s*(?P<day>\d{1,2})(?!\d)(?!\s*,?\s*\d)", re.I)
+MONTH_YEAR_RE = re.compile(_MONTH_RE + r"\s*,?\s*(?P<year>(?:19|20)\d{2})(?!\d)", re.I)
+FY_RE = re.compile(r"(?<![A-Za-z])FY\s?'?(?P<year>(?:19|20)\d{2}|\d{2})(?!\d)", re.I)
+QUARTER_RE = re.compile(
+    r"(?<![\w])(?P<q>[1-4])\s?Q\s?(?:FY\s?)?'?(?P<year>(?:19|20)\d{2}|\d{2})(?!\d)", re.I)
+QUARTER_WORD_RE = re.compile(
+    r"(?P<q>1st|2nd|3rd|4th|first|second|third|fourth)\s+quarter\s+(?:of\s+)?(?:FY\s?|fiscal\s+(?:year\s+)?)?(?P<year>(?:19|20)\d{2})", re.I)
+HALF_RE = re.compile(r"(?<![\w])(?P<h>[12])\s?H\s?(?:FY\s?)?'?(?P<year>(?:19|20)\d{2}|\d{2})(?!\d)", re.I)
+RANGE_RE = re.compile(r"(?P<y1>\d{2}|\d{4})/(?P<m1>\d{1,2})\s*[~〜\-–]\s*(?P<y2>\d{2}|\d{4})/(?P<m2>\d{1,2})")
+ORDINAL = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}
+
+DURATION_WORDS = [
+    (re.compile(r"\b(three|3)[\s-]*mon", re.I), 3),
+    (re.compile(r"\b(six|6)[\s-]*mon|first\s+(six\s+months|half)|\binterim\b", re.I), 6),
+    (re.compile(r"\b(nine|9)[\s-]*mon|\bine\s+mon", re.I), 9),
+    (re.compile(r"\b(twelve|12)[\s-]*mon|fiscal\s+year|full[\s-]+year|year\s+end(?:ed|ing)|\bannual\b", re.I), 12),
+    (re.compile(r"\bas\s+of\b|\bbalance\b|\bas\s+at\b", re.I), 0),
+]
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(d: date, months: int) -> date:
+    """Month-end arithmetic: the end of the month `months` after d's month."""
+    y, m = divmod(d.month - 1 + months, 12)
+    return month_end(d.year + y, m + 1)
+
+
+def _year(s: str) -> int:
+    y = int(s)
+    return y + 2000 if y < 100 else y
+
+
+@dataclass
+class Period:
+    end: date | None = None
+    months: int | None = None
+    source: str = ""          # what text gave it
+    guessed: bool = False     # inferred rather than read
+
+    def complete(self) -> bool:
+        return self.end is not None and self.months is not None
+
+    def shifted(self, years: int) -> "Period":
+        end = None
+        if self.end:
+            end = month_end(self.end.year + years, self.end.month) if self.end.day >= 28 else \
+                date(self.end.year + years, self.end.month, self.end.day)
+        return Period(end, self.months, self.source, True)
+
+
+@dataclass
+class DocPeriods:
+    """What the document itself says its period labels mean."""
+    fy_end_month: int = 3
+    fy_end_day: int = 31
+    fy_offset: int = 1            # FY label year + offset = calendar year the fiscal year ends in
+    fy_read: bool = False         # False: the two above are defaults, not read
+    quarter_cumulative: bool = False
+    defined: dict[str, Period] = field(default_factory=dict)   # "3Q12" -> Period
+    report: Period | None = None  # the release's own reporting period
+
+    # -- reading the document ------------------------------------------------------------
+    @classmethod
+    def read(cls, text: str) -> "DocPeriods":
+        dp = cls()
+        head = text[:20000]
+        m = re.search(r"fiscal\s+year\s+end(?:ed|ing)\s+" + DATE_RE.pattern, head, re.I)
+        if m:
+            dp.fy_end_month = MONTHS[m.group("mon").lower()[:3]]
+            dp.fy_end_day = int(m.group("day"))
+            fy_end_year = int(m.group("year"))
+            dp.fy_read = True
+            # an FY label defined next to it: ... March 31, 2009 ("FY2008")
+            tail = head[m.end(): m.end() + 80]
+            f = FY_RE.search(tail)
+            if f:
+                dp.fy_offset = fy_end_year - _year(f.group("year"))
+            else:
+                dp.fy_offset = dp._guess_offset(head, fy_end_year)
+        # explicit definitions: (from April 1 to December 31, 2012, "3Q12")
+        for d in re.finditer(
+                r"from\s+(?P<m1>[A-Z][a-z]+)\.?\s*(?P<d1>\d{1,2}),?\s*(?P<y1>\d{4})?\s+(?:to|through)\s+"
+                + DATE_RE.pattern + r"[,\s]*[\"“”']+(?P<label>[^\"“”']{2,12})[\"“”']", head, re.I):
+            m1 = MONTHS.get(d.group("m1").lower()[:3])
+            if not m1:
+                continue
+            end = date(int(d.group("year")), MONTHS[d.group("mon").lower()[:3]], int(d.group("day")))
+            months = (end.year * 12 + end.month) - ((int(d.group("y1")) if d.group("y1") else end.year if m1 <= end.month else end.year - 1) * 12 + m1) + 1
+            label = d.group("label").strip()
+            dp.defined[label.upper()] = Period(end, months, d.group(0))
+            q = QUARTER_RE.fullmatch(label)
+            if q and months > 3:
+                dp.quarter_cumulative = True
+            if dp.report is None:
+                dp.report = Period(end, months, d.group(0))
+        if dp.report is None:
+            dp.report = dp._read_report_period(head)
+        return dp
+
+    def _guess_offset(self, head: str, fy_end_year: int) -> int:
+        # a label printed with its month range tells the numbering: "FY09 (09/4~10/3)", "1Q10 (10/04~10/6)"
+        for r in RANGE_RE.finditer(head):
+            before = head[max(0, r.start() - 40): r.start()]
+            end_y, end_m = _year(r.group("y2")), int(r.group("m2"))
+            f = list(FY_RE.finditer(before))
+            q = list(QUARTER_RE.finditer(before))
+            if f and end_m == self.fy_end_month:
+                return end_y - _year(f[-1].group("year"))
+            if q:
+                quarters_left = 4 - int(q[-1].group("q"))
+                fy_end_y = end_y + (end_m + 3 * quarters_left - 1) // 12
+                return fy_end_y - _year(q[-1].group("year"))
+        # any "FYyyyy" printed near a fiscal-year date tells the numbering
+        for f in FY_RE.finditer(head[:6000]):
+            y = _year(f.group("year"))
+            if y in (fy_end_year, fy_end_year - 1):
+                return fy_end_year - y if abs(fy_end_year - y) <= 1 else 1
+        return 1 if self.fy_end_month <= 6 else 0
+
+    def _read_report_period(self, head: str) -> Period | None:
+        for m in re.finditer(r"(three|six|nine|twelve|3|6|9|12)\s+months?\s+ended\s+" + DATE_RE.pattern, head[:8000], re.I):
+            months = {"three": 3, "six": 6, "nine": 9, "twelve": 12}.get(m.group(1).lower(), None) or int(m.group(1))
+            return Period(date(int(m.group("year")), MONTHS[m.group("mon").lower()[:3]], int(m.group("day"))), months, m.group(0))
+        m = re.search(r"(?:fiscal\s+)?year\s+ended\s+" + DATE_RE.pattern, head[:8000], re.I)
+        if m:
+            return Period(date(int(m.group("year")), MONTHS[m.group("mon").lower()[:3]], int(m.group("day"))), 12, m.group(0))
+        return None
+
+    # -- label arithmetic ------------------------------------------------------------------
+    def fy_end(self, fy_label_year: int) -> date:
+        y = fy_label_year + self.fy_offset
+        day = min(self.fy_end_day, calendar.monthrange(y, self.fy_end_month)[1])
+        return date(y, self.fy_end_month, day)
+
+    def quarter(self, q: int, fy_label_year: int, cumulative: bool | None = None) -> Period:
+        end = add_months(self.fy_end(fy_label_year), -3 * (4 - q))
+        cum = self.quarter_cumulative if cumulative is None else cumulative
+        return Period(end, 3 * q if cum else 3)
+
+    def half(self, h: int, fy_label_year: int) -> Period:
+        return Period(add_months(self.fy_end(fy_label_year), -6 * (2 - h)), 6)
+
+    # -- parsing header text ---------------------------------------------------------------
+    def parse(self, text: str, cumulative: bool | None = None) -> Period:
+        """The period a header phrase names; parts it does not name stay None."""
+        t = " ".join(text.split())
+        p = Period(source=t)
+        key = t.upper().strip(" ()")
+        if key in self.defined and (cumulative is None or cumulative == self.quarter_cumulative):
+            d = self.defined[key]
+            return Period(d.end, d.months, t)
+        r = RANGE_RE.search(t)
+        if r:
+            start_y, start_m = _year(r.group("y1")), int(r.group("m1"))
+            end_y, end_m = _year(r.group("y2")), int(r.group("m2"))
+            if 1 <= start_m <= 12 and 1 <= end_m <= 12:
+                months = (end_y * 12 + end_m) - (start_y * 12 + start_m) + 1
+                if 0 < months <= 24:
+                    return Period(month_end(end_y, end_m), months, t)
+        q = QUARTER_RE.search(t)
+        if q:
+            qp = self.quarter(int(q.group("q")), _year(q.group("year")), cumulative)
+            qp.source = t
+            return qp
+        q = QUARTER_WORD_RE.search(t)
+        if q:
+            qp = self.quarter(ORDINAL[q.group("q").lower()], _year(q.group("year")), cumulative)
+            qp.source = t
+            return qp
+        h = HALF_RE.search(t)
+        if h:
+            hp = self.half(int(h.group("h")), _year(h.group("year")))
+            hp.source = t
+            return hp
+        d = DATE_RE.search(t)
+        if d:
+            try:
+                p.end = date(int(d.group("year")), MONTHS[d.group("mon").lower()[:3]], int(d.group("day")))
+            except ValueError:
+                p.end = None
+        else:
+            my = MONTH_YEAR_RE.search(t)
+            if my:
+                p.end = month_end(int(my.group("year")), MONTHS[my.group("mon").lower()[:3]])
+        for rx, months in DURATION_WORDS:
+            if rx.search(t):
+                p.months = months
+                break
+        f = FY_RE.search(t)
+        if f and p.end is None:
+            p.end = self.fy_end(_year(f.group("year")))
+            if p.months is None:
+                p.months = 12
+        if p.end is None and p.months == 12:
+            # "Fiscal year ending March 31, 2010" is caught above; "Fiscal year ended March 31" with
+            # the year lost stays incomplete
+            pass
+        return p
+
+    def balance_date(self, text: str) -> date | None:
+        """`BALANCE, APRIL 1, 2007` is the instant the day before: 2007-03-31."""
+        d = DATE_RE.search(text)
+        if not d:
+            return None
+        day = date(int(d.group("year")), MONTHS[d.group("mon").lower()[:3]], int(d.group("day")))
+        if day.day == 1:
+            return date.fromordinal(day.toordinal() - 1)
+        return day

@@ -1,0 +1,88 @@
+"""Table kinds, row units, labels and hierarchy: the parts of a table read from its words."""
+from __future__ import annotations
+
+import re
+
+KIND_RULES = [
+    ("equity", re.compile(r"(shareholders|stockholders)['’]?\s+equity\s*\(|statements?\s+of\s+(changes\s+in\s+)?(shareholders|stockholders)|changes\s+in\s+(net\s+assets|equity)", re.I)),
+    ("balance", re.compile(r"balance\s+sheets?|financial\s+(position|condition)", re.I)),
+    ("cashflow", re.compile(r"cash\s+flows?", re.I)),
+    ("dividends", re.compile(r"dividend", re.I)),
+    ("targets", re.compile(r"target|forecast|outlook|guidance", re.I)),
+    ("nongaap", re.compile(r"ebitda|non-?gaap|capex|reconciliation", re.I)),
+    ("segment", re.compile(r"segment", re.I)),
+    ("income", re.compile(r"statements?\s+of\s+(income|operations)|comprehensive\s+income|income\s+statements?|results\s+of\s+operations|operating\s+results|financial\s+results", re.I)),
+    ("kpi", re.compile(r"number\s+of|contracts|employees|bandwidth|\bATM|personnel|subscribers|group\s+companies", re.I)),
+    ("breakdown", re.compile(r"breakdown|revenues?\b|cost", re.I)),
+    ("per_share", re.compile(r"per\s+share|shares\s+outstanding", re.I)),
+    ("summary", re.compile(r"summary|highlights", re.I)),
+]
+
+FOOTNOTE_RE = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\((?:\d|[a-z]|\*)\)(?=\s|$|:)|(?<=[a-z])\d(?=\s|$|:)|\*+(?=\s|$)")
+TOTAL_RE = re.compile(
+    r"^(total\b|net\s+(cash|increase|decrease|revenues?|sales)\b|consolidated\s+total|subtotal|sum\b)|\btotal$|^operating\s+income\b",
+    re.I)
+PER_ADS_RE = re.compile(r"per\s+ads\b|per\s+american\s+depositary", re.I)
+PER_SHARE_RE = re.compile(r"per\s+(common\s+)?share|dividends?\s+per|dividend\b.*\bshare", re.I)
+SHARES_RE = re.compile(r"\(shares\)|number\s+of\s+shares|shares\s+outstanding|treasury\s+stock\)?$|^shares\b", re.I)
+ADS_RE = re.compile(r"\(ADSs?\)|ADS\s+equivalents", re.I)
+UNIT_LIST_RE = re.compile(r"\(\s*((?:JPY|Yen|U\.\s?S\.\s*Dollars?|USD|US\$)\s*(?:/\s*(?:JPY|Yen|U\.\s?S\.\s*Dollars?|USD|US\$)\s*)+)\)", re.I)
+
+
+def table_kind(title: str, context: str = "") -> str:
+    for kind, rx in KIND_RULES:
+        if rx.search(title):
+            return kind
+    for kind, rx in KIND_RULES:
+        if rx.search(context):
+            return kind
+    return "other"
+
+
+def clean_label(label: str) -> str:
+    s = re.sub(r"</?u>|\*\*|➤|◆|■|●|・", "", label)
+    s = FOOTNOTE_RE.sub("", s)
+    s = " ".join(s.split()).strip()
+    s = s.rstrip(":").strip()
+    s = re.sub(r"^[-–]\s+", "", s)
+    return s
+
+
+def is_total(label: str) -> bool:
+    return bool(TOTAL_RE.search(label.strip()))
+
+
+def unit_list(label: str) -> list[str]:
+    """`(JPY / U.S. Dollars / JPY)` printed in a row label: the unit of each cell in turn."""
+    m = UNIT_LIST_RE.search(label)
+    if not m:
+        return []
+    return ["USD" if re.search(r"U\.\s?S|USD|US\$", p, re.I) else "JPY" for p in m.group(1).split("/")]
+
+
+def row_unit(label: str, title: str, col_unit: str, is_usd: bool, cell_unit: str, cell_percent: bool,
+             measure: str, list_unit: str | None) -> tuple[str, bool]:
+    """(unit, per_unit) for one cell; per_unit True means the scale is 1 (counts, per-share)."""
+    if cell_unit:
+        return cell_unit, True
+    if measure in ("yoy_pct", "share_pct"):
+        return "percent", True
+    if cell_percent:
+        return "percent", True
+    cur = list_unit or ("USD" if is_usd else "JPY")
+    if PER_ADS_RE.search(label):
+        return f"{cur}_per_ADS", True
+    if PER_SHARE_RE.search(label) or PER_SHARE_RE.search(title) and not re.search(r"shares\s+outstanding", title, re.I):
+        if not SHARES_RE.search(label):
+            return f"{cur}_per_share", True
+    if ADS_RE.search(label):
+        return "ADS", True
+    if SHARES_RE.search(label) or re.search(r"shares\s+outstanding|number\s+of\s+shares", title, re.I):
+        return "shares", True
+    if re.search(r"number\s+of\s+contracts|contracts\b", title, re.I) and not is_usd:
+        return "contracts", True
+    if re.search(r"number\s+of\s+employees|employees\b|personnel\b", label, re.I) and not re.search(r"cost|expense", label, re.I):
+        return "persons", True
+    if re.search(r"number\s+of\s+ATMs|\bATMs\b", label):
+        return "ATMs", True
+    return (list_unit or col_unit), False

@@ -1,0 +1,271 @@
+"""Lines -> tables: data rows grouped into blocks, each with its header lines and title.
+
+A block is a run of data rows that may be interrupted by blank lines, dashed rules, section
+labels and wrapped label lines; it ends at prose, at a new header, or at a title. Each row's
+cells are mapped to column slots: tab fields for tab-separated text, right-edge clusters for
+fixed-width text."""
+from __future__ import annotations
+
+import re
+
+from iijdesk.core.document import Document
+from iijdesk.core.tables.lines import Line, lex
+from iijdesk.core.tables.model import Row, Table
+
+# Words that make a text line a column header rather than a section label or a title.
+HEADER_WORDS = re.compile(
+    r"months|ended|\bas of\b|\bFY\s?\d|\b[1-4]\s?Q\s?\d|\b[1-4]Q\b|\b[12]H\s?\d|thousands|millions?\b|billions?\b|\bJPY\b|"
+    r"\byen\b|U\.\s?S\.|dollars|%|\bYoY\b|\bchange|target|actual|forecast|quarter|"
+    r"\b(?:19|20)\d{2}\b|\bunit\b|\bshares\b|revenues$|\b\d{1,2}/\d{1,2}\b",
+    re.I,
+)
+# A tab-less text line longer than this is prose (it ends any table).
+PROSE_LENGTH = 110
+# How far above a block's first row its header and title are looked for.
+HEADER_LOOKBACK = 12
+TITLE_LOOKBACK = 8
+TITLE_MAX_LENGTH = 160
+
+
+def find_tables(doc: Document) -> list[Table]:
+    lines = [lex(i + 1, t) for i, t in enumerate(doc.lines)]
+    blocks = _blocks(lines)
+    tables: list[Table] = []
+    for b in blocks:
+        t = _make_table(lines, b, tables)
+        if t and t.rows:
+            tables.append(t)
+    return tables
+
+
+def is_prose(line: Line) -> bool:
+    s = line.text.strip()
+    if line.tabbed:
+        return len(s) > 400 and s.count("\t") <= 2
+    return len(s) > PROSE_LENGTH or (len(s) > 60 and s.endswith(".") and " " in s)
+
+
+def is_header_line(line: Line, layout: str | None = None) -> bool:
+    """A column header line. In tab-separated text only tabbed lines are headers; a tab-less
+    line there is a title or a subtitle."""
+    if line.kind != "text" or is_prose(line):
+        return False
+    if layout == "tabbed" and not line.tabbed:
+        return False
+    s = line.text.strip()
+    if line.tabbed:
+        rest = [f.strip() for f in line.fields[1:] if f.strip()]
+        return bool(rest) and any(HEADER_WORDS.search(f) or f in ("%",) for f in rest + [line.fields[0]])
+    return bool(HEADER_WORDS.search(s)) and not s.endswith(":")
+
+
+def _blocks(lines: list[Line]) -> list[list[int]]:
+    """Indices of lines forming each block: [first data .. last data] runs."""
+    blocks: list[list[int]] = []
+    cur: list[int] = []
+    gap_text = 0
+    i = 0
+    n = len(lines)
+    while i < n:
+        ln = lines[i]
+        if ln.kind == "data":
+            if cur:
+                # a header line between the last row and this one starts a new block
+                between = lines[cur[-1] + 1: i]
+                if any(is_header_line(b, "tabbed" if ln.tabbed else "fixed") for b in between) or any(is_prose(b) for b in between) or \
+                        _title_between(between) or _layout_changed(lines[cur[-1]], ln):
+                    blocks.append(cur)
+                    cur = []
+            cur.append(i)
+        i += 1
+    if cur:
+        blocks.append(cur)
+    return blocks
+
+
+def _layout_changed(a: Line, b: Line) -> bool:
+    return a.tabbed != b.tabbed
+
+
+def _title_between(between: list[Line]) -> bool:
+    """A short text line standing alone between blank lines, with more blank lines around it
+    than a section label has, is the title of a new table."""
+    texts = [b for b in between if b.kind == "text"]
+    blanks = sum(1 for b in between if b.kind == "blank")
+    if not texts:
+        return False
+    if any(b.tabbed for b in texts):
+        return False
+    # tab-separated releases put no blank line between a section label and its rows
+    if blanks >= 2 and all(not t.tabbed for t in texts) and any(
+            b.kind == "blank" for b in between[:1]) and len(texts) >= 1:
+        # fixed-width statements separate every row with blank lines: require a centred title
+        return any(t.indent >= 8 and not t.text.strip().endswith(":") and _centred(t) for t in texts) or \
+            (blanks >= 3 and len(texts) >= 2 and not any(t.indent > 0 for t in texts))
+    return False
+
+
+def _centred(t: Line) -> bool:
+    s = t.text.strip()
+    return t.indent >= 10 and len(s) < 80 and not s.endswith(":")
+
+
+def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> Table | None:
+    first = block[0]
+    # header lines directly above the first row
+    headers: list[Line] = []
+    context: list[str] = []
+    j = first - 1
+    steps = 0
+    while j >= 0 and steps < HEADER_LOOKBACK:
+        ln = lines[j]
+        if ln.kind == "data" or is_prose(ln):
+            break
+        if ln.kind == "text":
+            if is_header_line(ln, "tabbed" if lines[first].tabbed else "fixed"):
+                headers.insert(0, ln)
+            elif _is_unit_line(ln):
+                context.insert(0, ln.text.strip())
+            elif headers or (ln.tabbed and not ln.fields[0].strip()):
+                break
+            elif _is_section_label(ln, lines[first]):
+                pass  # a section label above the first row ("ASSETS", "REVENUES:")
+            else:
+                break
+        j -= 1
+        steps += 1
+    # title: nearest short non-header text line above the headers
+    title, title_line = "", 0
+    k = j
+    steps = 0
+    prev_block_end = previous[-1].rows[-1].line.no - 1 if previous and previous[-1].rows else -1
+    while k >= 0 and steps < TITLE_LOOKBACK and k > prev_block_end:
+        ln = lines[k]
+        if ln.kind == "text":
+            s = ln.text.strip()
+            if _is_subtitle(s):
+                context.insert(0, s)
+            elif _is_unit_line(ln):
+                context.insert(0, s)
+            elif len(s) <= TITLE_MAX_LENGTH and not is_prose(ln):
+                title, title_line = _clean_title(s), ln.no
+                break
+            elif is_prose(ln):
+                # a prose sentence can carry the title's periods ("... (from October 1 to December 31)")
+                context.insert(0, s)
+                break
+        elif ln.kind == "data":
+            break
+        k -= 1
+        steps += 1
+    if not title and previous and not headers:
+        # a continuation of the table above (no header of its own)
+        prev = previous[-1]
+        if prev.rows and first - prev.rows[-1].line.no < 6:
+            _extend(prev, lines, block)
+            return None
+    if not title and previous and headers and previous[-1].rows and \
+            first - previous[-1].rows[-1].line.no <= len(headers) + 6:
+        prev = previous[-1]
+        title, title_line = prev.title, prev.title_line
+        context = prev.context + context
+    layout = "tabbed" if lines[first].tabbed else "fixed"
+    t = Table(title=title or _fallback_title(lines, block), title_line=title_line or lines[first].no,
+              header_lines=headers, context=context, layout=layout)
+    _add_rows(t, lines, block)
+    return t
+
+
+def _is_subtitle(s: str) -> bool:
+    return (s.startswith("(") and s.endswith(")")) or bool(re.match(r"^\((for|as of)\b", s, re.I))
+
+
+def _is_unit_line(ln: Line) -> bool:
+    s = ln.text.strip()
+    return bool(re.match(r"^(unit\s*:|\(?\s*(JPY|yen|in)\b.*(million|thousand|billion)s?\s*\)?$|\((in\s+)?(millions|thousands|billions)\b)", s, re.I))
+
+
+def _is_section_label(ln: Line, first_row: Line) -> bool:
+    s = ln.text.strip()
+    return len(s) < 80 and (s.endswith(":") or s.isupper() or (not ln.tabbed and ln.indent <= first_row.indent + 6))
+
+
+def _clean_title(s: str) -> str:
+    s = re.sub(r"</?u>|\*\*", "", s)
+    s = s.replace("\t", " ")
+    return " ".join(s.split())
+
+
+def _fallback_title(lines: list[Line], block: list[int]) -> str:
+    return _clean_title(lines[block[0]].label) or "Table"
+
+
+def _extend(t: Table, lines: list[Line], block: list[int]) -> None:
+    _add_rows(t, lines, block)
+
+
+def _add_rows(t: Table, lines: list[Line], block: list[int]) -> None:
+    """Rows with their labels joined over wrapped lines and their section parents."""
+    start = t.rows[-1].line.no if t.rows else (t.header_lines[-1].no if t.header_lines else block[0])
+    pending: list[Line] = []
+    section = t.rows[-1].section if t.rows else ""
+    last = block[-1]
+    for idx in range(start, last + 1):
+        ln = lines[idx]
+        if ln.kind == "data" and idx in block:
+            label_parts = [p.text.strip() for p in pending if not p.tabbed or not p.fields[1:] or True]
+            label_lines = [p.no for p in pending]
+            if pending and _wrapped(pending, ln):
+                label = " ".join([_label_text(p) for p in pending] + [ln.label])
+            else:
+                if pending:
+                    section = _clean_title(_label_text(pending[-1])).rstrip(":")
+                label = ln.label
+                label_lines = []
+            row = Row(line=ln, label=" ".join(label.split()), section=section,
+                      label_lines=label_lines + [ln.no])
+            t.rows.append(row)
+            pending = []
+        elif ln.kind == "text":
+            if is_header_line(ln, t.layout) and t.rows:
+                t.header_lines.append(ln)   # a repeated header inside the table
+                pending = []
+                continue
+            s = _label_text(ln)
+            if s.endswith(":") or (pending and _label_text(pending[-1]).endswith(":")):
+                # "REVENUES:" and the like: a section heading, not part of the next label
+                if s.endswith(":"):
+                    section_lines = pending + [ln]
+                    section = " ".join(_label_text(p) for p in section_lines).rstrip(":")
+                    section = " ".join(section.split())
+                    pending = []
+                    continue
+            pending.append(ln)
+        elif ln.kind in ("blank", "rule"):
+            if ln.kind == "rule" or (pending and t.layout == "tabbed"):
+                if pending and t.layout == "tabbed":
+                    section = " ".join(_label_text(pending[-1]).split()).rstrip(":")
+                pending = [] if ln.kind == "rule" or t.layout == "tabbed" else pending
+            if ln.kind == "blank" and pending and t.layout == "fixed":
+                section = " ".join(" ".join(_label_text(p) for p in pending).split()).rstrip(":")
+                pending = []
+
+
+def _label_text(ln: Line) -> str:
+    if ln.tabbed:
+        return ln.fields[0].strip() or " ".join(f.strip() for f in ln.fields if f.strip())
+    return ln.text.strip()
+
+
+def _wrapped(pending: list[Line], row: Line) -> bool:
+    """Text lines directly above a row are the start of its label when the layout wraps labels."""
+    if row.tabbed:
+        # tab-separated: a label-only line right above a row continues into it when the row's
+        # own label starts in lower case or the line ends mid-phrase
+        p = pending[-1]
+        s = _label_text(p)
+        if s.endswith(":") or not s:
+            return False
+        return row.no - p.no == 1 and (row.label[:1].islower() or s.endswith(("and", "of", "in", "to", "for", ",", "-")))
+    # fixed-width: consecutive lines (no blank between) form one label
+    return pending[-1].no == row.no - 1

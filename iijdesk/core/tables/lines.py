@@ -1,0 +1,177 @@
+"""One physical line -> its label and numeric cells, for tab-separated and fixed-width text.
+
+Tab-separated lines (PDF conversions) keep their fields; a field is numeric when what remains
+after taking out its numbers is only unit words and punctuation. Fixed-width lines are read
+from the right: trailing number words separated from the label by a gap are the cells."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from iijdesk.core.tables.numbers import NIL_TOKENS, Num, find_numbers
+
+# Words that may stand in a numeric cell beside its number without making it text.
+CELL_NOISE_WORDS = frozenset("""
+jpy usd yen us u.s. dollars million millions billion billions thousand thousands shares share
+yoy qoq up down annual gbps mbps tbps per contracts atms persons people times points pts bil mil
+approx approximately about paid forecast target actual plan planned estimate estimated
+""".split())
+# The gap (in spaces) that separates a fixed-width label from its first number.
+FIXED_WIDTH_MIN_GAP = 2
+# A tab-less line longer than this with numbers inside is prose, not a table row.
+PROSE_MIN_LENGTH = 160
+RULE_RE = re.compile(r"^[\s\-=_─━–—\.]{4,}$")
+_MONTH_WORD = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?$", re.I)
+_WORD_RE = re.compile(r"\S+")
+
+
+@dataclass
+class Cell:
+    num: Num
+    field: int = -1        # tab field index (tabbed lines), -1 for fixed-width
+    field_text: str = ""   # the whole field the number stands in
+
+
+@dataclass
+class Line:
+    no: int
+    text: str
+    kind: str = "text"                 # blank | rule | data | text
+    label: str = ""                    # the row label as printed on this line
+    cells: list[Cell] = field(default_factory=list)
+    fields: list[str] | None = None    # tab fields, None for tab-less lines
+    indent: int = 0
+    label_end: int = 0                 # where the label ends (fixed-width)
+
+    @property
+    def tabbed(self) -> bool:
+        return self.fields is not None
+
+
+def lex(no: int, text: str) -> Line:
+    line = Line(no=no, text=text)
+    stripped = text.strip()
+    line.indent = len(text) - len(text.lstrip(" "))
+    if not stripped:
+        line.kind = "blank"
+        return line
+    if RULE_RE.match(text) and "\t" not in stripped:
+        line.kind = "rule"
+        return line
+    if "\t" in text:
+        _lex_tabbed(line)
+    else:
+        _lex_fixed(line)
+    line.kind = "data" if line.cells else "text"
+    return line
+
+
+def numeric_field(text: str) -> list[Num] | None:
+    """The numbers of a field that is a numeric cell (None when the field is text)."""
+    s = text.strip()
+    if not s:
+        return None
+    if s in NIL_TOKENS:
+        return find_numbers(s) or None
+    nums = find_numbers(s)
+    if not nums:
+        return None
+    rest = s
+    for n in reversed(nums):
+        rest = rest[: n.start] + " " + rest[n.end:]
+    words = [w for w in re.split(r"[\s,;:()\[\]\\/~]+", rest) if w]
+    if all(w.lower().strip(".") in CELL_NOISE_WORDS or not any(c.isalnum() for c in w) for w in words):
+        return nums
+    return None
+
+
+def _lex_tabbed(line: Line) -> None:
+    fields = line.text.split("\t")
+    line.fields = fields
+    pos = 0
+    starts = []
+    for f in fields:
+        starts.append(pos)
+        pos += len(f) + 1
+    first = numeric_field(fields[0])
+    if first is not None and not _looks_like_label_number(fields[0]):
+        line.label = ""
+        begin = 0
+    else:
+        line.label = fields[0].strip()
+        begin = 1
+    for i in range(begin, len(fields)):
+        nums = numeric_field(fields[i])
+        if nums is None:
+            continue
+        for n in nums:
+            n.start += starts[i] + (len(fields[i]) - len(fields[i].lstrip()))
+            n.end += starts[i] + (len(fields[i]) - len(fields[i].lstrip()))
+            line.cells.append(Cell(n, i, fields[i].strip()))
+    line.label_end = len(fields[0])
+
+
+def _looks_like_label_number(s: str) -> bool:
+    """A first field that is a lone year or code is a label ("2009"), not a value."""
+    s = s.strip()
+    return bool(re.fullmatch(r"(?:19|20)\d{2}", s))
+
+
+def _lex_fixed(line: Line) -> None:
+    text = line.text
+    words = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(text)]
+    if not words:
+        return
+    cells: list[Num] = []
+    i = len(words) - 1
+    while i >= 0:
+        s, e, w = words[i]
+        if w in ("Gbps", "Mbps", "Tbps", "%") and i > 0:
+            # "530.5 Gbps": the unit belongs to the number before it
+            ps, pe, pw = words[i - 1]
+            if s - pe <= 1:
+                nums = find_numbers(text[ps:e])
+                if len(nums) == 1 and nums[0].end - nums[0].start == e - ps:
+                    nums[0].start += ps
+                    nums[0].end += ps
+                    cells.append(nums[0])
+                    i -= 2
+                    continue
+            break
+        nums = find_numbers(w)
+        if len(nums) == 1 and nums[0].printed == w:
+            # a year closing a date in a wrapped label ("March 31, 2009 16,833,847") is label text
+            if re.fullmatch(r"(?:19|20)\d{2}", w) and i > 0 and (
+                    words[i - 1][2].endswith(",") or _MONTH_WORD.match(words[i - 1][2])):
+                break
+            nums[0].start += s
+            nums[0].end += s
+            cells.append(nums[0])
+            i -= 1
+            continue
+        break
+    if not cells:
+        return
+    cells.reverse()
+    label_words = words[: i + 1]
+    label_end = label_words[-1][1] if label_words else 0
+    while cells and label_words and cells[0].start - label_end < FIXED_WIDTH_MIN_GAP:
+        first = cells[0]
+        spaced = len(cells) >= 3 and all(b.start - a.end >= FIXED_WIDTH_MIN_GAP for a, b in zip(cells, cells[1:]))
+        if (first.unit and first.paren) or first.printed.startswith("(-"):
+            label_end = first.end      # "(-99Mbps)" is part of the label
+            cells.pop(0)
+            continue
+        if spaced:
+            break                      # a long label touching the first of several aligned cells
+        return                         # numbers running on in a sentence
+    if not cells:
+        return
+    if label_words and len(text.strip()) > PROSE_MIN_LENGTH and first - label_end < 4:
+        return
+    if not label_words and len(cells) == 1 and not (line.indent > 10):
+        # a lone number on a line (page numbers, footnote refs) is not a row
+        pass
+    line.label = text[:label_end].strip()
+    line.label_end = label_end
+    line.cells = [Cell(n) for n in cells]

@@ -1,0 +1,142 @@
+"""Numbers as releases print them: `(1,234)`, `-`/`--`/`—` nil, `4.9%`, `(4.9%)`, `1,012.6%`,
+`530.5 Gbps`, `JPY12,837`, `+70`, `down 0.1 %`, decimals in per-share rows.
+
+`find_numbers(text)` returns every number token in a cell or a line with its span; a damaged
+number (`868,17`: a comma group of fewer than three digits) is kept as printed and carries the
+reason in `damage`, never silently "fixed"."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Characters printed for "nil" in a numeric cell.
+NIL_TOKENS = frozenset({"-", "--", "---", "—", "——", "–", "_", "―", "‐", "−", "- -", "n/a", "N/A", "－"})
+
+UNIT_SUFFIXES = ("Gbps", "Mbps", "Tbps", "Kbps", "bps")
+
+_NUM_RE = re.compile(
+    r"""
+    (?P<open>\()?
+    (?P<word>(?:up|down|increase|decrease)\s+)?
+    (?P<sign>[+\-−–](?=\s?(?:\d|\.\d|JPY|US\$|\$|¥)))?
+    (?P<cur>(?:JPY|US\$|\$|¥|USD)\s?)?
+    (?P<num>\d(?:[\d,]*\d)?(?:\.\d+)?|\.\d+)
+    (?P<pct>\s?%)?
+    (?P<unit>\s?(?:Gbps|Mbps|Tbps|Kbps))?
+    (?P<close>\))?
+    """,
+    re.X,
+)
+_NIL_RE = re.compile(r"(?<![\w\-—–_―])(?:-{1,3}|—{1,2}|–|_|―|‐|－)(?![\w\-—–_―])")
+
+
+@dataclass
+class Num:
+    printed: str          # the token exactly as printed
+    value: float | None   # signed value in printed units; None for a nil dash
+    decimals: int = 0
+    percent: bool = False
+    unit: str = ""        # Gbps ... when printed with the number
+    currency: str = ""    # JPY / USD when printed as a prefix
+    start: int = 0
+    end: int = 0
+    damage: str = ""      # why the token looks damaged ("" when it does not)
+    paren: bool = False   # printed inside parentheses
+    word: str = ""        # "up"/"down" printed before the number
+
+    @property
+    def is_nil(self) -> bool:
+        return self.value is None
+
+
+def parse_number(text: str) -> Num | None:
+    """The single number `text` holds (a whole cell), or None if it is not exactly one number."""
+    s = text.strip()
+    if not s:
+        return None
+    if s in NIL_TOKENS:
+        return Num(printed=s, value=None, start=0, end=len(s))
+    nums = find_numbers(s)
+    if len(nums) == 1 and nums[0].printed == s:
+        return nums[0]
+    return None
+
+
+def find_numbers(text: str, offset: int = 0) -> list[Num]:
+    """Every number token in `text` (spans shifted by `offset`). Digits glued to letters (FY2008,
+    3Q09, IPv6) are not numbers; nil dashes standing alone are."""
+    out: list[Num] = []
+    for m in _NUM_RE.finditer(text):
+        s, e = m.span()
+        num = m.group("num")
+        # digits glued to a word on the left or right are part of that word (FY2008, 3Q09, 1H).
+        left = text[s - 1] if s > 0 else " "
+        core_s = m.start("num")
+        core_left = text[core_s - 1] if core_s > 0 else " "
+        right = text[e] if e < len(text) else " "
+        if (core_left.isalpha() and not m.group("cur")) or (right.isalpha() and not m.group("unit")):
+            continue
+        if left.isalnum() and not m.group("open") and not m.group("sign") and not m.group("cur"):
+            continue
+        if core_left in "/." or right in "/" or (right == "." and e + 1 < len(text) and text[e + 1].isdigit()):
+            continue  # dates and versions: 10/04, 2010.8.13
+        out.append(_make(m, text, offset))
+    for m in _NIL_RE.finditer(text):
+        s, e = m.span()
+        if any(n.start - offset <= s < n.end - offset for n in out):
+            continue
+        out.append(Num(printed=m.group(0), value=None, start=s + offset, end=e + offset))
+    out.sort(key=lambda n: n.start)
+    return out
+
+
+def _make(m: re.Match, text: str, offset: int) -> Num:
+    num = m.group("num")
+    opened, closed = bool(m.group("open")), bool(m.group("close"))
+    start, end = m.span()
+    # a parenthesis belongs to the number only when it wraps it: "(1,234)" or "(1,234" cut at an edge
+    if closed and not opened:
+        end -= 1
+        closed = False
+    digits = num.replace(",", "")
+    if digits.startswith("."):
+        digits = "0" + digits
+    try:
+        value = float(digits)
+    except ValueError:
+        value = 0.0
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    damage = ""
+    groups = num.split(".")[0].split(",")
+    if len(groups) > 1 and (any(len(g) != 3 for g in groups[1:]) or not (1 <= len(groups[0]) <= 3)):
+        damage = "comma groups not of three digits (truncated or merged in conversion)"
+    if num.endswith(","):
+        damage = damage or "trailing comma"
+    word = (m.group("word") or "").strip().lower()
+    neg = (opened and not (m.group("pct") and _is_parenthetical(text, m))) or \
+        (m.group("sign") or "") in "-−–" and bool(m.group("sign")) or word in ("down", "decrease")
+    if opened and not closed:
+        # "(20,640" whose closing parenthesis was cut off
+        damage = damage or "closing parenthesis missing"
+    printed = text[start:end]
+    cur = (m.group("cur") or "").strip()
+    return Num(
+        printed=printed,
+        value=-value if neg else value,
+        decimals=decimals,
+        percent=bool(m.group("pct")),
+        unit=(m.group("unit") or "").strip(),
+        currency={"$": "USD", "US$": "USD", "¥": "JPY"}.get(cur, cur),
+        start=start + offset,
+        end=end + offset,
+        damage=damage,
+        paren=opened,
+        word=word,
+    )
+
+
+def _is_parenthetical(text: str, m: re.Match) -> bool:
+    """`2,771 (17.5%)`: a percent in parentheses right after another number is an aside, not a
+    negative."""
+    before = text[: m.start()].rstrip()
+    return bool(before) and (before[-1].isdigit() or before[-1] == ")")
