@@ -1,26 +1,164 @@
-"""Bytes -> Document. One reader per format; `load` picks by content, not by name alone."""
+"""Bytes -> Document. One reader per format; `load` picks by content, not by name alone.
+
+  text.py   plain text and markdown in any common encoding (BOMs, UTF-16, CP932, CP1252 ...)
+  html.py   HTML pages: table rows as tab-separated lines, <pre> verbatim
+  pdf.py    PDFs with a text layer, column layout kept
+
+Anything that cannot be a release (binary, empty, too large, a PDF without text) raises
+NotAReleaseError with a one-line message naming the file, meant to be shown to the user as is.
+"""
 from __future__ import annotations
 
 import os
+import re
 
 from iijdesk.core.document import Document, NotAReleaseError
+from iijdesk.core.ingest import text as _text
 
-__all__ = ["load", "load_bytes", "Document", "NotAReleaseError"]
+__all__ = ["load", "load_bytes", "sniff_kind", "Document", "NotAReleaseError",
+           "MAX_TEXT_BYTES", "MAX_PDF_BYTES"]
+
+# Releases are tens to hundreds of kilobytes; a text file above this is something else.
+MAX_TEXT_BYTES = 50 * 1024 * 1024
+# PDFs carry fonts and images, so they may be much larger than their text.
+MAX_PDF_BYTES = 300 * 1024 * 1024
+# How much of a file is read to decide what it is before reading the rest.
+SNIFF_BYTES = 64 * 1024
+
+# Signatures of files that are certainly not text: (magic at offset 0, what to call it).
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document such as .xlsx/.docx)"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (.xls/.doc)"),
+    (b"\x1f\x8b", "a gzip archive"), (b"BZh", None), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"), (b"\x7fELF", "a program (ELF)"),
+    (b"SQLite format 3\x00", "an SQLite database"), (b"\x00\x00\x01\x00", "an icon image"),
+    (b"%!PS", None), (b"{\\rtf", None),
+)
+_PDF_MAGIC = b"%PDF-"
+# Markup that plain text does not have: ATX headings, pipe-table rules, **bold**, __bold__,
+# and the inline HTML tags markdown converters leave in (<u>, <sup>, <b> ...). Bullets are not
+# counted: plain text uses dashes too.
+_MD_SIGNS = re.compile(r"^#{1,6} \S|^\s*\|?\s*:?-{3,}:?\s*\||\*\*\S[^*\n]*\*\*|__\S[^_\n]*__"
+                       r"|</?(u|sup|sub|b|i|em|strong|br)\s*/?>", re.M | re.I)
+# This many markup signs make a text file "markdown".
+MARKDOWN_MIN_SIGNS = 3
+_MD_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
 
 
 def load(path: str | os.PathLike) -> Document:
     """Read a file into a Document. Raises NotAReleaseError with a user-facing message."""
     path = os.fspath(path)
+    name = os.path.basename(path) or path
     try:
         with open(path, "rb") as f:
-            raw = f.read()
+            size = os.fstat(f.fileno()).st_size
+            head = f.read(SNIFF_BYTES)
+            kind = sniff_kind(name, head)
+            _check_size(name, kind, size)
+            raw = head + f.read()
+    except IsADirectoryError:
+        raise NotAReleaseError(f"{name}: is a folder, not a file") from None
     except OSError as e:
-        raise NotAReleaseError(f"{os.path.basename(path)}: cannot be read ({e.strerror or e})") from e
-    return load_bytes(os.path.basename(path), raw, path=path)
+        raise NotAReleaseError(f"{name}: cannot be read ({e.strerror or e})") from e
+    return load_bytes(name, raw, path=path)
 
 
 def load_bytes(name: str, raw: bytes, path: str = "") -> Document:
-    if not raw.strip():
+    """Bytes (with the name shown to the user) -> Document, or NotAReleaseError."""
+    raw = bytes(raw)
+    kind = sniff_kind(name, raw[:SNIFF_BYTES])
+    _check_size(name, kind, len(raw))
+    if kind == "pdf":
+        from iijdesk.core.ingest.pdf import pdf_to_text
+        return _document(name, pdf_to_text(name, raw), path, "pdf", "pdf", raw)
+
+    if not raw.strip(b" \t\r\n\f\v\x00") or raw in _BOM_ONLY:
         raise NotAReleaseError(f"{name}: the file is empty")
-    text = raw.decode("utf-8-sig", errors="replace")
-    return Document(name=name, text=text, path=path, raw=raw)
+    if kind == "html":
+        from iijdesk.core.ingest.html import declared_charset, html_to_text
+        decoded, enc = _decode_html(raw, declared_charset)
+        _check_text(name, decoded)
+        return _document(name, html_to_text(decoded), path, enc, "html", raw)
+
+    decoded, enc = _text.decode(raw)
+    _check_text(name, decoded)
+    if kind != "markdown" and _looks_markdown(decoded):
+        kind = "markdown"
+    return _document(name, decoded, path, enc, kind, raw)
+
+
+def sniff_kind(name: str, head: bytes) -> str:
+    """pdf | html | markdown | text from the first bytes (and the name only as a hint);
+    NotAReleaseError for a known binary format."""
+    if head.lstrip(b"\x00\t\r\n ")[:5] == _PDF_MAGIC or _PDF_MAGIC in head[:1024]:
+        return "pdf"
+    for magic, what in _MAGIC:
+        if head.startswith(magic) and (what or b"\x00" in head):
+            raise NotAReleaseError(f"{name}: is {what or 'a binary file'}, not a text release")
+    if b"\x00" in head and not _text.looks_like_utf16_or_32(head):
+        raise NotAReleaseError(f"{name}: is a binary file, not a text release")
+    from iijdesk.core.ingest.html import looks_like_html
+    if looks_like_html(_ascii_view(head), name):
+        return "html"
+    if name.lower().endswith(_MD_EXTENSIONS):
+        return "markdown"
+    return "text"
+
+
+_BOM_ONLY = {b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"}
+
+
+def _ascii_view(head: bytes) -> bytes:
+    """UTF-16/32 HTML has zero bytes between its ASCII characters: drop them for sniffing."""
+    return head.replace(b"\x00", b"") if b"\x00" in head[:200] else head
+
+
+def _check_size(name: str, kind: str, size: int) -> None:
+    limit = MAX_PDF_BYTES if kind == "pdf" else MAX_TEXT_BYTES
+    if size > limit:
+        raise NotAReleaseError(
+            f"{name}: is too large for a release ({size / 2**20:,.0f} MB; the limit for "
+            f"{'PDF' if kind == 'pdf' else 'text'} files is {limit // 2**20} MB)")
+
+
+def _check_text(name: str, decoded: str) -> None:
+    if not decoded.strip().strip("\ufeff"):
+        raise NotAReleaseError(f"{name}: the file is empty")
+    sample = decoded[:200_000]
+    if _text.control_share(sample) > _text.MAX_CONTROL_SHARE:
+        raise NotAReleaseError(f"{name}: does not look like text (binary data or an unknown "
+                               "encoding)")
+
+
+def _decode_html(raw: bytes, declared_charset) -> tuple[str, str]:
+    # A BOM wins over a declaration; a declaration wins over guessing (but "utf-8" declared on
+    # bytes that are not UTF-8 is a common lie, so the guess decides then).
+    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or _text.looks_like_utf16_or_32(raw[:4096]):
+        return _text.decode(raw)
+    enc = declared_charset(raw)
+    if enc:
+        if enc in ("shift_jis", "ms932", "shift_jisx0213", "shift_jis_2004"):
+            enc = "cp932"
+        if enc in ("latin-1", "iso8859-1", "ascii"):
+            enc = "cp1252"
+        try:
+            return raw.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return _text.decode(raw)
+
+
+def _looks_markdown(text: str) -> bool:
+    head = text[:20000]
+    return len(_MD_SIGNS.findall(head)) >= MARKDOWN_MIN_SIGNS
+
+
+def _document(name: str, text: str, path: str, encoding: str, kind: str, raw: bytes) -> Document:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return Document(name=name, text=text, path=path, encoding=encoding, source_kind=kind, raw=raw)

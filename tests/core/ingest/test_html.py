@@ -1,0 +1,121 @@
+"""HTML pages as news wires publish releases: tables as tab-separated rows, <pre> verbatim."""
+import html
+
+from iijdesk.core.ingest import load, load_bytes
+from iijdesk.core.ingest.html import html_to_text
+
+
+def _table_rows(text: str, title: str) -> list[list[str]]:
+    """The tab-separated rows of the table titled `title` in a release."""
+    lines = text.split("\n")
+    start = lines.index(next(ln for ln in lines if ln.startswith(title)))
+    rows = []
+    for ln in lines[start + 1:]:
+        if "\t" not in ln:
+            break
+        rows.append(ln.rstrip("\t").split("\t"))
+    return rows
+
+
+def _page(text_000, text_001) -> tuple[str, list[list[str]], list[str]]:
+    rows = _table_rows(text_000, "Operating Results Summary")
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>\n" for r in rows)
+    lines = text_001.split("\n")
+    pre_lines = lines[65:90]                       # the fixed-width results summary of 001
+    page = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>IIJ release</title>
+<style>td {{ padding: 2px }}</style><script>var t = "<table><tr><td>9</td></tr></table>";</script>
+</head><body>
+<h1>IIJ Announces Nine Months Results</h1>
+<p>TOKYO &mdash; Internet Initiative Japan Inc.
+today announced&nbsp;its results.</p>
+<p><b>Operating Results Summary</b></p>
+<table border="1">
+{body}</table>
+<pre>
+{html.escape(chr(10).join(pre_lines))}
+</pre>
+<div>Contact: <a href="mailto:ir@example.com">IR office</a></div>
+</body></html>"""
+    return page, rows, pre_lines
+
+
+def test_table_rows_become_tab_separated_lines(text_000, text_001):
+    page, rows, _ = _page(text_000, text_001)
+    doc = load_bytes("release.html", page.encode())
+    assert doc.source_kind == "html"
+    assert doc.encoding == "utf-8"
+    assert doc.raw == page.encode()
+    for r in rows:
+        assert "\t".join(r).rstrip("\t") in doc.lines
+    assert "Total Revenues\t50,789\t48,313\t(4.9%)" in doc.lines
+    # rows stay in order and together
+    i = doc.lines.index("Total Revenues\t50,789\t48,313\t(4.9%)")
+    assert doc.lines[i + 1].startswith("Connectivity and Outsourcing Services\t")
+
+
+def test_pre_block_is_kept_verbatim(text_000, text_001):
+    page, _, pre_lines = _page(text_000, text_001)
+    doc = load_bytes("release.htm", page.encode())
+    expected = [ln.rstrip() for ln in pre_lines]
+    first = doc.lines.index(expected[0])
+    assert doc.lines[first:first + len(expected)] == expected
+    assert " Total Revenues                          69,731    66,835       4.3%" in doc.lines
+
+
+def test_blocks_are_lines_and_scripts_are_dropped(text_000, text_001):
+    page, _, _ = _page(text_000, text_001)
+    doc = load_bytes("release.html", page.encode())
+    assert "IIJ Announces Nine Months Results" in doc.lines
+    assert "TOKYO \u2014 Internet Initiative Japan Inc. today announced its results." in doc.lines
+    assert "Contact: IR office" in doc.lines
+    assert "var t" not in doc.text and "padding" not in doc.text
+    assert "IIJ release" not in doc.text                    # <head> is not content
+
+
+def test_colspan_keeps_numbers_under_their_headers():
+    page = ("<table><tr><th></th><th colspan=2>FY2009</th><th>YoY</th></tr>"
+            "<tr><td>Revenue</td><td>1,000</td><td>(4.9%)</td><td>3</td></tr></table>")
+    text = html_to_text(page)
+    assert text.split("\n")[:2] == ["\tFY2009\t\tYoY", "Revenue\t1,000\t(4.9%)\t3"]
+
+
+def test_cp932_page_with_declared_charset(text_000):
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">'
+            "</head><body><p>決算短信</p><table><tr><td>売上高</td><td>48,313</td></tr></table>"
+            "</body></html>")
+    doc = load_bytes("kessan.html", page.encode("cp932"))
+    assert doc.encoding == "cp932"
+    assert "売上高\t48,313" in doc.lines and "決算短信" in doc.lines
+
+
+def test_utf16_page(tmp_path):
+    page = "<html><body><table><tr><td>Revenue</td><td>1,234</td></tr></table></body></html>"
+    p = tmp_path / "page.html"
+    p.write_bytes(page.encode("utf-16"))
+    doc = load(p)
+    assert doc.source_kind == "html"
+    assert "Revenue\t1,234" in doc.lines
+
+
+def test_broken_and_deeply_nested_html_does_not_crash():
+    deep = "<div>" * 50_000 + "<table><tr><td>" * 3000 + "Revenue</td><td>1,234" + "<p>unclosed <b>bold"
+    text = html_to_text(deep)
+    assert "Revenue\t1,234" in text
+    assert "unclosed bold" in text
+    assert html_to_text("<table><td>a<td>b</table></td></tr><//><p <<>>") .startswith("a\tb")
+
+
+def test_layout_tables_do_not_glue_the_page_into_one_line():
+    page = ("<html><body><table><tr><td><p>First paragraph.</p><p>Second paragraph.</p>"
+            "<table><tr><td>Revenue</td><td>1,234</td></tr></table><p>After.</p></td></tr>"
+            "</table></body></html>")
+    lines = [ln for ln in html_to_text(page).split("\n") if ln]
+    assert lines == ["First paragraph.", "Second paragraph.", "Revenue\t1,234", "After."]
+
+
+def test_text_with_inline_tags_is_not_html(text_000):
+    doc = load_bytes("000.txt", text_000.encode())
+    assert doc.source_kind != "html"
+    assert doc.text == text_000        # <u> tags stay as printed, lines unchanged

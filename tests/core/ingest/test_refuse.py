@@ -1,0 +1,47 @@
+"""Input that cannot be a release: one clear line naming the file, never a traceback."""
+import pytest
+
+import iijdesk.core.ingest as ingest
+from iijdesk.core.ingest import NotAReleaseError, load, load_bytes
+
+
+@pytest.mark.parametrize("raw,why", [
+    (b"", "empty"), (b"   \r\n\n\t", "empty"), (b"\xef\xbb\xbf", "empty"), (b"\xff\xfe", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(100), "PNG image"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(100), "JPEG image"),
+    (b"PK\x03\x04\x14\x00\x06\x00" + bytes(100), "ZIP archive"),
+    (b"\x7fELF\x02\x01\x01" + bytes(100), "program"),
+    (b"\x00\x01\x02\x03binary\x00\xff" * 50, "binary"),
+    (bytes(range(256)) * 20, "binary"),
+    (b"\x01\x02\x03\x04\x05\x06 text \x07\x08" * 50, "does not look like text"),
+])
+def test_not_text_is_refused(raw, why):
+    with pytest.raises(NotAReleaseError) as e:
+        load_bytes("input.dat", raw)
+    msg = str(e.value)
+    assert msg.startswith("input.dat: ") and why in msg
+    assert "\n" not in msg
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(NotAReleaseError, match="nothere.txt: cannot be read"):
+        load(tmp_path / "nothere.txt")
+    with pytest.raises(NotAReleaseError, match="folder"):
+        load(tmp_path)
+
+
+def test_too_large_text_is_refused(tmp_path):
+    p = tmp_path / "huge.txt"
+    with open(p, "wb") as f:
+        f.write(b"Revenue 1,234\n" * 10_000)
+        f.truncate(ingest.MAX_TEXT_BYTES + 1)          # sparse: costs no disk
+    with pytest.raises(NotAReleaseError, match=r"huge\.txt: is too large .*limit .*50 MB"):
+        load(p)
+    with pytest.raises(NotAReleaseError, match="too large"):
+        load_bytes("big.txt", b"x" * (ingest.MAX_TEXT_BYTES + 1))
+
+
+def test_prose_is_a_document_but_not_a_release():
+    # Reading succeeds; that it holds no table is the extractor's finding, not ingest's.
+    doc = load_bytes("essay.txt", "Just some prose.\nNo tables here.\n".encode())
+    assert doc.lines[:2] == ["Just some prose.", "No tables here."]
