@@ -31,7 +31,7 @@ RATE_MIN_USD_UNITS = 1000
 # A column's decimals are "its own" when this share of its figures print them.
 COLUMN_DECIMALS_SHARE = 0.8
 # Label similarity (token Jaccard) above which two rows name the same line item.
-SAME_ITEM_SIMILARITY = 0.6
+SAME_ITEM_SIMILARITY = 0.5
 # Share of a column's other rows that must carry a cell before a gap counts as a lost cell.
 CELL_PRESENT_SHARE = 0.9
 RATE_TEXT = re.compile(
@@ -505,4 +505,106 @@ def change_column(ctx: Context):
                         expected=exp, actual=vd, expected_text=fmt_at(c, exp, d),
                         actual_text=c.printed[d], fix=d, fix_value=exp)]
                 checks.append(Check("change_column", (d, *amts), ev))
+    return checks
+
+
+GENERIC_LABELS = {"total", "subtotal", "others", "other", "elimination", "sum", "net", ""}
+
+
+def item_tokens(ctx: Context, i: int) -> frozenset:
+    """Tokens naming the line item of fact i (a bare "Total" is named by its section)."""
+    lab = ctx.label[i].strip().lower().rstrip(":")
+    toks = ctx.tokens(ctx.label[i])
+    if lab in GENERIC_LABELS or not toks:
+        toks = toks | ctx.tokens(ctx.parent[i])
+    return toks - {"total"}
+
+
+def item_tokens_ctx(ctx: Context, i: int) -> frozenset:
+    """item_tokens plus the section (parent) the row stands in."""
+    return (item_tokens(ctx, i) | ctx.tokens(ctx.parent[i])) - {"total"}
+
+
+# Words that make two otherwise alike labels different items ("income before income tax"
+# is not "income tax").
+DISCRIMINATING_WORDS = frozenset({"before", "after", "gross", "margin", "ratio"})
+
+
+def item_similarity(a: frozenset, b: frozenset) -> float:
+    if (a ^ b) & DISCRIMINATING_WORDS:
+        return 0.0
+    return similarity(a, b)
+
+
+def _bucket_index(ctx: Context) -> dict:
+    idx = getattr(ctx, "_buckets", None)
+    if idx is None:
+        idx = defaultdict(list)
+        for p in range(ctx.n):
+            v = ctx.values[p]
+            if nan(v) or not ctx.period_end[p] or not is_ok_number(ctx.printed[p]):
+                continue
+            idx[(ctx.doc[p], ctx.period_end[p], ctx.months[p], ctx.unit[p], ctx.measure[p])].append(p)
+        for k in idx:
+            idx[k].sort(key=lambda p: ctx.values[p])
+        ctx._buckets = idx
+        ctx._bucket_vals = {k: [ctx.values[p] for p in v] for k, v in idx.items()}
+    return idx
+
+
+@rule("cross_table")
+def cross_table(ctx: Context):
+    """The same line item for the same period and unit in two tables of one release (e.g. a
+    JPY-millions summary and a thousands-of-JPY statement) agrees within what the two
+    scales' rounding explains. The finest printing is taken as the evidence."""
+    idx = _bucket_index(ctx)
+    checks, done = [], set()
+    for key, members in idx.items():
+        vals = ctx._bucket_vals[key]
+        if ctx.measure[members[0]] not in ("value", "target"):
+            continue
+        for a in members:
+            va, ua = ctx.values[a], ctx.unit_last[a]
+            if va == 0:
+                continue
+            ta, tca = item_tokens(ctx, a), item_tokens_ctx(ctx, a)
+            lo = bisect_left(vals, va - NEAR_UNITS * ua - ua)
+            hi = bisect_right(vals, va + NEAR_UNITS * ua + ua)
+            cands = []
+            for b in members[lo:hi]:
+                if ctx.table_id[b] == ctx.table_id[a] or ctx.scale[b] > ctx.scale[a]:
+                    continue
+                if abs(va - ctx.values[b]) > NEAR_UNITS * ua + HALF * ctx.unit_last[b]:
+                    continue
+                s = max(item_similarity(ta, item_tokens(ctx, b)), item_similarity(tca, item_tokens_ctx(ctx, b)))
+                if s >= SAME_ITEM_SIMILARITY:
+                    cands.append((s, b))
+            if not cands:
+                continue
+            finest = min(ctx.scale[b] for s, b in cands)
+            cands = [(s, b) for s, b in cands if ctx.scale[b] == finest]
+            if any(abs(va - ctx.values[b]) <= pair_tolerance(ua, ctx.unit_last[b], va) for s, b in cands):
+                continue
+            s, b = max(cands, key=lambda sb: (sb[0], -abs(va - ctx.values[sb[1]])))
+            pair = (min(a, b), max(a, b))
+            if pair in done:
+                continue
+            done.add(pair)
+
+            def ev(c, a=a, b=b):
+                va, vb = c.values[a], c.values[b]
+                if nan(va) or nan(vb) or not (is_ok_number(c.printed[a]) and is_ok_number(c.printed[b])):
+                    return []
+                if abs(va - vb) <= pair_tolerance(c.unit_last[a], c.unit_last[b], va):
+                    return []
+                exp = round(vb / c.unit_last[a]) * c.unit_last[a]
+                sev = "warning" if is_plug(va - vb, c.unit_last[a] * 1.5) else "error"
+                return [make_finding(
+                    c, "cross_table", "cross_table", sev, [a, b],
+                    f"{item_name(c, a)} {period_text(c, a)} prints {c.printed[a]} in \"{c.title[a]}\" "
+                    f"(line {c.line[a]}), but \"{c.title[b]}\" (line {c.line[b]}) prints {c.printed[b]}, "
+                    f"which rounds to {fmt_at(c, exp, a)}.",
+                    expected=exp, actual=va, expected_text=fmt_at(c, exp, a), actual_text=c.printed[a],
+                    fix=a, fix_value=exp)]
+            checks.append(Check("cross_table", (a, b), ev))
     return checks
