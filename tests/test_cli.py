@@ -1,0 +1,140 @@
+"""The command line as a user runs it: `python -m iijdesk extract|check|export FILE... -o OUT`."""
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iijdesk.core.facts import GOLD_COLUMNS
+from tests.conftest import DATA, GOLD, RELEASES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args, cwd=ROOT):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-m", "iijdesk", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "facts.csv"
+    r = run_cli("extract", *RELEASES, "-o", out)
+    return r, out
+
+
+def test_extract_writes_the_gold_columns_for_every_release(extracted):
+    r, out = extracted
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    assert f"from {len(RELEASES)} of {len(RELEASES)} files -> {out}" in r.stdout
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:]
+    assert header[:len(GOLD_COLUMNS)] == GOLD_COLUMNS
+    assert all(len(row) == len(header) for row in body)
+    assert body, "no facts extracted from the five releases"
+    assert {row[0] for row in body} == {p.name for p in RELEASES}
+
+
+def test_every_extracted_number_stands_on_its_line(extracted):
+    _, out = extracted
+    texts = {p.name: p.read_text(encoding="utf-8").split("\n") for p in RELEASES}
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        lines = texts[row["doc"]]
+        line = int(row["line"])
+        assert 1 <= line <= len(lines)
+        assert row["printed"] in lines[line - 1], row
+        if row["start"] and row["end"]:
+            assert lines[line - 1][int(row["start"]):int(row["end"])] == row["printed"], row
+        assert row["value"] == "" or float(row["value"]) == float(row["value"])
+        assert row["scale"] in ("1", "1000", "1000000", "1000000000"), row
+
+
+def test_the_scorer_reads_what_extract_writes(extracted):
+    _, out = extracted
+    r = subprocess.run([sys.executable, str(DATA / "score.py"), "facts", "--gold", str(GOLD),
+                        "--facts", str(out)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    last = r.stdout.strip().splitlines()[-1]
+    assert last.startswith("facts: recall ")
+
+
+def _bad_files(d: Path) -> list[Path]:
+    prose = d / "letter.txt"
+    prose.write_text("Dear shareholders,\n\nThank you for your continued support.\n")
+    binary = d / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    empty = d / "empty.txt"
+    empty.write_bytes(b"")
+    return [prose, binary, empty]
+
+
+def test_non_releases_give_a_clear_message_and_no_facts(tmp_path):
+    bad = _bad_files(tmp_path)
+    out = tmp_path / "facts.csv"
+    r = run_cli("extract", *bad, "-o", out)
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr and "Error" not in r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 3, r.stderr
+    prose, binary, empty = lines
+    assert prose.startswith("iijdesk: letter.txt: ") and "release" in prose
+    assert binary.startswith("iijdesk: photo.txt: ") and "image" in binary
+    assert empty.startswith("iijdesk: empty.txt: ") and "empty" in empty
+    assert "0 facts from 0 of 3 files" in r.stdout
+    with open(out, newline="", encoding="utf-8") as f:
+        assert len(list(csv.reader(f))) == 1          # the header only
+
+
+def test_a_bad_file_among_releases_is_reported_and_the_rest_extracted(tmp_path):
+    bad = _bad_files(tmp_path)[1]
+    out = tmp_path / "facts.csv"
+    r = run_cli("extract", RELEASES[1], bad, "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip().startswith("iijdesk: photo.txt: ")
+    assert "Traceback" not in r.stderr
+    assert "from 1 of 2 files" in r.stdout
+
+
+def test_a_missing_file_is_a_message(tmp_path):
+    r = run_cli("extract", tmp_path / "nowhere.txt", "-o", tmp_path / "f.csv")
+    assert r.returncode == 1
+    assert "nowhere.txt: cannot be read" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_check_writes_findings_for_the_releases(tmp_path):
+    out = tmp_path / "findings.csv"
+    r = run_cli("check", *RELEASES, "-o", out)
+    assert r.returncode == 0, r.stderr
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and {"doc", "lines", "kind"} <= set(rows[0])
+
+
+def test_export_writes_a_workbook(tmp_path):
+    out = tmp_path / "releases.xlsx"
+    r = run_cli("export", *RELEASES[:2], "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.xfail(reason="cli.cmd_export lets TargetExistsError escape as a traceback; "
+                          "needs a catch in iijdesk/cli.py (owned by the lead)", strict=False)
+def test_export_onto_an_existing_workbook_is_a_message_not_a_traceback(tmp_path):
+    out = tmp_path / "releases.xlsx"
+    out.write_bytes(b"keep me")
+    r = run_cli("export", RELEASES[0], "-o", out)
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr and "already exists" in r.stderr
+    assert out.read_bytes() == b"keep me"
+
+
+def test_version():
+    r = run_cli("--version")
+    assert r.returncode == 0 and r.stdout.startswith("iijdesk ")
