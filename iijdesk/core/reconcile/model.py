@@ -20,7 +20,7 @@ TOTAL_LABEL = re.compile(
     r"^(total\b|sum\b|consolidated\b|net cash\b|net (increase|decrease)|"
     r"net (income|loss) attributable|total$|subtotal)", re.I)
 # Rows that enter their total with a minus sign although printed positive.
-SUBTRACTED_LABEL = re.compile(r"\b(elimination|inter-?segment|less\b)", re.I)
+SUBTRACTED_LABEL = re.compile(r"^\W*(less\b|eliminations?\b|inter-?segment\b)", re.I)
 
 _STOP = {"the", "of", "and", "in", "for", "to", "from", "on", "a", "an", "by", "with", "at",
          "as", "per", "its", "s", "inc", "co", "ltd", "unaudited", "jpy", "thousands",

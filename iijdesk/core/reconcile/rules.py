@@ -608,3 +608,207 @@ def cross_table(ctx: Context):
                     fix=a, fix_value=exp)]
             checks.append(Check("cross_table", (a, b), ev))
     return checks
+
+
+# Longest run of rows above a total that is tried as its items.
+MAX_BLOCK = 30
+
+
+def _amount_columns(ctx: Context, t) -> dict:
+    """column key -> [(row index, position)] for the amount columns of a table."""
+    out = defaultdict(list)
+    for ri, r in enumerate(t.rows):
+        for ck, i in r.cells.items():
+            if ctx.measure[i] in ("value", "target") and ctx.unit[i] != "percent":
+                out[ck].append((ri, i))
+    return out
+
+
+def _val0(ctx: Context, i: int) -> float:
+    v = ctx.values[i]
+    return 0.0 if nan(v) else float(v)
+
+
+def _block_sum(ctx: Context, t, entries, cells: dict, skip=None):
+    """Sums of the entries' cells in one column: (plain, with subtracted rows negated),
+    the units involved, or None when a row of the block has no cell there."""
+    s_plain = s_signed = 0.0
+    units = []
+    for ri in entries:
+        if ri == skip:
+            continue
+        i = cells.get(ri)
+        if i is None:
+            return None
+        v = _val0(ctx, i)
+        s_plain += v
+        s_signed += -v if SUBTRACTED_LABEL.search(t.rows[ri].label) else v
+        units.append(ctx.unit_last[i])
+    return s_plain, s_signed, units
+
+
+def _fits(total: float, sums, unit_total: float) -> bool:
+    s_plain, s_signed, units = sums
+    tol = sum_tolerance(units + [unit_total])
+    return abs(s_plain - total) <= tol or abs(s_signed - total) <= tol
+
+
+def _resolve_totals(ctx: Context, t, column: list) -> tuple[dict, dict]:
+    """For each total-like row of one column: the rows (collapsed: an earlier total stands
+    for its items, a section header with numbers for the rows under it) just above it that
+    add up to it, or None; and the collapsed rows standing above each total."""
+    cells = {ri: i for ri, i in column}
+    headers = {t.rows[ri].label for ri, i in column if t.rows[ri].label}
+    stack: list[int] = []
+    found: dict = {}
+    before: dict = {}
+    for ri, i in column:
+        r = t.rows[ri]
+        if r.parent and r.parent in headers and stack and not ctx.row_total(r.label, i) and \
+                any(t.rows[s].label == r.parent for s in stack[-MAX_BLOCK:]):
+            continue          # an item under a section header that carries the section's numbers
+        if ctx.row_total(r.label, i) and not nan(ctx.values[i]):
+            hit = None
+            before[ri] = list(stack[-MAX_BLOCK:])
+            for k in range(2, min(len(stack), MAX_BLOCK) + 1):
+                block = stack[-k:]
+                sums = _block_sum(ctx, t, block, cells)
+                if sums and _fits(ctx.values[i], sums, ctx.unit_last[i]):
+                    hit = tuple(block)
+                    break
+            found[ri] = hit
+            if hit:
+                del stack[-len(hit):]
+        stack.append(ri)
+    return found, before
+
+
+@rule("items_vs_total")
+def items_vs_total(ctx: Context):
+    """Items add to their printed total or subtotal within what rounding explains ((n+1)/2
+    units of the last digit for n items); an earlier subtotal stands for its own items, and
+    elimination / inter-segment / "less" rows may enter negated. The items of a total are
+    the run of rows above it that adds up in the table's other columns; a column where that
+    run misses is reported. When no run adds up in any column but leaving out one row makes
+    every column add up, that row's numbers are phantoms."""
+    checks = []
+    for t in ctx.tables.values():
+        cols = _amount_columns(ctx, t)
+        if not cols:
+            continue
+        resolved, befores = {}, {}
+        for ck, col in cols.items():
+            resolved[ck], befores[ck] = _resolve_totals(ctx, t, col)
+        totals = sorted({ri for res in resolved.values() for ri in res})
+        for ri in totals:
+            blocks = Counter(res[ri] for res in resolved.values() if res.get(ri))
+            if blocks:
+                block = blocks.most_common(1)[0][0]
+                for ck, col in cols.items():
+                    res = resolved[ck]
+                    if ri not in res or res[ri] is not None:
+                        continue
+                    cells = {r_: i for r_, i in col}
+                    if any(b not in cells for b in block):
+                        continue
+                    tpos = cells[ri]
+                    items = tuple(cells[b] for b in block)
+
+                    def ev(c, tpos=tpos, items=items, block=block, t=t):
+                        if not all(is_ok_number(c.printed[p]) for p in items + (tpos,)):
+                            return []
+                        if nan(c.values[tpos]):
+                            return []
+                        cells_now = {b: p for b, p in zip(block, items)}
+                        sums = _block_sum(c, t, block, cells_now)
+                        if _fits(c.values[tpos], sums, c.unit_last[tpos]):
+                            return []
+                        s_plain, s_signed, units = sums
+                        s = s_signed if any(SUBTRACTED_LABEL.search(t.rows[b].label) for b in block) else s_plain
+                        return [make_finding(
+                            c, "items_vs_total", "sum_mismatch", "error", (tpos,) + items,
+                            f"{item_name(c, tpos)} {period_text(c, tpos)}: its {len(items)} items add to "
+                            f"{fmt_at(c, s, tpos)} but the total prints {c.printed[tpos]} (difference "
+                            f"{fmt_at(c, c.values[tpos] - s, tpos)}; rounding explains at most "
+                            f"{fmt_at(c, sum_tolerance(units + [c.unit_last[tpos]]), tpos)}).",
+                            expected=s, actual=c.values[tpos], expected_text=fmt_at(c, s, tpos),
+                            actual_text=c.printed[tpos])]
+                    checks.append(Check("items_vs_total", (tpos,) + items, ev))
+            else:
+                checks.extend(_phantom_checks(ctx, t, cols, befores, ri))
+    return checks
+
+
+def _phantom_checks(ctx: Context, t, cols: dict, befores: dict, ri: int) -> list:
+    """Total row ri adds up in no column: does leaving out one row above fix every column?"""
+    usable = [ck for ck in cols if ri in befores[ck]]
+    if len(usable) < 2:
+        return []
+    common = None
+    for ck in usable:
+        cells = dict(cols[ck])
+        stack = befores[ck][ri]
+        tv, tu = ctx.values[cells[ri]], ctx.unit_last[cells[ri]]
+        ok = set()
+        for k in range(3, len(stack) + 1):
+            block = stack[-k:]
+            sums = _block_sum(ctx, t, block, cells)
+            if not sums:
+                break
+            for sk in block:
+                v = _val0(ctx, cells[sk])
+                vs = -v if SUBTRACTED_LABEL.search(t.rows[sk].label) else v
+                if _fits(tv, (sums[0] - v, sums[1] - vs, sums[2]), tu):
+                    ok.add(sk)
+        common = ok if common is None else common & ok
+        if not common:
+            return []
+    common = {sk for sk in common if not _heads_rows_below(ctx, t, cols, usable, sk)}
+    if not common:
+        return []
+    skip = max(common)
+    pos = tuple(dict(cols[ck])[skip] for ck in usable)
+    tpos = tuple(dict(cols[ck])[ri] for ck in usable)
+
+    def ev(c, pos=pos, tpos=tpos, skip=skip, ri=ri, t=t):
+        lab = t.rows[skip].label or "(no label)"
+        return [make_finding(
+            c, "items_vs_total", "ocr_damage", "error", list(pos),
+            f"Row \"{lab}\" (line {t.rows[skip].line}) carries numbers that take part in no total: "
+            f"\"{t.rows[ri].label}\" (line {t.rows[ri].line}) adds up in every column only without "
+            f"them, so they are phantoms or duplicates (true cells empty).",
+            actual=c.values[pos[0]], actual_text=c.printed[pos[0]])]
+    return [Check("items_vs_total", pos + tpos, ev)]
+
+
+def _heads_rows_below(ctx: Context, t, cols: dict, usable: list, sk: int) -> bool:
+    """Row sk equals the sum of a run of 2+ rows right below it in every column: it is a
+    section header carrying its section's numbers, not a phantom."""
+    for ck in usable:
+        cells = dict(cols[ck])
+        below = [r_ for r_ in range(sk + 1, min(len(t.rows), sk + 1 + MAX_BLOCK)) if r_ in cells]
+        v = _val0(ctx, cells[sk])
+        ok = False
+        for k in range(2, len(below) + 1):
+            sums = _block_sum(ctx, t, below[:k], cells)
+            if sums and _fits(v, sums, ctx.unit_last[cells[sk]]):
+                ok = True
+                break
+        if not ok:
+            return False
+    return True
+
+
+def _collapse(ctx: Context, t, rows: list, cells: dict) -> list:
+    """rows with each total that adds up its run above replaced by itself alone."""
+    stack: list[int] = []
+    for ri in rows:
+        i = cells[ri]
+        if ctx.row_total(t.rows[ri].label, i) and not nan(ctx.values[i]):
+            for k in range(2, min(len(stack), MAX_BLOCK) + 1):
+                sums = _block_sum(ctx, t, stack[-k:], cells)
+                if sums and _fits(ctx.values[i], sums, ctx.unit_last[i]):
+                    del stack[-k:]
+                    break
+        stack.append(ri)
+    return stack
