@@ -1,0 +1,107 @@
+"""Excel export an analyst can keep working in.
+
+`export_workbook(ws, path, overwrite=False)` writes the workspace's facts as statement sheets
+with live SUM formulas for totals (the printed total beside each, highlighted where they
+differ), a Findings sheet linking to the cells involved, a Sources sheet (release and line of
+every value), a Timeline sheet and native charts. The file is written to a temporary file next
+to the target and renamed into place, so a failed export never leaves a half-written workbook.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+
+from iijdesk.core.export.writer import ExportResult, write_workbook
+
+__all__ = ["export_workbook", "ExportError", "TargetExistsError", "TargetLockedError", "ExportResult"]
+
+
+class ExportError(Exception):
+    """An export failed for a reason the user can act on; the message says what to do."""
+
+
+class TargetExistsError(ExportError, FileExistsError):
+    """The target workbook exists and overwriting was not asked for."""
+
+
+class TargetLockedError(ExportError, PermissionError):
+    """The target cannot be written: open in another program, read-only, or no permission."""
+
+
+# Lock files office programs keep next to a workbook they have open.
+# (Excel writes "~$" + the name, dropping its first two characters when the name is long.)
+_LOCK_NAMES = ("~${name}", "~${short}", ".~lock.{name}#")
+
+
+def export_workbook(ws, path, overwrite: bool = False, *, cached_values: bool = True,
+                    progress=None) -> ExportResult:
+    """Write workspace `ws` to the .xlsx file `path`.
+
+    Raises TargetExistsError (a FileExistsError) when `path` exists and `overwrite` is false,
+    TargetLockedError (a PermissionError) when the target is locked or not writable, and
+    ExportError for other failures a user can fix. `cached_values=False` leaves every formula's
+    cached result empty so a reader must recalculate (used by the recalculation tests)."""
+    target = os.path.abspath(os.fspath(path))
+    name = os.path.basename(target)
+    folder = os.path.dirname(target)
+    if os.path.isdir(target):
+        raise ExportError(f"{target} is a folder; give a file name ending in .xlsx")
+    if not os.path.isdir(folder):
+        raise ExportError(f"Cannot export to {target}: the folder {folder} does not exist")
+    exists = os.path.exists(target)
+    if exists and not overwrite:
+        raise TargetExistsError(errno.EEXIST,
+                                f"{name} already exists in {folder}; choose another name or "
+                                f"allow overwriting it (command line: --force)", target)
+    if exists:
+        lock = _lock_file(target)
+        if lock:
+            raise TargetLockedError(errno.EACCES,
+                                    f"{name} is open in another program ({os.path.basename(lock)} "
+                                    f"exists); close it there and export again", target)
+        if not os.access(target, os.W_OK):
+            raise TargetLockedError(errno.EACCES, f"{name} is read-only; choose another name or "
+                                    f"make it writable", target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".~iijdesk-", suffix=".xlsx", dir=folder)
+    except PermissionError as e:
+        raise TargetLockedError(errno.EACCES, f"Cannot write in {folder}: permission denied; "
+                                f"choose another folder", target) from e
+    except OSError as e:
+        raise ExportError(f"Cannot write in {folder}: {e.strerror or e}") from e
+    os.close(fd)
+    try:
+        try:
+            result = write_workbook(ws, tmp, cached_values=cached_values, progress=progress)
+        except OSError as e:
+            raise ExportError(f"Could not write {name}: {e.strerror or e}") from e
+        except Exception as e:
+            if type(e).__name__ == "FileCreateError":  # xlsxwriter's wrapper of an OSError
+                raise ExportError(f"Could not write {name}: {e}") from e
+            raise
+        try:
+            os.replace(tmp, target)
+        except PermissionError as e:
+            raise TargetLockedError(errno.EACCES,
+                                    f"{name} is open in another program or not writable; close it "
+                                    f"there (or choose another name) and export again", target) from e
+        except OSError as e:
+            raise ExportError(f"Could not replace {name}: {e.strerror or e}") from e
+    finally:
+        if os.path.exists(tmp):
+            try:
+                os.remove(tmp)
+            except OSError:
+                pass
+    result.path = target
+    return result
+
+
+def _lock_file(target: str) -> str:
+    folder, name = os.path.split(target)
+    for pattern in _LOCK_NAMES:
+        p = os.path.join(folder, pattern.format(name=name, short=name[2:]))
+        if os.path.exists(p):
+            return p
+    return ""

@@ -1,0 +1,503 @@
+"""What goes where in the workbook, decided before any cell is written (pure pandas/Python).
+
+facts -> sheets (one per statement kind; split per release where the layout differs)
+      -> blocks (tables sharing one row layout, merged so their periods sit side by side)
+      -> rows (the table's printed order and hierarchy) x columns (periods in time order)
+and, per table, which rows are sums of which other rows (`sum_groups`), confirmed by the
+printed numbers themselves so a formula is only written where the release really adds up.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+try:  # the reconciliation's own rounding rules, so the workbook flags what the checks flag
+    from iijdesk.core.reconcile.tolerance import decimals_of, sum_tolerance, unit_of
+except ImportError:  # pragma: no cover - kept so export works on its own
+    _DEC = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+
+    def decimals_of(printed: str) -> int:
+        m = _DEC.search(printed or "")
+        return len(m.group(1)) if m and m.group(1) else 0
+
+    def unit_of(scale: float, decimals: int) -> float:
+        return float(scale or 1) * 10.0 ** -int(decimals or 0)
+
+    def sum_tolerance(units) -> float:
+        units = list(units)
+        return 0.5 * sum(units) + 1e-9 * max(units, default=0.0)
+
+# Statement kinds in the order their sheets appear.
+KIND_ORDER = ("income", "balance", "cashflow", "equity", "summary", "segment", "breakdown",
+              "kpi", "nongaap", "per_share", "dividends", "targets", "other")
+KIND_TITLES = {"income": "Income", "balance": "Balance sheet", "cashflow": "Cash flows",
+               "equity": "Equity", "summary": "Summary", "segment": "Segments",
+               "breakdown": "Breakdowns", "kpi": "KPIs", "nongaap": "Non-GAAP",
+               "per_share": "Per share", "dividends": "Dividends", "targets": "Targets",
+               "other": "Other"}
+# Column order among columns sharing a period.
+MEASURE_ORDER = {"value": 0, "target": 1, "change": 2, "yoy_pct": 3, "share_pct": 4}
+# Measures and units whose rows can be a sum of other rows (percentages and ratios cannot).
+ADDITIVE_MEASURES = ("value", "target", "change")
+NON_ADDITIVE_UNITS = ("percent",)
+# A sum structure must hold in at least this share of the columns where it can be tested.
+MIN_MATCH_SHARE = 0.5
+# A structure the extractor states (parent keys) is still written as a formula when it misses
+# in every column by no more than this share of the total: a misprint, not a different identity.
+NEAR_MISS_SHARE = 0.02
+# Words that mark a row as a total when the extractor did not set is_total.
+_TOTAL_WORDS = re.compile(r"^\s*(total|sub-?total|net\b|grand total)", re.I)
+SHEET_NAME_MAX = 31
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def norm_label(s: str) -> str:
+    return " ".join(re.sub(r"[^\w%]+", " ", str(s)).split()).casefold()
+
+
+@dataclass
+class Column:
+    """One printed column of one table, placed in a block."""
+    table_id: str
+    doc: str
+    key: tuple                 # identity within its table
+    col_label: str
+    period_end: str
+    period_months: object      # int or None
+    measure: str
+    unit: str
+    scale: int
+    first_col: int             # printed position, for ordering
+    decimals: int = 0          # most decimals printed in the column
+    check: bool = False        # gets an adjacent "printed" column (holds a sum)
+
+    @property
+    def additive(self) -> bool:
+        return self.measure in ADDITIVE_MEASURES and self.unit not in NON_ADDITIVE_UNITS
+
+
+@dataclass
+class Block:
+    """Tables of one kind with one row layout, merged: rows once, every table's columns."""
+    title: str
+    table_ids: list[str]
+    docs: list[str]
+    labels: list[str]
+    levels: list[int]
+    row_periods: bool                        # periods vary by row (equity statements)
+    columns: list[Column] = field(default_factory=list)
+    cells: dict = field(default_factory=dict)      # (row_i, col_i) -> fact id
+    sums: dict = field(default_factory=dict)       # (row_i, col_i) -> [item row_i ...]
+    tolerance: dict = field(default_factory=dict)  # (row_i, col_i) -> rounding tolerance
+    row_period_text: list[str] = field(default_factory=list)
+    totals: set = field(default_factory=set)       # row_i that are totals (bold)
+
+
+@dataclass
+class SheetPlan:
+    name: str
+    kind: str
+    docs: list[str]
+    blocks: list[Block]
+
+
+# ----------------------------------------------------------------------------------------------
+def plan_sheets(facts: pd.DataFrame, doc_order: list[str] | None = None,
+                reserved: set[str] | None = None, recs: dict | None = None) -> list[SheetPlan]:
+    """Decide every statement sheet, block, row and column for `facts`."""
+    if not len(facts):
+        return []
+    f = facts
+    docs = doc_order or list(dict.fromkeys(f["doc"]))
+    doc_rank = {d: i for i, d in enumerate(docs)}
+    tables = _tables(recs if recs is not None else records(f))             # table_id -> _Table, in document order
+    by_kind: dict[str, list[_Table]] = {}
+    for t in tables.values():
+        by_kind.setdefault(t.kind, []).append(t)
+    sheets: list[SheetPlan] = []
+    used: set[str] = set(reserved or ())
+    kinds = sorted(by_kind, key=lambda k: (KIND_ORDER.index(k) if k in KIND_ORDER else len(KIND_ORDER), k))
+    for kind in kinds:
+        ts = sorted(by_kind[kind], key=lambda t: (doc_rank.get(t.doc, 1 << 30), t.order))
+        # Each release's layout of this kind: the set of row layouts of its tables.
+        per_doc: dict[str, list[_Table]] = {}
+        for t in ts:
+            per_doc.setdefault(t.doc, []).append(t)
+        groups: dict[frozenset, list[str]] = {}
+        for d, dts in per_doc.items():
+            groups.setdefault(frozenset(t.signature for t in dts), []).append(d)
+        for gdocs in groups.values():
+            gts = [t for d in gdocs for t in per_doc[d]]
+            blocks: dict[tuple, list[_Table]] = {}
+            for t in gts:
+                blocks.setdefault(t.signature, []).append(t)
+            title = KIND_TITLES.get(kind, kind.replace("_", " ").capitalize())
+            name = title if len(groups) == 1 else f"{title} {_short_doc(gdocs[0])}" + (
+                f" +{len(gdocs) - 1}" if len(gdocs) > 1 else "")
+            sheets.append(SheetPlan(_unique_sheet_name(name, used), kind, list(gdocs),
+                                    [_block(bts, doc_rank) for bts in blocks.values()]))
+    return sheets
+
+
+def _short_doc(doc: str) -> str:
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", doc)
+    return stem[:14]
+
+
+def _unique_sheet_name(name: str, used: set[str]) -> str:
+    base = _BAD_SHEET_CHARS.sub("_", name).strip("'") or "Sheet"
+    base = base[:SHEET_NAME_MAX]
+    out, n = base, 2
+    while out.casefold() in used:
+        suffix = f" ({n})"
+        out = base[:SHEET_NAME_MAX - len(suffix)] + suffix
+        n += 1
+    used.add(out.casefold())
+    return out
+
+
+def unique_sheet_name(name: str, used: set[str]) -> str:
+    return _unique_sheet_name(name, used)
+
+
+# ----------------------------------------------------------------------------------------------
+@dataclass
+class _Table:
+    table_id: str
+    doc: str
+    title: str
+    kind: str
+    order: int
+    recs: list                      # the table's facts (Fact records), printed order
+    rows: list[int]                 # printed row numbers in order
+    labels: list[str]
+    parents: list[str]
+    levels: list[int]
+    is_total: list[bool]
+    signature: tuple
+    row_periods: bool
+
+
+def records(f: pd.DataFrame) -> dict:
+    """fact id -> Fact record (a namedtuple of the contract columns), for fast access."""
+    cols = [c for c in f.columns if c.isidentifier()]
+    ids = list(f.index)
+    out = {}
+    for fid, rec in zip(ids, f[cols].itertuples(index=False, name="Fact")):
+        out[fid] = rec
+    return out
+
+
+def _int_or(v, default: int) -> int:
+    return default if v is None or v is pd.NA or (isinstance(v, float) and v != v) else int(v)
+
+
+def _tables(recs: dict) -> dict[str, _Table]:
+    by_table: dict[str, list] = {}
+    for fid, r in recs.items():
+        by_table.setdefault(r.table_id, []).append((fid, r))
+    out: dict[str, _Table] = {}
+    big = 1 << 30
+    for order, (tid, items) in enumerate(by_table.items()):
+        items.sort(key=lambda x: (_int_or(x[1].row, big), _int_or(x[1].col, big),
+                                  _int_or(x[1].line, big), _int_or(x[1].start, big)))
+        rows, labels, parents, levels, is_total = [], [], [], [], []
+        idx: dict[int, int] = {}
+        kinds: dict[str, int] = {}
+        periods_by_label: dict[str, set] = {}
+        for fid, r in items:
+            rr = _int_or(r.row, -1)
+            if rr not in idx:
+                idx[rr] = len(rows)
+                rows.append(rr)
+                labels.append(str(r.row_label))
+                parents.append(str(r.parent))
+                levels.append(_int_or(r.level, 0))
+                is_total.append(bool(r.is_total))
+            elif r.is_total:
+                is_total[idx[rr]] = True
+            k = r.kind or "other"
+            kinds[k] = kinds.get(k, 0) + 1
+            if r.period_end:
+                periods_by_label.setdefault(r.col_label, set()).add((r.period_end, _months(r.period_months)))
+        kind = max(kinds, key=lambda k: (kinds[k], k != "other")) if kinds else "other"
+        row_periods = any(len(v) > 1 for v in periods_by_label.values())
+        r0 = items[0][1]
+        out[tid] = _Table(tid, str(r0.doc), str(r0.table), kind, order, items, rows, labels,
+                          parents, levels, is_total, tuple(norm_label(x) for x in labels), row_periods)
+    return out
+
+
+def _col_key(r, row_periods: bool) -> tuple:
+    if row_periods:
+        return (r.col_label, r.measure, r.unit, int(r.scale))
+    return (r.period_end, _months(r.period_months), r.measure, r.unit, int(r.scale), r.col_label)
+
+
+def _months(v):
+    return None if v is None or v is pd.NA or v != v else int(v)
+
+
+def _block(tables: list[_Table], doc_rank: dict) -> Block:
+    t0 = tables[0]
+    row_periods = any(t.row_periods for t in tables)
+    docs = list(dict.fromkeys(t.doc for t in tables))
+    b = Block(title=t0.title, table_ids=[t.table_id for t in tables], docs=docs,
+              labels=list(t0.labels), levels=[0] * len(t0.labels), row_periods=row_periods,
+              row_period_text=[""] * len(t0.labels))
+    derived_levels = None
+    for t in tables:
+        cols, cells = _table_columns(t, row_periods)
+        base = len(b.columns)
+        b.columns.extend(cols)
+        for (ri, ci), fid in cells.items():
+            b.cells[(ri, base + ci)] = fid
+        groups, tol = sum_groups(t, cols, cells)
+        for (ri, ci), items in groups.items():
+            b.sums[(ri, base + ci)] = items
+            b.tolerance[(ri, base + ci)] = tol[(ri, ci)]
+            b.columns[base + ci].check = True
+            b.totals.add(ri)
+        if derived_levels is None:
+            derived_levels = _levels(t, groups)
+        if row_periods:
+            row_index = {r: i for i, r in enumerate(t.rows)}
+            for _fid, r in t.recs:
+                ri = row_index[_int_or(r.row, -1)]
+                if not b.row_period_text[ri] and r.period_end:
+                    b.row_period_text[ri] = period_caption(r.period_end, r.period_months)
+    b.levels = derived_levels or b.levels
+    for ri, tot in enumerate(t0.is_total):
+        if tot or _TOTAL_WORDS.match(t0.labels[ri]):
+            b.totals.add(ri)
+    # Periods in time order (the block's tables side by side); printed order where none applies.
+    if not row_periods:
+        order = sorted(range(len(b.columns)), key=lambda i: _col_sort(b.columns[i], doc_rank))
+        if order != list(range(len(b.columns))):
+            remap = {old: new for new, old in enumerate(order)}
+            b.columns = [b.columns[i] for i in order]
+            b.cells = {(r, remap[c]): v for (r, c), v in b.cells.items()}
+            b.sums = {(r, remap[c]): v for (r, c), v in b.sums.items()}
+            b.tolerance = {(r, remap[c]): v for (r, c), v in b.tolerance.items()}
+    return b
+
+
+def _col_sort(c: Column, doc_rank: dict) -> tuple:
+    no_period = not c.period_end
+    return (no_period, c.period_end, -1 if c.period_months is None else c.period_months,
+            MEASURE_ORDER.get(c.measure, 9), doc_rank.get(c.doc, 1 << 30), c.first_col)
+
+
+def _table_columns(t: _Table, row_periods: bool) -> tuple[list[Column], dict]:
+    """The table's columns and its cells {(row index in table, column index): fact id}."""
+    row_index = {r: i for i, r in enumerate(t.rows)}
+    cols: dict[tuple, int] = {}
+    out: list[Column] = []
+    cells: dict = {}
+    seen: dict[tuple, int] = {}
+    for fid, r in t.recs:
+        ri = row_index[_int_or(r.row, -1)]
+        key = _col_key(r, row_periods)
+        n = seen.get((ri, key), 0)       # a second number under the same header in one row
+        seen[(ri, key)] = n + 1
+        key = key + (n,)
+        if key not in cols:
+            cols[key] = len(out)
+            out.append(Column(t.table_id, t.doc, key, r.col_label, r.period_end,
+                              _months(r.period_months), r.measure, r.unit, int(r.scale),
+                              _int_or(r.col, len(out))))
+        ci = cols[key]
+        cells[(ri, ci)] = fid
+        d = _decimals(r.decimals, r.printed)
+        if d > out[ci].decimals:
+            out[ci].decimals = d
+    return out, cells
+
+
+def _decimals(d, printed: str) -> int:
+    if d is not None and d is not pd.NA and d == d:
+        return int(d)
+    return decimals_of(str(printed))
+
+
+def period_caption(period_end: str, months) -> str:
+    if not period_end:
+        return ""
+    m = _months(months)
+    if m is None:
+        return period_end
+    return f"at {period_end}" if m == 0 else f"{m}M to {period_end}"
+
+
+# ----------------------------------------------------------------------------------------------
+def sum_groups(t: _Table, cols: list[Column], cells: dict) -> tuple[dict, dict]:
+    """Which rows of table `t` are sums of which rows, per column.
+
+    Candidates, tried in turn for each row in printed order:
+      1. its children by parent key (rows whose `parent` is this row's label, next to it);
+      2. for a total row: the open rows (not yet summed) sharing its parent key;
+      3. for a total row: the last k open rows, any k (a total closes the run above it).
+    A candidate is taken when it adds up, within rounding, in at least MIN_MATCH_SHARE of the
+    columns where it can be tested (or, for a stated structure, misses only by a misprint).
+    Returns ({(row_i, col_i): [item row_i]}, {(row_i, col_i): tolerance}) for additive columns
+    where the total and at least one item are printed."""
+    n = len(t.rows)
+    if n < 2:
+        return {}, {}
+    add_cols = [ci for ci, c in enumerate(cols) if c.additive]
+    if not add_cols:
+        return {}, {}
+    val = {}
+    unit = {}
+    recs = dict(t.recs)
+    for (ri, ci), fid in cells.items():
+        r = recs[fid]
+        v = r.value
+        val[(ri, ci)] = None if v is None or v != v else float(v)
+        unit[(ri, ci)] = unit_of(r.scale, _decimals(r.decimals, r.printed))
+    labels = [norm_label(x) for x in t.labels]
+    parents = [norm_label(x) for x in t.parents]
+    totalish = [t.is_total[i] or bool(_TOTAL_WORDS.match(t.labels[i])) for i in range(n)]
+
+    consumed: set[int] = set()
+    open_rows: list[int] = []
+    item_of: dict[int, int] = {}
+    chosen: dict[int, list[int]] = {}
+
+    def score(r: int, items: list[int]) -> tuple[int, int, float]:
+        matches = tested = 0
+        worst = 0.0
+        for ci in add_cols:
+            tv = val.get((r, ci))
+            if tv is None:
+                continue
+            iv = [val.get((i, ci)) for i in items]
+            present = [x for x in iv if x is not None]
+            if not present:
+                continue
+            tested += 1
+            units = [unit[(r, ci)]] + [unit[(i, ci)] for i in items if (i, ci) in unit]
+            diff = abs(sum(present) - tv)
+            if diff <= sum_tolerance(units):
+                matches += 1
+            else:
+                worst = max(worst, diff / max(abs(tv), 1e-12))
+        return matches, tested, worst
+
+    def ok(matches, tested, worst, stated) -> bool:
+        if tested == 0:
+            return False
+        if matches and matches >= MIN_MATCH_SHARE * tested:
+            return True
+        return stated and worst <= NEAR_MISS_SHARE
+
+    for r in range(n):
+        cands: list[tuple[list[int], bool]] = []
+        if labels[r]:
+            kids = _children(r, labels, parents, consumed)
+            if len(kids) >= 1:
+                cands.append((kids, True))
+        if totalish[r]:
+            if parents[r]:
+                sib = [i for i in open_rows if parents[i] == parents[r]]
+                if len(sib) >= 2:
+                    cands.append((sib, True))
+            for k in range(2, len(open_rows) + 1):
+                cands.append((open_rows[-k:], False))
+        best = None
+        for items, stated in cands:
+            if not items or r in items or any(_ancestor(r, i, item_of) for i in items):
+                continue
+            m, tst, worst = score(r, items)
+            if ok(m, tst, worst, stated):
+                if stated:
+                    best = (items, m)
+                    break
+                if best is None or m > best[1]:
+                    best = (items, m)
+        if best is not None:
+            items = best[0]
+            chosen[r] = items
+            for i in items:
+                item_of[i] = r
+                consumed.add(i)
+            open_rows = [i for i in open_rows if i not in items]
+        if r not in consumed:
+            open_rows.append(r)
+
+    groups, tol = {}, {}
+    for r, items in chosen.items():
+        for ci in add_cols:
+            if (r, ci) not in cells or val.get((r, ci)) is None:
+                continue
+            present = [i for i in items if (i, ci) in cells]
+            if not present:
+                continue
+            groups[(r, ci)] = present
+            tol[(r, ci)] = sum_tolerance([unit[(r, ci)]] + [unit[(i, ci)] for i in present])
+    return groups, tol
+
+
+def _children(r: int, labels, parents, consumed) -> list[int]:
+    """Rows whose parent key is row r's label, adjacent to r (after it, else before it);
+    rows nested under one of those children are skipped over."""
+    me = labels[r]
+    n = len(labels)
+    kids: list[int] = []
+    keep = {me}
+    i = r + 1
+    while i < n:
+        if parents[i] == me and labels[i] != me:
+            kids.append(i)
+            keep.add(labels[i])
+        elif parents[i] in keep and parents[i] != me and kids:
+            pass                                     # a grandchild: skipped
+        else:
+            break
+        i += 1
+    if kids:
+        return [k for k in kids if k not in consumed]
+    i = r - 1
+    while i >= 0 and parents[i] == me and labels[i] != me:
+        if i not in consumed:
+            kids.insert(0, i)
+        i -= 1
+    return kids
+
+
+def _ancestor(r: int, i: int, item_of: dict) -> bool:
+    """Whether row i already (transitively) contains row r."""
+    seen = set()
+    x = r
+    while x in item_of and x not in seen:
+        seen.add(x)
+        x = item_of[x]
+        if x == i:
+            return True
+    return False
+
+
+def _levels(t: _Table, groups: dict) -> list[int]:
+    """Hierarchy depth per row: the extractor's `level` where it set one, else from the sums."""
+    if any(t.levels):
+        return list(t.levels)
+    parent_of: dict[int, int] = {}
+    for (r, _ci), items in groups.items():
+        for i in items:
+            parent_of.setdefault(i, r)
+    out = []
+    for r in range(len(t.rows)):
+        d, x, seen = 0, r, set()
+        while x in parent_of and x not in seen:
+            seen.add(x)
+            x = parent_of[x]
+            d += 1
+        out.append(min(d, 7))
+    return out
+
+
+def is_number(v) -> bool:
+    return v is not None and not (isinstance(v, float) and math.isnan(v))

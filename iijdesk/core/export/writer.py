@@ -1,0 +1,720 @@
+"""The workbook itself (xlsxwriter): statements, findings, sources, timeline, charts, About.
+
+Every piece of text that comes from a release goes through `write_string`, so a label such as
+"=SUM(A1)" or "-Net" is never a formula; the workbook is also opened with strings_to_formulas
+off as a second guard.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import time
+from dataclasses import dataclass, field
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
+
+from iijdesk import __version__
+from iijdesk.core.export import timeline as TL
+from iijdesk.core.export.formats import excel_value, number_format, unit_caption
+from iijdesk.core.export.plan import Block, SheetPlan, period_caption, plan_sheets, records
+
+# Colours (fills) an analyst learns once; the About sheet shows the legend.
+MISMATCH_FILL = "#F4B6B6"     # printed total differs from the sum of its items
+EDITED_FILL = "#C9EBD0"       # value edited in iijdesk (comment says what it replaced)
+FINDING_FILL = "#FFE9A8"      # value involved in a finding
+SUSPECT_FONT = "#9C2A00"      # the extractor flagged the number as suspect
+HEADER_FILL = "#DCE6F1"
+CHECK_FONT = "#595959"
+# Column widths (characters).
+LABEL_WIDTH_MIN, LABEL_WIDTH_MAX = 18, 70
+VALUE_WIDTH_MIN, VALUE_WIDTH_MAX = 9, 20
+INDENT_MAX = 6
+# Cells linked from one Findings row (the rest are listed as text).
+MAX_LINKS_PER_FINDING = 12
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+HEADER_ROWS = 4               # title, period, unit, release
+RESERVED_SHEETS = ("About", "Findings", "Timeline", "Charts", "Sources")
+
+
+@dataclass
+class ExportResult:
+    """Where everything went, for the caller and the tests."""
+    path: str = ""
+    sheets: list[str] = field(default_factory=list)
+    cells: dict = field(default_factory=dict)         # fact id -> (sheet, "B7") main cell
+    check_cells: dict = field(default_factory=dict)   # fact id -> (sheet, "C7") printed total
+    formulas: dict = field(default_factory=dict)      # (sheet, "B7") -> value iijdesk computed
+    totals: dict = field(default_factory=dict)        # fact id -> (formula cell, check cell, tol)
+    n_facts: int = 0
+    n_findings: int = 0
+    seconds: float = 0.0
+
+
+def write_workbook(ws, path: str, cached_values: bool = True, progress=None) -> ExportResult:
+    return _Book(ws, path, cached_values, progress).write()
+
+
+class _Book:
+    def __init__(self, ws, path: str, cached_values: bool, progress) -> None:
+        self.ws = ws
+        self.path = path
+        self.cached = cached_values
+        self.progress = progress
+        self.facts = ws.facts
+        self.recs = records(self.facts)
+        self.findings = getattr(ws, "findings", None)
+        if self.findings is None:
+            self.findings = pd.DataFrame()
+        self.docs = list(dict.fromkeys(list(getattr(ws, "documents", {}) or {}) + list(self.facts["doc"])))
+        self.res = ExportResult(n_facts=len(self.facts), n_findings=len(self.findings))
+        self._fmts: dict = {}
+        self.comments: dict = {}   # (sheet, row, col) -> [lines]
+        self.edits = self._edits()
+        self.finding_facts = self._finding_facts()
+        self.now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+
+    # -- helpers --------------------------------------------------------------------------------
+    def fmt(self, **props):
+        key = tuple(sorted(props.items()))
+        f = self._fmts.get(key)
+        if f is None:
+            f = self._fmts[key] = self.wb.add_format(props)
+        return f
+
+    def _edits(self) -> dict:
+        """fact id -> (first old printed, first old value, last new printed)."""
+        out: dict = {}
+        for e in getattr(self.ws, "edits", []) or []:
+            if e.fact_id in out:
+                out[e.fact_id] = (out[e.fact_id][0], out[e.fact_id][1], e.new_printed)
+            else:
+                out[e.fact_id] = (e.old_printed, e.old_value, e.new_printed)
+        return out
+
+    def _finding_facts(self) -> dict:
+        out: dict = {}
+        if not len(self.findings) or "fact_ids" not in self.findings.columns:
+            return out
+        for i, r in enumerate(self.findings.itertuples(index=False)):
+            for fid in fact_ids_of(getattr(r, "fact_ids", None)):
+                out.setdefault(fid, []).append(i)
+        return out
+
+    def note(self, sheet: str, row: int, col: int, text: str) -> None:
+        self.comments.setdefault((sheet, row, col), []).append(text)
+
+    def step(self, i: int, n: int, what: str) -> None:
+        if self.progress:
+            self.progress(i, n, what)
+
+    # -- the workbook ---------------------------------------------------------------------------
+    def write(self) -> ExportResult:
+        t0 = time.perf_counter()
+        self.wb = xlsxwriter.Workbook(self.path, {
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "nan_inf_to_errors": True})
+        self.wb.set_calc_mode("auto")
+        self._properties()
+        reserved = {n.casefold() for n in RESERVED_SHEETS}
+        plans = plan_sheets(self.facts, self.docs, reserved=reserved, recs=self.recs)
+        n = len(plans) + 5
+        about = self.wb.add_worksheet("About")
+        self.sheet_objs = {}
+        for i, plan in enumerate(plans):
+            self.step(i, n, plan.name)
+            self._statement_sheet(plan)
+        self.step(len(plans), n, "Findings")
+        self._findings_sheet()
+        self.step(len(plans) + 1, n, "Timeline")
+        tl = self._timeline_sheet()
+        self.step(len(plans) + 2, n, "Charts")
+        self._charts_sheet(tl)
+        self.step(len(plans) + 3, n, "Sources")
+        self._sources_sheet()
+        self._about_sheet(about, plans)
+        self._flush_comments()
+        self.res.sheets = [s.get_name() for s in self.wb.worksheets()]
+        self.step(n - 1, n, "saving")
+        self.wb.close()
+        self.step(n, n, "")
+        self.res.seconds = time.perf_counter() - t0
+        return self.res
+
+    def _properties(self) -> None:
+        docs = self.docs
+        title = "iijdesk: " + (", ".join(docs) if len(docs) <= 3 else f"{len(docs)} releases")
+        self.wb.set_properties({
+            "title": title[:250],
+            "subject": "Earnings release tables with live totals and reconciliation findings",
+            "author": "iijdesk",
+            "manager": "",
+            "company": "",
+            "category": "Financial statements",
+            "keywords": "iijdesk; earnings release; reconciliation",
+            "comments": ("Source releases: " + "; ".join(docs))[:1000],
+            "created": self.now.replace(tzinfo=None),
+        })
+        self.wb.set_custom_property("iijdesk version", __version__)
+        self.wb.set_custom_property("Source releases", "; ".join(docs)[:255] or "(none)")
+        self.wb.set_custom_property("Exported at", self.now.isoformat())
+        self.wb.set_custom_property("Release count", len(docs))
+
+    # -- statements -----------------------------------------------------------------------------
+    def _statement_sheet(self, plan: SheetPlan) -> None:
+        sh = self.wb.add_worksheet(plan.name)
+        self.sheet_objs[plan.name] = sh
+        any_row_periods = any(b.row_periods for b in plan.blocks)
+        first_val = 2 if any_row_periods else 1
+        widths: dict[int, float] = {0: LABEL_WIDTH_MIN}
+        if any_row_periods:
+            widths[1] = 16
+        below = above = 0
+        row = 0
+        freeze_row = None
+        for bi, b in enumerate(plan.blocks):
+            if bi:
+                row += 1
+            row, fr, (bl, ab) = self._block(sh, plan, b, row, first_val, widths)
+            below += bl
+            above += ab
+            if freeze_row is None:
+                freeze_row = fr
+        sh.freeze_panes(freeze_row or HEADER_ROWS, first_val)
+        sh.outline_settings(True, below >= above, True, False)
+        for c, w in widths.items():
+            sh.set_column(c, c, w)
+        sh.set_zoom(90)
+        sh.hide_gridlines(2)
+
+    def _block(self, sh, plan: SheetPlan, b: Block, row: int, first_val: int, widths: dict):
+        name = plan.name
+        f = self.facts
+        # Positions: each value column, then its check column when it holds totals.
+        pos: list[int] = []
+        chk: dict[int, int] = {}
+        c = first_val
+        for ci, col in enumerate(b.columns):
+            pos.append(c)
+            c += 1
+            if col.check:
+                chk[ci] = c
+                c += 1
+        title = b.title or "(untitled table)"
+        rel = ", ".join(b.docs)
+        sh.write_string(row, 0, title, self.fmt(bold=True, font_size=12))
+        sh.write_string(row + 1, 0, f"Release{'s' if len(b.docs) > 1 else ''}: {rel}",
+                        self.fmt(italic=True, font_color=CHECK_FONT))
+        hdr = self.fmt(bold=True, bg_color=HEADER_FILL, text_wrap=True, align="center", valign="top",
+                       border=1, border_color="#B7C4D6")
+        hdr_l = self.fmt(bold=True, bg_color=HEADER_FILL, valign="top", border=1, border_color="#B7C4D6")
+        r_period, r_unit, r_doc = row + 1, row + 2, row + 3
+        for rr in (r_unit, r_doc):
+            sh.write_blank(rr, 0, None, hdr_l)
+        sh.write_string(r_unit, 0, "Line item", hdr_l)
+        if first_val == 2:
+            for rr in (r_period, r_unit, r_doc):
+                sh.write_blank(rr, 1, None, hdr_l)
+            if b.row_periods:
+                sh.write_string(r_unit, 1, "Period", hdr_l)
+        for ci, col in enumerate(b.columns):
+            cc = pos[ci]
+            top = col.col_label if b.row_periods else (period_caption(col.period_end, col.period_months)
+                                                       or col.col_label)
+            sh.write_string(r_period, cc, top, hdr)
+            sh.write_string(r_unit, cc, unit_caption(col.unit, col.scale, col.measure), hdr)
+            sh.write_string(r_doc, cc, _short(col.doc), hdr)
+            self.note(name, r_period, cc, f"Printed header: {col.col_label}\nRelease: {col.doc}\n"
+                      f"Table: {title}")
+            w = max(len(unit_caption(col.unit, col.scale, col.measure)) + 1, VALUE_WIDTH_MIN)
+            widths[cc] = max(widths.get(cc, 0), min(w, VALUE_WIDTH_MAX))
+            if ci in chk:
+                k = chk[ci]
+                sh.write_string(r_period, k, "printed", hdr)
+                sh.write_string(r_unit, k, "total", hdr)
+                sh.write_blank(r_doc, k, None, hdr)
+                self.note(name, r_period, k, "The total as printed in the release. The cell to the "
+                          "left adds up its items; both are shaded red where they differ by more "
+                          "than rounding.")
+                widths[k] = max(widths.get(k, 0), VALUE_WIDTH_MIN)
+        data0 = row + HEADER_ROWS
+        # Cells: address of every fact (for formulas and links).
+        addr: dict[tuple, tuple[int, int]] = {}
+        for (ri, ci), fid in b.cells.items():
+            addr[(ri, ci)] = (data0 + ri, pos[ci])
+        below = above = 0
+        for ri, label in enumerate(b.labels):
+            r = data0 + ri
+            lvl = max(0, min(int(b.levels[ri]), 7))
+            bold = ri in b.totals
+            lab_fmt = self.fmt(indent=min(lvl, INDENT_MAX), bold=bold) if (lvl or bold) else None
+            sh.write_string(r, 0, label, lab_fmt)
+            widths[0] = max(widths[0], min(len(label) + 2 * lvl + 2, LABEL_WIDTH_MAX))
+            if b.row_periods and b.row_period_text[ri]:
+                sh.write_string(r, 1, b.row_period_text[ri])
+            if lvl:
+                sh.set_row(r, None, None, {"level": lvl})
+        for (ri, ci), fid in b.cells.items():
+            r, cc = addr[(ri, ci)]
+            rec = self.recs[fid]
+            col = b.columns[ci]
+            bold = ri in b.totals
+            items = b.sums.get((ri, ci))
+            nf = number_format(col.unit, col.scale, _dec(rec, col))
+            printed_value = _num(rec.value)
+            if items:
+                # The total as a live formula over its items; the printed total beside it.
+                refs, expect = [], 0.0
+                for i in items:
+                    if (i, ci) in b.sums:          # a subtotal adds in as printed (its check cell)
+                        rr, kk = addr[(i, ci)][0], chk[ci]
+                    else:
+                        rr, kk = addr[(i, ci)]
+                    refs.append((rr, kk))
+                    iv = _num(self.recs[b.cells[(i, ci)]].value)
+                    expect += excel_value(iv, col.unit) if iv is not None else 0.0
+                formula = "=" + _sum_formula(refs)
+                main_fmt = self.fmt(num_format=nf, bold=bold)
+                sh.write_formula(r, cc, formula, main_fmt, expect if self.cached else "")
+                k = chk[ci]
+                pv = excel_value(printed_value, col.unit)
+                sh.write_number(r, k, pv, self._value_fmt(fid, nf, bold, check=True))
+                tol = b.tolerance.get((ri, ci), 0.0)
+                tol_x = excel_value(tol, col.unit)
+                a, p = xl_rowcol_to_cell(r, cc), xl_rowcol_to_cell(r, k)
+                sh.conditional_format(r, cc, r, k, {
+                    "type": "formula", "criteria": f"=ABS({a}-{p})>{_g(tol_x)}",
+                    "format": self.fmt(bg_color=MISMATCH_FILL)})
+                self.res.formulas[(name, a)] = expect
+                self.res.cells[fid] = (name, a)
+                self.res.check_cells[fid] = (name, p)
+                self.res.totals[fid] = ((name, a), (name, p), tol_x)
+                diff = pv - expect
+                if abs(diff) > tol_x:
+                    self.note(name, r, k, f"Printed total {rec.printed} differs from the sum of "
+                              f"its items by {_fmt_num(diff / (0.01 if col.unit == 'percent' else 1) / max(col.scale, 1))} "
+                              f"(in the table's unit); rounding explains at most {_fmt_num(tol / max(col.scale, 1))}.")
+                self._annotate(name, r, k, fid, rec)
+            else:
+                if printed_value is None:
+                    sh.write_string(r, cc, str(rec.printed),
+                                    self.fmt(align="right", font_color=CHECK_FONT))
+                else:
+                    sh.write_number(r, cc, excel_value(printed_value, col.unit),
+                                    self._value_fmt(fid, nf, bold))
+                self.res.cells[fid] = (name, xl_rowcol_to_cell(r, cc))
+                self._annotate(name, r, cc, fid, rec)
+            pw = len(str(rec.printed)) + 3
+            widths[cc] = max(widths.get(cc, 0), min(pw, VALUE_WIDTH_MAX))
+        # Outline direction: does a total sit below its items or above them?
+        for (ri, _ci), items in b.sums.items():
+            if items and max(items) < ri:
+                below += 1
+            elif items:
+                above += 1
+        return data0 + len(b.labels), data0, (below, above)
+
+    def _value_fmt(self, fid, nf: str, bold: bool, check: bool = False):
+        props = {"num_format": nf}
+        if bold:
+            props["bold"] = True
+        if check:
+            props["font_color"] = CHECK_FONT
+            props["italic"] = True
+        if fid in self.edits:
+            props["bg_color"] = EDITED_FILL
+        elif fid in self.finding_facts:
+            props["bg_color"] = FINDING_FILL
+        if self.recs[fid].flag == "suspect":
+            props["font_color"] = SUSPECT_FONT
+        return self.fmt(**props)
+
+    def _annotate(self, sheet: str, r: int, c: int, fid, rec) -> None:
+        """Comments for what an analyst must not miss: edits, suspect flags, findings."""
+        if fid in self.edits:
+            old_p, old_v, new_p = self.edits[fid]
+            self.note(sheet, r, c, f"Edited in iijdesk: replaced {old_p!s} (value {_fmt_num(old_v)}) "
+                      f"with {new_p!s}. Source: {rec.doc}, line {_int(rec.line)}.")
+        if rec.flag == "suspect":
+            self.note(sheet, r, c, f"Suspect: {rec.note or 'flagged by the extractor'}")
+        for i in self.finding_facts.get(fid, [])[:5]:
+            fr = self.findings.iloc[i]
+            self.note(sheet, r, c, f"Finding ({fr.get('kind', '')}, {fr.get('severity', '')}): "
+                      f"{fr.get('message', '')}")
+
+    def _flush_comments(self) -> None:
+        opts = {"x_scale": 2.2, "y_scale": 1.6}
+        for (sheet, r, c), texts in self.comments.items():
+            sh = self.wb.get_worksheet_by_name(sheet)
+            sh.write_comment(r, c, "\n".join(texts)[:32000], opts)
+
+    # -- findings -------------------------------------------------------------------------------
+    def _findings_sheet(self) -> None:
+        sh = self.wb.add_worksheet("Findings")
+        cols = ["#", "Severity", "Kind", "Rule", "Release", "Lines", "Message", "Expected", "Actual",
+                "Difference", "Suggested value", "Cells"]
+        hdr = self.fmt(bold=True, bg_color=HEADER_FILL, border=1, border_color="#B7C4D6")
+        for c, h in enumerate(cols):
+            sh.write_string(0, c, h, hdr)
+        link = self.fmt(font_color="#0563C1", underline=1)
+        wrap = self.fmt(text_wrap=True, valign="top")
+        fd = self.findings
+        maxlinks = 0
+        if len(fd):
+            order = sorted(range(len(fd)), key=lambda i: (
+                SEVERITY_ORDER.get(str(fd.iloc[i].get("severity", "")), 9),
+                self._doc_rank(str(fd.iloc[i].get("doc", ""))), _first_line(fd.iloc[i].get("lines", ""))))
+            for n, i in enumerate(order, start=1):
+                r = fd.iloc[i]
+                sh.write_number(n, 0, n)
+                for c, key in ((1, "severity"), (2, "kind"), (3, "rule"), (4, "doc"), (5, "lines")):
+                    sh.write_string(n, c, _text(r.get(key, "")))
+                sh.write_string(n, 6, _text(r.get("message", "")), wrap)
+                for c, key in ((7, "expected"), (8, "actual"), (9, "difference"), (10, "fix_value")):
+                    _write_any(sh, n, c, r.get(key, None))
+                ids = fact_ids_of(r.get("fact_ids", None))
+                c = 11
+                rest = []
+                for fid in ids:
+                    where = self.res.cells.get(fid)
+                    if where is None:
+                        continue
+                    if c - 11 < MAX_LINKS_PER_FINDING:
+                        sheet, cell = where
+                        sh.write_url(n, c, f"internal:{quote_sheetname(sheet)}!{cell}", link,
+                                     string=f"{sheet}!{cell}",
+                                     tip=_fact_tip(self.recs[fid])[:255])
+                        c += 1
+                    else:
+                        rest.append(f"{where[0]}!{where[1]}")
+                if rest:
+                    sh.write_string(n, c, "also: " + ", ".join(rest))
+                    c += 1
+                maxlinks = max(maxlinks, c - 11)
+        else:
+            sh.write_string(1, 6, "No findings: every check passed (or no checks ran).")
+        for c in range(12, 11 + maxlinks):
+            sh.write_string(0, c, f"Cell {c - 10}", hdr)
+        sh.freeze_panes(1, 0)
+        sh.autofilter(0, 0, max(len(fd), 1), 10)
+        for c, w in enumerate([5, 9, 15, 18, 26, 12, 80, 14, 14, 14, 14]):
+            sh.set_column(c, c, w)
+        sh.set_column(11, 11 + max(maxlinks, 1), 22)
+
+    def _doc_rank(self, doc: str) -> int:
+        try:
+            return self.docs.index(doc)
+        except ValueError:
+            return len(self.docs)
+
+    # -- sources --------------------------------------------------------------------------------
+    def _sources_sheet(self) -> None:
+        sh = self.wb.add_worksheet("Sources")
+        cols = ["Cell", "Fact id", "Release", "Line", "Table", "Row label", "Column header",
+                "Period", "Measure", "Unit", "Scale", "Printed", "Value (base units)", "Flag",
+                "Note", "Edited: replaced", "Source line"]
+        hdr = self.fmt(bold=True, bg_color=HEADER_FILL, border=1, border_color="#B7C4D6")
+        for c, h in enumerate(cols):
+            sh.write_string(0, c, h, hdr)
+        link = self.fmt(font_color="#0563C1", underline=1)
+        edited = self.fmt(bg_color=EDITED_FILL)
+        docs = getattr(self.ws, "documents", {}) or {}
+        f = self.facts
+        ids = list(f.index)
+        cols_idx = {c: i for i, c in enumerate(f.columns)}
+        n = 0
+        for fid, rec in zip(ids, f.itertuples(index=False, name=None)):
+            n += 1
+            g = lambda c: rec[cols_idx[c]]  # noqa: E731
+            where = self.res.cells.get(fid)
+            if where:
+                sh.write_url(n, 0, f"internal:{quote_sheetname(where[0])}!{where[1]}", link,
+                             string=f"{where[0]}!{where[1]}")
+            sh.write_number(n, 1, int(fid))
+            sh.write_string(n, 2, str(g("doc")))
+            line = _int(g("line"))
+            if line is not None:
+                sh.write_number(n, 3, line)
+            sh.write_string(n, 4, str(g("table")))
+            sh.write_string(n, 5, str(g("row_label")))
+            sh.write_string(n, 6, str(g("col_label")))
+            sh.write_string(n, 7, period_caption(g("period_end"), g("period_months")))
+            sh.write_string(n, 8, str(g("measure")))
+            sh.write_string(n, 9, str(g("unit")))
+            sh.write_number(n, 10, int(g("scale")))
+            sh.write_string(n, 11, str(g("printed")))
+            v = _num(g("value"))
+            if v is not None:
+                sh.write_number(n, 12, v)
+            if g("flag"):
+                sh.write_string(n, 13, str(g("flag")))
+            if g("note"):
+                sh.write_string(n, 14, str(g("note")))
+            if fid in self.edits:
+                old_p, old_v, _new = self.edits[fid]
+                sh.write_string(n, 15, f"{old_p} ({_fmt_num(old_v)})", edited)
+            d = docs.get(g("doc"))
+            if d is not None and line is not None and 0 < line <= len(d.lines):
+                sh.write_string(n, 16, d.lines[line - 1].rstrip()[:2000])
+        sh.freeze_panes(1, 1)
+        sh.autofilter(0, 0, max(n, 1), len(cols) - 1)
+        for c, w in enumerate([24, 8, 26, 6, 40, 40, 36, 18, 10, 10, 11, 14, 18, 8, 30, 18, 100]):
+            sh.set_column(c, c, w)
+
+    # -- timeline and charts --------------------------------------------------------------------
+    def _timeline_sheet(self):
+        sh = self.wb.add_worksheet("Timeline")
+        tl = TL.build(self.ws, self.facts, self.docs, self.recs)
+        hdr = self.fmt(bold=True, bg_color=HEADER_FILL, text_wrap=True, align="center", border=1,
+                       border_color="#B7C4D6")
+        hdr_l = self.fmt(bold=True, bg_color=HEADER_FILL, border=1, border_color="#B7C4D6")
+        for c, h in enumerate(("Line item", "Under", "Unit", "Statement")):
+            sh.write_string(0, c, h, hdr_l)
+            sh.write_blank(1, c, None, hdr_l)
+        sh.write_string(1, 0, "Each value links to the statement cell it comes from; the latest "
+                        "release wins where releases overlap.", hdr_l)
+        first = 4
+        for j, (end, months) in enumerate(tl.periods):
+            sh.write_string(0, first + j, TL.months_caption(months), hdr)
+            sh.write_string(1, first + j, end, hdr)
+        tl.sheet = sh.get_name()
+        tl.first_col = first
+        tl.first_row = 2
+        for i, s in enumerate(tl.series):
+            r = 2 + i
+            sh.write_string(r, 0, s.label)
+            if s.parent:
+                sh.write_string(r, 1, s.parent)
+            sh.write_string(r, 2, unit_caption(s.unit, s.scale, "value"))
+            sh.write_string(r, 3, s.kind)
+            nf = self.fmt(num_format=number_format(s.unit, s.scale, s.decimals))
+            for j, fid in s.points.items():
+                where = self.res.cells.get(fid)
+                v = _num(self.recs[fid].value)
+                xv = excel_value(v, s.unit) if v is not None else None
+                if where and xv is not None:
+                    # A total's main cell is its formula; the timeline shows the printed total.
+                    where = self.res.check_cells.get(fid, where)
+                    formula = f"={quote_sheetname(where[0])}!{where[1]}"
+                    sh.write_formula(r, first + j, formula, nf, xv if self.cached else "")
+                    self.res.formulas[(tl.sheet, xl_rowcol_to_cell(r, first + j))] = xv
+                elif xv is not None:
+                    sh.write_number(r, first + j, xv, nf)
+        sh.freeze_panes(2, first)
+        sh.set_column(0, 0, min(max([len(s.label) for s in tl.series] + [20]) + 2, LABEL_WIDTH_MAX))
+        sh.set_column(1, 1, 24)
+        sh.set_column(2, 2, 16)
+        sh.set_column(3, 3, 11)
+        sh.set_column(first, first + max(len(tl.periods), 1), 12)
+        if tl.series:
+            sh.autofilter(1, 0, 1 + len(tl.series), first - 1)
+        return tl
+
+    def _charts_sheet(self, tl) -> None:
+        sh = self.wb.add_worksheet("Charts")
+        specs = TL.chart_specs(tl)
+        if not specs:
+            sh.write_string(0, 0, "No series with two or more periods to chart.")
+            return
+        sh.write_string(0, 0, "Charts read the Timeline sheet; they follow any change made there.",
+                        self.fmt(italic=True, font_color=CHECK_FONT))
+        for k, spec in enumerate(specs):
+            chart = self.wb.add_chart({"type": spec.type})
+            for idx in spec.series:
+                s = tl.series[idx]
+                r = tl.first_row + idx
+                c0, c1 = tl.first_col + spec.cols[0], tl.first_col + spec.cols[-1]
+                chart.add_series({
+                    "name": [tl.sheet, r, 0],
+                    "categories": [tl.sheet, 1, c0, 1, c1],
+                    "values": [tl.sheet, r, c0, r, c1],
+                    "marker": {"type": "circle"} if spec.type == "line" else None,
+                })
+            chart.set_title({"name": spec.title})
+            chart.set_y_axis({"num_format": spec.num_format, "major_gridlines": {"visible": True}})
+            chart.set_x_axis({"name": spec.x_name})
+            chart.set_legend({"position": "bottom"})
+            chart.set_size({"width": 720, "height": 360})
+            sh.insert_chart(2 + 19 * k, 0, chart)
+
+    # -- about ----------------------------------------------------------------------------------
+    def _about_sheet(self, sh, plans: list[SheetPlan]) -> None:
+        bold = self.fmt(bold=True)
+        big = self.fmt(bold=True, font_size=14)
+        link = self.fmt(font_color="#0563C1", underline=1)
+        r = 0
+        sh.write_string(r, 0, "iijdesk export", big)
+        r += 2
+        for k, v in (("Exported at (UTC)", self.now.strftime("%Y-%m-%d %H:%M:%S")),
+                     ("iijdesk version", __version__),
+                     ("Facts", str(len(self.facts))), ("Findings", str(len(self.findings))),
+                     ("Edited values", str(len(self.edits)))):
+            sh.write_string(r, 0, k, bold)
+            sh.write_string(r, 1, v)
+            r += 1
+        r += 1
+        sh.write_string(r, 0, "Source releases", bold)
+        r += 1
+        docs = getattr(self.ws, "documents", {}) or {}
+        counts = self.facts["doc"].value_counts()
+        for d in self.docs:
+            doc = docs.get(d)
+            sh.write_string(r, 0, d)
+            sh.write_string(r, 1, f"{int(counts.get(d, 0))} values" + (
+                f"; read from {doc.path} ({doc.encoding}, {doc.source_kind})" if doc is not None and doc.path else ""))
+            r += 1
+        r += 1
+        sh.write_string(r, 0, "Sheets", bold)
+        r += 1
+        for p in plans:
+            sh.write_url(r, 0, f"internal:{quote_sheetname(p.name)}!A1", link, string=p.name)
+            sh.write_string(r, 1, f"{len(p.blocks)} table layout(s) from {', '.join(p.docs)}")
+            r += 1
+        for nm, what in (("Findings", "one row per finding, linked to the cells involved"),
+                         ("Timeline", "each line item across releases and periods"),
+                         ("Charts", "native charts of the main series"),
+                         ("Sources", "release and line of every value, with the source text")):
+            sh.write_url(r, 0, f"internal:{quote_sheetname(nm)}!A1", link, string=nm)
+            sh.write_string(r, 1, what)
+            r += 1
+        r += 1
+        sh.write_string(r, 0, "How to read the statements", bold)
+        r += 1
+        legend = [
+            (None, "Values are stored in base units (JPY, not JPY millions); the number format shows "
+                   "the table's own unit, so formulas across tables agree."),
+            (None, "Totals are live SUM formulas over their items; the grey 'printed total' column "
+                   "beside them holds the total as printed (a subtotal adds into a higher total as printed)."),
+            (MISMATCH_FILL, "Printed total differs from the sum of its items by more than rounding"),
+            (EDITED_FILL, "Edited in iijdesk; the cell comment says what it replaced"),
+            (FINDING_FILL, "Involved in a finding (see the comment and the Findings sheet)"),
+        ]
+        for colour, text in legend:
+            if colour:
+                sh.write_blank(r, 0, None, self.fmt(bg_color=colour, border=1))
+            sh.write_string(r, 1, text)
+            r += 1
+        sh.set_column(0, 0, 34)
+        sh.set_column(1, 1, 110)
+        sh.activate()
+
+
+# ----------------------------------------------------------------------------------------------
+def fact_ids_of(value) -> list[int]:
+    """A findings row's fact_ids (tuple, list, "1;2;3" or one int) as a list of ints."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        out = []
+        for x in value.replace(",", ";").replace(" ", ";").strip("()[]").split(";"):
+            x = x.strip("()[] ")
+            if x.lstrip("-").isdigit():
+                out.append(int(x))
+        return out
+    if hasattr(value, "__iter__"):
+        out = []
+        for v in value:
+            try:
+                out.append(int(v))
+            except (TypeError, ValueError):
+                pass
+        return out
+    try:
+        if pd.isna(value):
+            return []
+        return [int(value)]
+    except (TypeError, ValueError):
+        return []
+
+
+def _sum_formula(refs: list[tuple[int, int]]) -> str:
+    """SUM over cells, as ranges where they run down one column without gaps."""
+    parts: list[str] = []
+    run: list[tuple[int, int]] = []
+
+    def flush():
+        if not run:
+            return
+        a = xl_rowcol_to_cell(*run[0])
+        parts.append(a if len(run) == 1 else f"{a}:{xl_rowcol_to_cell(*run[-1])}")
+        run.clear()
+
+    for rc in refs:
+        if run and rc[1] == run[-1][1] and rc[0] == run[-1][0] + 1:
+            run.append(rc)
+        else:
+            flush()
+            run.append(rc)
+    flush()
+    return f"SUM({','.join(parts)})"
+
+
+def _num(v):
+    if v is None or v is pd.NA:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _int(v):
+    try:
+        return None if v is None or pd.isna(v) else int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _dec(rec, col) -> int:
+    d = rec.decimals
+    if d is not None and d is not pd.NA and d == d:
+        return int(d)
+    return col.decimals
+
+
+def _g(x: float) -> str:
+    return repr(float(x)) if x else "0"
+
+
+def _fmt_num(v) -> str:
+    v = _num(v)
+    if v is None:
+        return "nil"
+    if v == int(v):
+        return f"{int(v):,}"
+    return f"{v:,.4f}".rstrip("0").rstrip(".")
+
+
+def _short(doc: str) -> str:
+    return doc if len(doc) <= 24 else doc[:21] + "..."
+
+
+def _text(v) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return ""
+    return str(v)
+
+
+def _write_any(sh, r: int, c: int, v) -> None:
+    if v is None or v is pd.NA:
+        return
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if not math.isnan(float(v)) and not math.isinf(float(v)):
+            sh.write_number(r, c, float(v))
+        return
+    s = str(v)
+    if s and s.lower() != "nan":
+        sh.write_string(r, c, s)
+
+
+def _first_line(lines) -> int:
+    try:
+        return int(str(lines).split(";")[0])
+    except (TypeError, ValueError):
+        return 0
+
+
+def _fact_tip(r) -> str:
+    return f"{r.row_label} | {r.col_label} | printed {r.printed} ({r.doc}, line {_int(r.line)})"
