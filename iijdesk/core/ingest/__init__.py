@@ -43,7 +43,7 @@ _PDF_MAGIC = b"%PDF-"
 # Markup that plain text does not have: ATX headings, pipe-table rules, **bold**, __bold__,
 # and the inline HTML tags markdown converters leave in (<u>, <sup>, <b> ...). Bullets are not
 # counted: plain text uses dashes too.
-_MD_SIGNS = re.compile(r"^#{1,6} \S|^\s*\|?\s*:?-{3,}:?\s*\||\*\*\S[^*\n]*\*\*|__\S[^_\n]*__"
+_MD_SIGNS = re.compile(r"^#{1,6} \S|^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\||\*\*\S[^*\n]*\*\*|__\S[^_\n]*__"
                        r"|</?(u|sup|sub|b|i|em|strong|br)\s*/?>", re.M | re.I)
 # This many markup signs make a text file "markdown".
 MARKDOWN_MIN_SIGNS = 3
@@ -155,7 +155,12 @@ def _decode_html(raw: bytes, declared_charset) -> tuple[str, str]:
 
 def _looks_markdown(text: str) -> bool:
     head = text[:20000]
-    return len(_MD_SIGNS.findall(head)) >= MARKDOWN_MIN_SIGNS
+    signs = 0
+    for _ in _MD_SIGNS.finditer(head):
+        signs += 1
+        if signs >= MARKDOWN_MIN_SIGNS:
+            return True
+    return False
 
 
 def _document(name: str, text: str, path: str, encoding: str, kind: str, raw: bytes) -> Document:

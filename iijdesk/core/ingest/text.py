@@ -14,7 +14,7 @@ Order of evidence, cheapest and surest first:
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 
 # A file whose decoded text has more unprintable characters than this share is not text.
 MAX_CONTROL_SHARE = 0.02
@@ -180,18 +180,13 @@ def _is_japanese(ch: str) -> bool:
             or 0xFF61 <= o <= 0xFF9F or 0x2460 <= o <= 0x24FF or 0x2500 <= o <= 0x257F or 0x3400 <= o <= 0x4DBF)
 
 
+# Characters that do not occur in text files: C0 controls other than whitespace/ESC/SUB, DEL,
+# C1 controls, lone surrogates, private-use-free noncharacters and the replacement character.
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x19\x1c-\x1f\x7f-\x9f\ud800-\udfff\ufffd\ufffe\uffff]")
+
+
 def control_share(text: str) -> float:
-    """Share of characters that do not occur in text files (C0/C1 controls, replacement chars)."""
+    """Share of characters that do not occur in text files (controls, replacement chars)."""
     if not text:
         return 0.0
-    bad = 0
-    for ch in text:
-        o = ord(ch)
-        if o < 0x20:
-            if ch not in "\t\n\r\f\v\x1a\x1b":
-                bad += 1
-        elif 0x7F <= o < 0xA0 or o == 0xFFFD:
-            bad += 1
-        elif o >= 0xD800 and unicodedata.category(ch) in ("Cs", "Co", "Cn"):
-            bad += 1
-    return bad / len(text)
+    return len(_NOT_TEXT.findall(text)) / len(text)
