@@ -1,0 +1,74 @@
+"""Time loading and extracting releases in one process, after a warm-up.
+
+    .venv/bin/python benchmarks/bench_extract.py [--runs N] [FILE ...]
+
+Default files: the five sample releases in tests/data/releases. Each run reads every file
+from disk (iijdesk.core.ingest.load) and extracts its facts (extract_document), as an import
+does; the first run warms imports and caches and is not counted. Prints per-run median and
+min for the whole set, the median per file, and the load (ingest) share alone. Target: < 250 ms for the five together.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from iijdesk.core.extract import extract_document  # noqa: E402
+from iijdesk.core.ingest import load  # noqa: E402
+
+TARGET_MS = 250.0
+
+
+def one_run(paths) -> tuple[float, dict[str, float], int]:
+    per_file, facts = {}, 0
+    t0 = time.perf_counter()
+    for p in paths:
+        t = time.perf_counter()
+        facts += len(extract_document(load(p)))
+        per_file[p.name] = (time.perf_counter() - t) * 1000
+    return (time.perf_counter() - t0) * 1000, per_file, facts
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("files", nargs="*", type=Path)
+    a = ap.parse_args(argv)
+    paths = a.files or sorted((ROOT / "tests" / "data" / "releases").glob("*.txt"))
+
+    t = time.perf_counter()
+    _, _, facts = one_run(paths)                      # warm-up: imports, regex caches
+    warm_ms = (time.perf_counter() - t) * 1000
+
+    totals, per_file = [], {p.name: [] for p in paths}
+    for _ in range(a.runs):
+        total, files, _ = one_run(paths)
+        totals.append(total)
+        for k, v in files.items():
+            per_file[k].append(v)
+
+    loads = []
+    for _ in range(a.runs):
+        t = time.perf_counter()
+        for p in paths:
+            load(p)
+        loads.append((time.perf_counter() - t) * 1000)
+
+    med = statistics.median(totals)
+    print(f"bench_extract: {len(paths)} files, {facts} facts, {a.runs} runs after a warm-up "
+          f"({warm_ms:.0f} ms)")
+    for name, ts in per_file.items():
+        print(f"  {name:40s} median {statistics.median(ts):7.1f} ms")
+    print(f"load only (ingest): median {statistics.median(loads):.1f} ms, min {min(loads):.1f} ms")
+    print(f"load+extract all: median {med:.1f} ms, min {min(totals):.1f} ms "
+          f"(target < {TARGET_MS:.0f} ms: {'met' if med < TARGET_MS else 'NOT met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
