@@ -812,3 +812,142 @@ def _collapse(ctx: Context, t, rows: list, cells: dict) -> list:
                     break
         stack.append(ri)
     return stack
+
+
+def _in_label(ctx: Context, i: int) -> bool:
+    """The number is quoted inside its row label (an allowance, a share count), not a cell."""
+    pr = ctx.printed[i].strip().strip("()")
+    return bool(pr) and any(ch.isdigit() for ch in pr) and pr in ctx.label[i]
+
+
+def _rows_with_cells(t) -> list:
+    return [ri for ri, r in enumerate(t.rows) if r.cells]
+
+
+# Rows on either side of a gap that must all carry the column before the gap counts as lost.
+GAP_NEIGHBOURS = 2
+
+
+@rule("missing_cell")
+def missing_cell(ctx: Context):
+    """A row that prints some of its cells but leaves one empty (no number, no nil dash)
+    where the rows around it all print that column: the cell was lost in conversion."""
+    checks = []
+    for t in ctx.tables.values():
+        rows = _rows_with_cells(t)
+        for n_, ri in enumerate(rows):
+            r = t.rows[ri]
+            near = rows[max(0, n_ - GAP_NEIGHBOURS):n_] + rows[n_ + 1:n_ + 1 + GAP_NEIGHBOURS]
+            if len(near) < 2:
+                continue
+            common = set.intersection(*(set(t.rows[x].cells) for x in near))
+            if not (common & set(r.cells)):
+                continue
+            families = {(ctx.measure[i], ctx.unit[i]) for i in r.cells.values() if not _in_label(ctx, i)}
+            for ck in sorted(common - set(r.cells), key=str):
+                if ctx.measure[t.rows[near[0]].cells[ck]] not in ("value", "target"):
+                    continue
+                if (ck[3], ck[4]) not in families:
+                    continue
+                if len(ck) > 5:      # a second number in one cell position, not a column
+                    continue
+                ref = t.rows[near[-1]].cells[ck]
+                anchor = next(iter(r.cells.values()))
+
+                def ev(c, anchor=anchor, ref=ref, r=r, ck=ck):
+                    return [make_finding(
+                        c, "missing_cell", "ocr_damage", "error", [anchor],
+                        f"\"{r.label or '(no label)'}\" (line {r.line}) has no cell in the column "
+                        f"\"{ck[0] or ck[1]}\" that the rows around it all print (e.g. line {c.line[ref]}); "
+                        f"the number was lost in conversion.",
+                        expected_text="(a number)", actual_text="(empty)")]
+                checks.append(Check("missing_cell", (anchor,), ev))
+    return checks
+
+
+GLUED_HEADER = re.compile(r"^[A-Z][A-Z0-9 .,'&\-]{8,}:\s*\S")
+
+
+@rule("label_damage")
+def label_damage(ctx: Context):
+    """Row labels that cannot be right: a row repeating the label of the sibling just above
+    it with different numbers; a section header glued to the row label; numbers on a row
+    without any label."""
+    checks = []
+    for t in ctx.tables.values():
+        rows = _rows_with_cells(t)
+        unlabelled = [ri for ri in rows if not t.rows[ri].label.strip()]
+        if unlabelled:
+            pos = tuple(next(iter(t.rows[ri].cells.values())) for ri in unlabelled)
+
+            def ev(c, pos=pos, t=t):
+                return [make_finding(
+                    c, "label_damage", "label_error", "error", list(pos),
+                    f"{len(pos)} row(s) of \"{t.title}\" print numbers without a row label "
+                    f"(lines {', '.join(str(c.line[p]) for p in pos[:6])}{' ...' if len(pos) > 6 else ''}).",
+                    actual_text="(no label)")]
+            checks.append(Check("label_damage", pos, ev))
+        for a, b in zip(rows, rows[1:]):
+            ra, rb = t.rows[a], t.rows[b]
+            if not ra.label or ra.label != rb.label or ra.parent != rb.parent:
+                continue
+            shared = [ck for ck in set(ra.cells) & set(rb.cells)
+                      if not nan(ctx.values[ra.cells[ck]]) and not nan(ctx.values[rb.cells[ck]])
+                      and not _in_label(ctx, ra.cells[ck]) and not _in_label(ctx, rb.cells[ck])]
+            if not shared or all(abs(ctx.values[ra.cells[ck]] - ctx.values[rb.cells[ck]]) < 1e-9 for ck in shared):
+                continue
+            pa, pb = ra.cells[shared[0]], rb.cells[shared[0]]
+
+            def ev(c, pa=pa, pb=pb, rb=rb, ra=ra):
+                return [make_finding(
+                    c, "label_damage", "label_error", "error", [pb, pa],
+                    f"Line {rb.line} repeats the label \"{rb.label}\" of line {ra.line} with different "
+                    f"numbers; one of the two rows carries another item's label.",
+                    actual_text=rb.label)]
+            checks.append(Check("label_damage", (pa, pb), ev))
+        for ri in rows:
+            r = t.rows[ri]
+            if GLUED_HEADER.match(r.label) and not r.label.rstrip().endswith(":"):
+                p = next(iter(r.cells.values()))
+
+                def ev(c, p=p, r=r):
+                    head = r.label.split(":")[0]
+                    return [make_finding(
+                        c, "label_damage", "label_error", "warning", [p],
+                        f"The section header \"{head}:\" is glued to the row label on line {r.line}; "
+                        f"it belongs on a line of its own.", actual_text=r.label[:80])]
+                checks.append(Check("label_damage", (p,), ev))
+    return checks
+
+
+@rule("wrapped_label_numbers")
+def wrapped_label_numbers(ctx: Context):
+    """Numbers standing on the continuation line of a wrapped row label (its label is the tail
+    of the label above it, or completes it into a label printed elsewhere): phantoms or a
+    duplicate of the row above."""
+    vocab = {lab.strip().lower() for lab in ctx.label if lab.strip()}
+    checks = []
+    for t in ctx.tables.values():
+        rows = _rows_with_cells(t)
+        for a, b in zip(rows, rows[1:]):
+            ra, rb = t.rows[a], t.rows[b]
+            la, lb = ra.label.strip(), rb.label.strip()
+            if not la or not lb or la == lb or rb.line - ra.line != 1:
+                continue
+            tail = la.lower().endswith(" " + lb.lower())
+            joined = f"{la} {lb}".lower() in vocab
+            if not (tail or joined):
+                continue
+            pos = tuple(rb.cells.values())
+            dup = all(any(abs(ctx.values[p] - ctx.values[q]) < 1e-9 for q in ra.cells.values()
+                          if not nan(ctx.values[q])) for p in pos if not nan(ctx.values[p]))
+
+            def ev(c, pos=pos, ra=ra, rb=rb, dup=dup):
+                what = "repeat the numbers of the row above" if dup else "belong to no row"
+                return [make_finding(
+                    c, "wrapped_label_numbers", "ocr_damage", "error", list(pos),
+                    f"Line {rb.line} (\"{rb.label}\") is the wrapped end of the label on line {ra.line}, "
+                    f"yet carries numbers ({', '.join(c.printed[p] for p in pos[:4])}) that {what}.",
+                    actual_text=" | ".join(c.printed[p] for p in pos[:4]), extra_lines=(ra.line,))]
+            checks.append(Check("wrapped_label_numbers", pos, ev))
+    return checks
