@@ -22,6 +22,8 @@ _MONTH_RE = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 DATE_RE = re.compile(_MONTH_RE + r"\s*(?P<day>\d{1,2})\s*,?\s*(?P<year>(?:19|20)\d{2})(?!\d)", re.I)
 MONTH_DAY_RE = re.compile(_MONTH_RE + r"\s*(?P<day>\d{1,2})(?!\d)(?!\s*,?\s*\d)", re.I)
 MONTH_YEAR_RE = re.compile(_MONTH_RE + r"\s*,?\s*(?P<year>(?:19|20)\d{2})(?!\d)", re.I)
+PARTIAL_DATE_RE = re.compile(_MONTH_RE + r"\s*(?P<day>\d{1,2})\s*,\s*\d{1,3}(?!\d)", re.I)
+LONE_YEAR_RE = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?![\d/])")
 FY_RE = re.compile(r"(?<![A-Za-z])FY\s?'?(?P<year>(?:19|20)\d{2}|\d{2})(?!\d)", re.I)
 QUARTER_RE = re.compile(
     r"(?<![\w])(?P<q>[1-4])\s?Q\s?(?:FY\s?)?'?(?P<year>(?:19|20)\d{2}|\d{2})(?!\d)", re.I)
@@ -61,6 +63,26 @@ class Period:
     months: int | None = None
     source: str = ""          # what text gave it
     guessed: bool = False     # inferred rather than read
+    # what a damaged date still shows ("As of March 31, 2" -> month 3, day 31, no year)
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+    def fits(self, other: "Period") -> bool:
+        """A partial period is compatible with a complete one."""
+        if other.end is None:
+            return False
+        if self.end is not None:
+            return self.end == other.end and (self.months is None or other.months is None or self.months == other.months)
+        if self.year is not None and other.end.year != self.year:
+            return False
+        if self.month is not None and other.end.month != self.month:
+            return False
+        if self.day is not None and other.end.day != self.day:
+            return False
+        if self.months is not None and other.months is not None and self.months != other.months:
+            return False
+        return self.year is not None or self.month is not None
 
     def complete(self) -> bool:
         return self.end is not None and self.months is not None
@@ -207,6 +229,14 @@ class DocPeriods:
             my = MONTH_YEAR_RE.search(t)
             if my:
                 p.end = month_end(int(my.group("year")), MONTHS[my.group("mon").lower()[:3]])
+            else:
+                md = MONTH_DAY_RE.search(t) or PARTIAL_DATE_RE.search(t)
+                if md:
+                    p.month = MONTHS[md.group("mon").lower()[:3]]
+                    p.day = int(md.group("day"))
+                y = LONE_YEAR_RE.search(t)
+                if y:
+                    p.year = int(y.group(0))
         for rx, months in DURATION_WORDS:
             if rx.search(t):
                 p.months = months
@@ -221,6 +251,40 @@ class DocPeriods:
             # the year lost stays incomplete
             pass
         return p
+
+    def find_all(self, text: str, cumulative: bool | None = None, unique: bool = True) -> list[Period]:
+        """Every complete period printed in `text`, in reading order, without repeats. A date
+        takes the duration words printed just before it ("Nine months ended Dec 31, 2009")."""
+        found: list[tuple[int, Period]] = []
+        taken: list[tuple[int, int]] = []
+        for rx in (RANGE_RE, QUARTER_RE, QUARTER_WORD_RE, HALF_RE, DATE_RE, FY_RE):
+            for m in rx.finditer(text):
+                if any(a <= m.start() < b or a < m.end() <= b for a, b in taken):
+                    continue
+                if rx is DATE_RE:
+                    before = text[max(0, m.start() - 45): m.start()]
+                    before = re.split(r"(?:19|20)\d{2}|\band\b", before)[-1]
+                    p = self.parse(before + " " + m.group(0), cumulative)
+                    p.end = self.parse(m.group(0)).end
+                elif rx is RANGE_RE:
+                    before = text[max(0, m.start() - 20): m.start()]
+                    p = self.parse(m.group(0), cumulative)
+                else:
+                    p = self.parse(m.group(0), cumulative)
+                if p.end is None:
+                    continue
+                taken.append(m.span())
+                found.append((m.start(), p))
+        found.sort(key=lambda x: x[0])
+        out: list[Period] = []
+        last_months = None
+        for _, p in found:
+            if p.months is None:
+                p.months = last_months          # "... ended Dec 31, 2008 and Dec 31, 2009"
+            last_months = p.months
+            if not unique or not any(p.end == q.end and p.months == q.months for q in out):
+                out.append(p)
+        return out
 
     def balance_date(self, text: str) -> date | None:
         """`BALANCE, APRIL 1, 2007` is the instant the day before: 2007-03-31."""

@@ -643,7 +643,8 @@ def _combine(f: pd.DataFrame, choices: dict) -> tuple[pd.DataFrame, pd.DataFrame
         good = ~sus if (~sus).any() else np.ones(b - a, bool)
         gi = np.flatnonzero(good)
         status = "printed"
-        pick = gi[np.argmin(p[gi])]
+        # the most precise printing; among equals the latest release
+        pick = gi[np.lexsort((-rel[gi], p[gi]))[0]]
         releases = np.unique(rel[gi])
         conflict = False
         if len(gi) > len(releases):          # some release prints the point twice

@@ -22,7 +22,7 @@ HEADER_WORDS = re.compile(
 # A tab-less text line longer than this is prose (it ends any table).
 PROSE_LENGTH = 110
 # How far above a block's first row its header and title are looked for.
-HEADER_LOOKBACK = 12
+HEADER_LOOKBACK = 25
 TITLE_LOOKBACK = 8
 TITLE_MAX_LENGTH = 160
 
@@ -31,11 +31,45 @@ def find_tables(doc: Document) -> list[Table]:
     lines = [lex(i + 1, t) for i, t in enumerate(doc.lines)]
     blocks = _blocks(lines)
     tables: list[Table] = []
+    headings = _duration_headings(lines)
+    units = [i for i, ln in enumerate(lines) if ln.kind == "text" and _is_unit_line(ln)]
     for b in blocks:
         t = _make_table(lines, b, tables)
         if t and t.rows:
+            first = b[0]
+            t.section_heading = next((h for i, h in reversed(headings) if i < first), "")
+            u = [i for i in units if first - UNIT_SCOPE_LINES <= i < first]
+            t.unit_context = lines[u[-1]].text.strip() if u else ""
+            if not t.title or t.title == _fallback_title(lines, b):
+                cap = _caption_below(lines, b)
+                if cap:
+                    t.title = cap
             tables.append(t)
     return tables
+
+
+def _duration_headings(lines: list[Line]) -> list[tuple[int, str]]:
+    out = []
+    for i, ln in enumerate(lines):
+        if ln.kind != "text":
+            continue
+        s = ln.text.strip()
+        if (len(s) <= 150 or "following table" in s.lower()) and DURATION_HEADING.search(s) and not _is_subtitle(s):
+            out.append((i, s))
+    return out
+
+
+def _caption_below(lines: list[Line], block: list[int]) -> str:
+    """PDF conversions often print a table's caption under it."""
+    i = block[-1] + 1
+    while i < len(lines) and lines[i].kind in ("blank", "rule"):
+        i += 1
+    if i < len(lines) and lines[i].kind == "text" and not is_prose(lines[i]) and not lines[i].tabbed:
+        s = lines[i].text.strip()
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if len(s) < 100 and (nxt is None or nxt.kind == "blank") and not s.startswith(("(", "*", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷")):
+            return _clean_title(s)
+    return ""
 
 
 def is_prose(line: Line) -> bool:
@@ -45,6 +79,14 @@ def is_prose(line: Line) -> bool:
     return len(s) > PROSE_LENGTH or (len(s) > 60 and s.endswith(".") and " " in s)
 
 
+# Lines of a stacked fixed-width header that hold only filler words ("of", "total").
+HEADER_FILLER = re.compile(r"^(?:\s*(?:of|in|total|revenues?|the|and|ended|end|year|fiscal|%|\(?(?:19|20)\d{2}\)?)\s*)+$", re.I)
+# A heading that sets the duration of the tables under it ("... Results (3 months)").
+DURATION_HEADING = re.compile(r"\(\s*3\s*months?\s*\)|\b(three|six|nine|twelve)\s+months\b|\bfull[- ]year\b", re.I)
+# A "Unit: JPY million" line applies to the tables this many lines below it.
+UNIT_SCOPE_LINES = 60
+
+
 def is_header_line(line: Line, layout: str | None = None) -> bool:
     """A column header line. In tab-separated text only tabbed lines are headers; a tab-less
     line there is a title or a subtitle."""
@@ -52,11 +94,13 @@ def is_header_line(line: Line, layout: str | None = None) -> bool:
         return False
     if layout == "tabbed" and not line.tabbed:
         return False
+    if _is_subtitle(" ".join(line.text.replace("\t", " ").split())):
+        return False
     s = line.text.strip()
     if line.tabbed:
         rest = [f.strip() for f in line.fields[1:] if f.strip()]
         return bool(rest) and any(HEADER_WORDS.search(f) or f in ("%",) for f in rest + [line.fields[0]])
-    return bool(HEADER_WORDS.search(s)) and not s.endswith(":")
+    return (bool(HEADER_WORDS.search(s)) or bool(HEADER_FILLER.match(s))) and not s.endswith(":")
 
 
 def _blocks(lines: list[Line]) -> list[list[int]]:

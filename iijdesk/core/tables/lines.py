@@ -62,8 +62,27 @@ def lex(no: int, text: str) -> Line:
         _lex_tabbed(line)
     else:
         _lex_fixed(line)
+    if line.cells and (_only_date_parts(line) or (not line.label and all(c.num.is_nil for c in line.cells))):
+        line.cells = []
     line.kind = "data" if line.cells else "text"
     return line
+
+
+_DATE_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\bended\b|\bFY\b|\bas of\b", re.I)
+
+
+def _only_date_parts(line: Line) -> bool:
+    """`(As of Mar\tch 31, 2009 and Dec\tcember 3\t1, 2009)`: days and years of a date split by
+    conversion are not cells."""
+    if not _DATE_WORDS.search(line.text):
+        return False
+    for c in line.cells:
+        n = c.num
+        if n.value is None or n.decimals or n.percent or "," in n.printed.strip(",") and not re.fullmatch(r"\d{1,2},?", n.printed):
+            return False
+        if not (re.fullmatch(r"(?:19|20)\d{2}\)?", n.printed) or (0 < abs(n.value) <= 31 and not n.paren)):
+            return False
+    return True
 
 
 def numeric_field(text: str) -> list[Num] | None:
@@ -76,6 +95,8 @@ def numeric_field(text: str) -> list[Num] | None:
     nums = find_numbers(s)
     if not nums:
         return None
+    if all(n.is_nil for n in nums) and not all(w in NIL_TOKENS for w in s.split()):
+        return None  # "- ,- ," is conversion debris, not nil cells
     rest = s
     for n in reversed(nums):
         rest = rest[: n.start] + " " + rest[n.end:]

@@ -44,6 +44,7 @@ class Table:
     layout: str = "tabbed"      # tabbed | fixed
     section_heading: str = ""   # the heading of the release section the table stands in
     row_periods: bool = False   # the periods stand in the row labels (transposed tables)
+    unit_context: str = ""      # the "Unit: JPY million" line that governs the table, if any
 
     @property
     def first_line(self) -> int:

@@ -18,12 +18,14 @@ SLOT_TOLERANCE = 3
 HEADER_REACH = 4
 
 USD_RE = re.compile(r"U\.\s?S\.|\bUSD\b|US\$|dollars", re.I)
-SHARE_RE = re.compile(r"%\s*of\s*(total\s*)?(net\s*)?revenues?|%\s*of\s*total|%\s*of\s*sales|composition|^%$|^\s*%\s*$|revenues$", re.I)
-YOY_RE = re.compile(r"\bYoY\b|\bQoQ\b|chang|increase|decrease|growth|\bvs\.?\b|compared", re.I)
+SHARE_RE = re.compile(r"%\s*of\s*(total\s*)?(net\s*)?revenues?|%\s*of\s*total|%\s*of\s*sales|composition|^%$|total\s+revenues$|^revenues$", re.I)
+YOY_RE = re.compile(r"\bYoY\b|\bYo\b|\bQoQ\b|chang|increase|decrease|growth|\bvs\.?\b|compared", re.I)
 TARGET_RE = re.compile(r"target|forecast|plan\b|outlook|guidance", re.I)
 ACTUAL_RE = re.compile(r"\bactual|\bresults?\b", re.I)
 THREE_MONTHS_RE = re.compile(r"\(\s*3\s*months?\s*\)|three\s+months|3\s+months", re.I)
 PCT_IS_YOY_RE = re.compile(r"%\s*shown\s*is\s*(YoY|year)", re.I)
+INSTANT_RE = re.compile(r"\bas\s+of\b|\bas\s+at\b|balance\s+sheets?|financial\s+position|number\s+of\s+(contracts|employees|shares|subscribers|atms)", re.I)
+PERIOD_WORDS_RE = re.compile(r"(19|20)\d{2}|\bFY|\d\s?Q\d|\d\s?H\d|months|as of|ended", re.I)
 
 
 def scale_of(text: str) -> int | None:
@@ -60,10 +62,10 @@ def assign_slots(t: Table) -> None:
         r.slots = [edge[c.num.end] * 10 for c in r.line.cells]
 
 
-def slot_headers(t: Table) -> dict[int, str]:
-    """Header text over each slot (joined top to bottom)."""
+def slot_headers(t: Table) -> tuple[dict[int, str], dict[int, str]]:
+    """(all header text over each slot, the bottom-most header text over it: its unit line)."""
     slots = sorted({s for r in t.rows for s in r.slots})
-    texts: dict[int, list[str]] = {s: [] for s in slots}
+    texts: dict[int, list[tuple[int, str]]] = {s: [] for s in slots}
     if t.layout == "tabbed":
         for h in t.header_lines:
             if not h.fields:
@@ -71,119 +73,156 @@ def slot_headers(t: Table) -> dict[int, str]:
             for s in slots:
                 f = s // 10
                 if f < len(h.fields) and h.fields[f].strip():
-                    texts[s].append(h.fields[f].strip())
-        return {s: " ".join(v) for s, v in texts.items()}
-    # fixed width: each phrase goes to the slots it overlaps, else the nearest one
-    ranges = {}
-    for s in slots:
-        spans = [(c.num.start, c.num.end) for r in t.rows for c, sl in zip(r.line.cells, r.slots) if sl == s]
-        ranges[s] = (min(a for a, _ in spans), max(b for _, b in spans))
-    left_edge = min(a for a, _ in ranges.values()) if ranges else 0
-    for h in t.header_lines:
-        for m in re.finditer(r"\S+(?: \S+)*", h.text):
-            a, b = m.span()
-            if b < left_edge - HEADER_REACH * 3:
-                continue
-            hit = [s for s, (x, y) in ranges.items() if a < y + 1 and b > x - 1]
-            if not hit:
-                near = min(ranges, key=lambda s: min(abs(a - ranges[s][1]), abs(b - ranges[s][0])))
-                x, y = ranges[near]
-                if min(abs(a - y), abs(b - x)) <= HEADER_REACH:
-                    hit = [near]
-            for s in hit:
-                texts[s].append(m.group(0))
-    return {s: " ".join(v) for s, v in texts.items()}
+                    texts[s].append((h.no, h.fields[f].strip()))
+    else:
+        ranges = {}
+        for s in slots:
+            spans = [(c.num.start, c.num.end) for r in t.rows for c, sl in zip(r.line.cells, r.slots) if sl == s]
+            ranges[s] = (min(a for a, _ in spans), max(b for _, b in spans))
+        left_edge = min(a for a, _ in ranges.values()) if ranges else 0
+        for h in t.header_lines:
+            for m in re.finditer(r"\S+(?: \S+)*", h.text):
+                a, b = m.span()
+                if b < left_edge - HEADER_REACH * 3:
+                    continue
+                phrase = m.group(0)
+                hit = [s for s, (x, y) in ranges.items() if a < y and b > x]
+                if len(hit) > 1 and not PERIOD_WORDS_RE.search(phrase) and not re.search(r"fiscal|year|months|ended", phrase, re.I):
+                    centre = (a + b) / 2
+                    hit = [min(hit, key=lambda s: abs((ranges[s][0] + ranges[s][1]) / 2 - centre))]
+                if not hit:
+                    near = min(ranges, key=lambda s: min(abs(a - ranges[s][1]), abs(b - ranges[s][0])))
+                    x, y = ranges[near]
+                    if min(abs(a - y), abs(b - x)) <= HEADER_REACH:
+                        hit = [near]
+                for s in hit:
+                    texts[s].append((h.no, phrase))
+    full = {s: " ".join(x for _, x in v) for s, v in texts.items()}
+    bottom = {}
+    for s, v in texts.items():
+        if v:
+            last = max(n for n, _ in v)
+            bottom[s] = " ".join(x for n, x in v if n == last)
+        else:
+            bottom[s] = ""
+    return full, bottom
 
 
 def resolve(t: Table, dp: DocPeriods) -> None:
+    unit_context = t.unit_context
     assign_slots(t)
-    headers = slot_headers(t)
-    table_text = " ".join([t.title] + t.context + [_text(h) for h in t.header_lines])
-    table_scale = scale_of(" ".join(t.context + [_text(h) for h in t.header_lines] + [t.title]))
+    headers, bottoms = slot_headers(t)
+    header_text = " ".join(_text(h) for h in t.header_lines)
+    table_text = " ".join([t.title] + t.context + [header_text])
+    table_scale = scale_of(" ".join(t.context + [header_text, t.title])) or scale_of(unit_context)
     three = bool(THREE_MONTHS_RE.search(t.title + " " + " ".join(t.context) + " " + t.section_heading))
+    if re.search(r"\b(nine|six)\s+months\b", t.section_heading, re.I) and not THREE_MONTHS_RE.search(t.title):
+        three = False
     cumulative = False if three else None
     pct_is_yoy = bool(PCT_IS_YOY_RE.search(table_text))
     cols: dict[int, Column] = {}
     for s, h in headers.items():
         c = Column(slot=s, header=h)
+        unit_text = bottoms.get(s, "")
         cells = [cell for r in t.rows for cell, sl in zip(r.line.cells, r.slots) if sl == s]
         pct_cells = sum(1 for x in cells if x.num.percent)
-        valued = sum(1 for x in cells if not x.num.is_nil)
-        if USD_RE.search(h) and not re.search(r"JPY|yen", h.split("U.S")[-1] if "U.S" in h else "", re.I):
+        valued = [x for x in cells if not x.num.is_nil]
+        small_decimals = valued and all(x.num.decimals == 1 and abs(x.num.value) <= 200 for x in valued)
+        if USD_RE.search(unit_text or h):
             c.is_usd = True
             c.unit = "USD"
         if YOY_RE.search(h) and not TARGET_RE.search(h.split("(")[0]):
-            c.measure = "yoy_pct" if (pct_cells or "%" in h or not valued) else "change"
-        elif SHARE_RE.search(h.strip()) or (h.strip().endswith("%") and not _has_period_words(h)):
+            c.measure = "yoy_pct" if (pct_cells or "%" in h or not valued or small_decimals) else "change"
+            c.is_usd = False
+            c.unit = "JPY"
+        elif SHARE_RE.search(unit_text.strip()) or unit_text.strip().endswith("%") or \
+                (SHARE_RE.search(h) and small_decimals) or (h.strip().endswith("%") and not PERIOD_WORDS_RE.search(h)):
             c.measure = "yoy_pct" if pct_is_yoy else "share_pct"
+            c.is_usd = False
         elif TARGET_RE.search(h) and not ACTUAL_RE.search(h):
             c.measure = "target"
         if c.measure in ("yoy_pct", "share_pct"):
             c.unit, c.scale = "percent", 1
         else:
             c.scale = scale_of(h) or table_scale or 1
-        c.period = dp.parse(h, cumulative) if h else Period()
         cols[s] = c
     _fill_periods(t, cols, dp, cumulative, table_text)
     t.columns = cols
-
-
-def _has_period_words(h: str) -> bool:
-    return bool(re.search(r"(19|20)\d{2}|\bFY|\d\s?Q|\d\s?H\b|months|as of", h, re.I))
 
 
 def _text(h) -> str:
     return h.text.replace("\t", " ")
 
 
+def _clean_context(s: str) -> str:
+    """Subtitles split by tabs inside words in conversion: "(As of Mar\\tch 31, 2009 and Dec\\tcember 3\\t1, 2009)"."""
+    return re.sub(r"(?<=\w)\t(?=\w)", "", s).replace("\t", " ")
+
+
 def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative, table_text: str) -> None:
     order = sorted(cols)
     value_slots = [s for s in order if cols[s].measure in ("value", "target") and not cols[s].is_usd]
+    context_text = " ".join([t.title] + [_clean_context(c) for c in t.context] + [_text(h) for h in t.header_lines])
+    cands = dp.find_all(context_text, cumulative)
+    instant = bool(INSTANT_RE.search(table_text))
     table_period = dp.parse(table_text, cumulative)
-    # periods printed anywhere in the table's text, in order
-    printed = _periods_in(" ".join([t.title] + t.context + [_text(h) for h in t.header_lines]), dp, cumulative)
-    months_default = table_period.months
+    months_default = 0 if instant else table_period.months
     if months_default is None:
-        months_default = next((p.months for p in printed if p.months is not None), None)
-    for s in value_slots:
-        p = cols[s].period
-        if p.months is None and p.end is not None:
-            p.months = months_default if months_default is not None else _months_from_report(dp, p.end)
-        if p.end is None and p.months is None and months_default is not None:
-            p.months = months_default
-    known = [cols[s].period for s in value_slots if cols[s].period.end]
-    missing = [s for s in value_slots if cols[s].period.end is None]
-    if missing:
-        candidates = [p for p in printed if p.end and not any(p.end == k.end for k in known)]
-        if len(candidates) >= len(missing):
-            for s, p in zip(missing, candidates):
-                cols[s].period.end = p.end
-                if cols[s].period.months is None:
-                    cols[s].period.months = p.months if p.months is not None else months_default
-        elif known:
-            # comparative columns one year apart from the ones read
-            idx_known = [i for i, s in enumerate(value_slots) if cols[s].period.end]
+        months_default = next((p.months for p in cands if p.months is not None), None)
+    periods: dict[int, Period] = {}
+    tokens = {s: dp.find_all(cols[s].header, cumulative, unique=False) for s in value_slots}
+    seq = [p for s in value_slots for p in tokens[s]]
+    if len(seq) == len(value_slots) and any(len(v) > 1 for v in tokens.values()):
+        for s, p in zip(value_slots, seq):       # a header merged into one field: "3Q08 3Q09"
+            periods[s] = p
+    else:
+        for s in value_slots:
+            if tokens[s]:
+                periods[s] = tokens[s][0]
+        used = {(p.end, p.months) for p in periods.values()}
+        for s in value_slots:
+            if s in periods:
+                continue
+            partial = dp.parse(cols[s].header, cumulative) if cols[s].header else Period()
+            fit = [c for c in cands if (c.end, c.months) not in used and partial.fits(c)]
+            if fit:
+                periods[s] = Period(fit[0].end, fit[0].months if fit[0].months is not None else partial.months)
+                used.add((fit[0].end, fit[0].months))
+        missing = [s for s in value_slots if s not in periods]
+        free = [c for c in cands if (c.end, c.months) not in used and not any(c.end == p.end for p in periods.values())]
+        if missing and len(free) >= len(missing):
+            for s, c in zip(missing, free):
+                periods[s] = Period(c.end, c.months)
+        elif missing and periods:
+            direction = _direction(periods, value_slots)
             for i, s in enumerate(value_slots):
-                if cols[s].period.end is None:
-                    j = min(idx_known, key=lambda k: abs(k - i))
-                    ref = cols[value_slots[j]].period
-                    direction = _direction(cols, value_slots)
-                    shifted = ref.shifted(direction * (i - j))
-                    cols[s].period.end = shifted.end
-                    if cols[s].period.months is None:
-                        cols[s].period.months = ref.months
-                    cols[s].period.guessed = True
-        elif dp.report and dp.report.end:
+                if s in periods:
+                    continue
+                j = min((k for k, v in enumerate(value_slots) if v in periods and not periods[v].guessed),
+                        key=lambda k: abs(k - i), default=None)
+                if j is None:
+                    continue
+                ref = periods[value_slots[j]]
+                periods[s] = ref.shifted(direction * (i - j))
+        elif missing and free:
+            for s, c in zip(missing, free):
+                periods[s] = Period(c.end, c.months)
+        elif missing and dp.report and dp.report.end:
             n = len(value_slots)
             for i, s in enumerate(value_slots):
-                ref = Period(dp.report.end, months_default if months_default is not None else dp.report.months)
-                cols[s].period.end = ref.shifted(i - (n - 1)).end
-                if cols[s].period.months is None:
-                    cols[s].period.months = ref.months
-                cols[s].period.guessed = True
-    latest = max((cols[s].period for s in value_slots if cols[s].period.end and cols[s].measure == "value"),
-                 key=lambda p: p.end, default=None)
-    latest_any = max((cols[s].period for s in value_slots if cols[s].period.end), key=lambda p: p.end, default=None)
+                ref = Period(dp.report.end, dp.report.months)
+                periods[s] = ref.shifted(i - (n - 1))
+    for s in value_slots:
+        p = periods.get(s) or Period()
+        if instant and p.end is not None:
+            p.months = 0
+        if p.months is None:
+            p.months = months_default if months_default is not None else _months_from_report(dp, p.end)
+        cols[s].period = p
+    dated = [cols[s].period for s in value_slots if cols[s].period.end]
+    actual = [cols[s].period for s in value_slots if cols[s].period.end and cols[s].measure == "value"]
+    latest = max(actual or dated, key=lambda p: p.end, default=None)
+    latest_any = max(dated, key=lambda p: p.end, default=None)
     for s in order:
         c = cols[s]
         if s in value_slots:
@@ -191,58 +230,28 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
         if c.measure == "share_pct":
             left = [v for v in value_slots if v < s]
             src = cols[left[-1]].period if left else (cols[value_slots[0]].period if value_slots else None)
-            if src is not None and (c.period.end is None or not _has_period_words(c.header)):
-                c.period = Period(src.end, src.months)
+            c.period = Period(src.end, src.months) if src is not None else Period()
         elif c.is_usd:
-            if latest is not None:
-                p = c.period
-                if p.end is None or p.end != latest.end:
-                    c.period = Period(latest.end, latest.months)
+            c.period = Period(latest.end, latest.months) if latest is not None else Period()
         else:  # yoy / change columns compare the latest period with the one before
-            ref = latest_any or latest
-            if ref is not None:
-                c.period = Period(ref.end, ref.months)
+            ref = latest_any
+            c.period = Period(ref.end, ref.months) if ref is not None else Period()
     for c in cols.values():
-        p = c.period
+        p = getattr(c, "period", None) or Period()
+        c.period = p
         c.period_end = p.end.isoformat() if p.end else ""
         c.period_months = p.months
 
 
-def _direction(cols, value_slots) -> int:
+def _direction(periods: dict[int, Period], value_slots) -> int:
     """+1 when periods run left to right in time, -1 when the latest comes first."""
-    dated = [(i, cols[s].period.end) for i, s in enumerate(value_slots) if cols[s].period.end]
+    dated = [(i, periods[s].end) for i, s in enumerate(value_slots) if s in periods and periods[s].end]
     if len(dated) >= 2:
         return 1 if dated[-1][1] > dated[0][1] else -1
-    return 1
+    return -1 if dated and dated[0][0] == 0 and len(value_slots) > 1 and False else 1
 
 
-def _months_from_report(dp: DocPeriods, end: date) -> int | None:
-    if dp.report and dp.report.end and (dp.report.end.month, dp.report.end.day) == (end.month, end.day):
+def _months_from_report(dp: DocPeriods, end: date | None) -> int | None:
+    if end and dp.report and dp.report.end and (dp.report.end.month, dp.report.end.day) == (end.month, end.day):
         return dp.report.months
     return None
-
-
-def _periods_in(text: str, dp: DocPeriods, cumulative) -> list[Period]:
-    """Every period printed in `text`, in order (dates with their duration words)."""
-    from iijdesk.core.periods import DATE_RE, FY_RE, QUARTER_RE, HALF_RE
-    out: list[Period] = []
-    spans = []
-    clean = re.sub(r"(?<=[A-Za-z])\s(?=[a-z])", "", text)  # "Mar ch" -> "March" after tab damage
-    for rx in (DATE_RE, QUARTER_RE, HALF_RE, FY_RE):
-        for m in rx.finditer(clean):
-            if any(a <= m.start() < b for a, b in spans):
-                continue
-            before = clean[max(0, m.start() - 40): m.start()]
-            p = dp.parse(before + " " + m.group(0), cumulative) if rx is DATE_RE else dp.parse(m.group(0), cumulative)
-            if rx is DATE_RE:
-                p2 = dp.parse(m.group(0))
-                p.end = p2.end
-            if p.end:
-                spans.append(m.span())
-                out.append((m.start(), p))
-    out.sort(key=lambda x: x[0])
-    res: list[Period] = []
-    for _, p in out:
-        if not any(p.end == q.end for q in res):
-            res.append(p)
-    return res

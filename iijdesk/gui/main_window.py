@@ -1,0 +1,514 @@
+"""The main window: import pane, statement grid, findings, source and (if present) charts."""
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
+                               QMainWindow, QPushButton, QVBoxLayout, QWidget)
+
+from iijdesk.core.workspace import ImportResult, Workspace
+from iijdesk.gui.bridge import WorkspaceBridge
+from iijdesk.gui.findings_panel import FindingsPanel
+from iijdesk.gui.formatting import format_number
+from iijdesk.gui.import_pane import ImportPane, urls_to_paths
+from iijdesk.gui.source_panel import SourcePanel
+from iijdesk.gui.statement_model import StatementModel, fact_ids_of
+from iijdesk.gui.statement_view import StatementView
+from iijdesk.gui.workers import ImportRunner
+
+log = logging.getLogger(__name__)
+
+MAX_RECENT = 10
+ALL_RELEASES = ""          # release box data for "statement kind across releases"
+FILE_FILTER = "Releases (*.txt *.htm *.html *.pdf *.md);;All files (*)"
+
+
+def _table_number(table_id: str) -> int:
+    tail = table_id.rsplit("#", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+class MainWindow(QMainWindow):
+    importFinished = Signal(list)       # list[ImportResult], after the window has been updated
+
+    def __init__(self, workspace: Workspace | None = None, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("iijdesk")
+        self.setAcceptDrops(True)
+        self.ws = workspace if workspace is not None else Workspace()
+        self.settings = settings if settings is not None else QSettings("iijdesk", "iijdesk")
+        self.bridge = WorkspaceBridge(self.ws, self)
+        self.undo_stack = QUndoStack(self)
+        self.runner = ImportRunner(self.ws, self)
+        self.results: list[ImportResult] = []
+
+        # grid
+        self.model = StatementModel(self.ws, self.undo_stack, self)
+        self.view = StatementView()
+        self.view.setModel(self.model)
+        self.release_box = QComboBox()
+        self.release_box.setMinimumContentsLength(18)
+        self.release_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.table_box = QComboBox()
+        self.table_box.setMinimumContentsLength(36)
+        self.table_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.find_edit = QLineEdit()
+        self.find_edit.setPlaceholderText("Find (Ctrl+F)")
+        self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.setMaximumWidth(260)
+        self.fix_label = QLabel()
+        self.fix_label.setWordWrap(True)
+        self.fix_button = QPushButton("Apply fix")
+        self.fix_button.setToolTip("Apply the suggested correction (undoable with Ctrl+Z)")
+        self.fix_bar = QWidget()
+        fb = QHBoxLayout(self.fix_bar)
+        fb.setContentsMargins(4, 0, 4, 0)
+        fb.addWidget(self.fix_label, 1)
+        fb.addWidget(self.fix_button)
+        self.fix_bar.setVisible(False)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Release"))
+        top.addWidget(self.release_box)
+        top.addWidget(QLabel("Table"))
+        top.addWidget(self.table_box, 1)
+        top.addWidget(self.find_edit)
+        central = QWidget()
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(4, 4, 4, 4)
+        cl.addLayout(top)
+        cl.addWidget(self.fix_bar)
+        cl.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+
+        # docks
+        self.import_pane = ImportPane(self.ws)
+        self.findings_panel = FindingsPanel(self.ws)
+        self.source_panel = SourcePanel(self.ws)
+        self.import_dock = self._dock("Releases", "importDock", self.import_pane, Qt.LeftDockWidgetArea)
+        self.source_dock = self._dock("Source", "sourceDock", self.source_panel, Qt.RightDockWidgetArea)
+        self.findings_dock = self._dock("Findings", "findingsDock", self.findings_panel, Qt.BottomDockWidgetArea)
+        self.charts = None
+        self.charts_dock = None
+        self._add_charts()
+
+        self._build_actions()
+        self.statusBar().showMessage("Drop earnings releases (files or folders) to begin")
+
+        # wiring
+        self.bridge.documentsChanged.connect(self._documents_changed)
+        self.bridge.factsChanged.connect(self.model.on_facts_changed)
+        self.bridge.findingsChanged.connect(self._findings_changed)
+        self.runner.progress.connect(self.import_pane.on_progress)
+        self.runner.progress.connect(self._progress_message)
+        self.runner.busyChanged.connect(self._busy)
+        self.runner.finished.connect(self._import_done)
+        self.release_box.currentIndexChanged.connect(self._release_chosen)
+        self.table_box.currentIndexChanged.connect(self._table_chosen)
+        self.view.currentFactChanged.connect(self._current_fact)
+        self.view.applyFixRequested.connect(self.apply_fix_for_fact)
+        self.fix_button.clicked.connect(lambda: self.apply_fix_for_fact(self.view.current_fact()))
+        self.model.editRejected.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        self.findings_panel.findingActivated.connect(self.select_finding)
+        self.findings_panel.applyFixRequested.connect(self.apply_fix)
+        self.source_panel.lineActivated.connect(self.select_line)
+        self.import_pane.releaseActivated.connect(self.show_release)
+        self.find_edit.returnPressed.connect(lambda: self.find_next(self.find_edit.text()))
+        self.undo_stack.indexChanged.connect(lambda *_: self._current_fact(self.view.current_fact()))
+
+        self._refresh_navigation()
+        self._restore_layout()
+
+    # -- construction -----------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+        d = QDockWidget(title, self)
+        d.setObjectName(name)
+        d.setWidget(widget)
+        self.addDockWidget(area, d)
+        return d
+
+    def _add_charts(self) -> None:
+        try:
+            from iijdesk.gui.charts import ChartsWidget
+        except ImportError as e:
+            log.info("charts not available: %s", e)
+            return
+        try:
+            self.charts = ChartsWidget(self.ws)
+        except Exception:      # a broken chart must not take the window with it
+            log.exception("charts could not be created")
+            return
+        self.charts_dock = self._dock("Charts", "chartsDock", self.charts, Qt.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.findings_dock, self.charts_dock)
+        self.findings_dock.raise_()
+        refresh = getattr(self.charts, "refresh", None)
+        if callable(refresh):
+            self.bridge.documentsChanged.connect(lambda: refresh())
+            self.bridge.findingsChanged.connect(lambda: refresh())
+
+    def _build_actions(self) -> None:
+        mb = self.menuBar()
+        file = mb.addMenu("&File")
+        self.open_action = QAction("&Open…", self, shortcut=QKeySequence.Open, triggered=self.open_files)
+        file.addAction(self.open_action)
+        file.addAction(QAction("Open &Folder…", self, shortcut="Ctrl+Shift+O", triggered=self.open_folder))
+        self.recent_menu = file.addMenu("Open &Recent")
+        self._rebuild_recent()
+        file.addSeparator()
+        file.addAction(QAction("&Quit", self, shortcut=QKeySequence.Quit, triggered=self.close))
+
+        edit = mb.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo])
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        edit.addAction(self.view.copy_action)
+        self.find_action = QAction("&Find…", self, shortcut=QKeySequence.Find, triggered=self._focus_find)
+        edit.addAction(self.find_action)
+        self.find_next_action = QAction("Find &Next", self, shortcut=QKeySequence.FindNext,
+                                        triggered=lambda: self.find_next(self.find_edit.text()))
+        edit.addAction(self.find_next_action)
+        edit.addAction(QAction("Apply Suggested &Correction", self, shortcut="Ctrl+Return",
+                               triggered=lambda: self.apply_fix_for_fact(self.view.current_fact())))
+
+        view = mb.addMenu("&View")
+        for d in (self.import_dock, self.findings_dock, self.source_dock, self.charts_dock):
+            if d is not None:
+                view.addAction(d.toggleViewAction())
+        view.addSeparator()
+        view.addAction(QAction("Statement &Across Releases", self, shortcut="Ctrl+Shift+A",
+                               triggered=lambda: self.release_box.setCurrentIndex(0)))
+
+    # -- layout memory ----------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geo = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1500, 900)
+            self.resizeDocks([self.import_dock, self.source_dock], [330, 460], Qt.Horizontal)
+            self.resizeDocks([self.findings_dock], [220], Qt.Vertical)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+        self.runner.wait()
+        self.bridge.detach()
+        super().closeEvent(event)
+
+    # -- import -----------------------------------------------------------------------
+    def import_paths(self, paths) -> None:
+        """Import files and folders in the background; the window stays responsive."""
+        paths = [os.fspath(p) for p in paths]
+        if not paths:
+            return
+        self._remember(paths)
+        self.runner.start(paths)
+
+    def open_files(self) -> None:
+        start = self.settings.value("lastDir", os.path.expanduser("~"))
+        files, _ = QFileDialog.getOpenFileNames(self, "Open releases", str(start), FILE_FILTER)
+        if files:
+            self.settings.setValue("lastDir", os.path.dirname(files[0]))
+            self.import_paths(files)
+
+    def open_folder(self) -> None:
+        start = self.settings.value("lastDir", os.path.expanduser("~"))
+        folder = QFileDialog.getExistingDirectory(self, "Open a folder of releases", str(start))
+        if folder:
+            self.settings.setValue("lastDir", folder)
+            self.import_paths([folder])
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and urls_to_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = urls_to_paths(event.mimeData().urls())
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    def _busy(self, busy: bool) -> None:
+        self.import_pane.set_busy(busy)
+        # Edits wait while the worker is changing the frame.
+        self.view.setEditTriggers(StatementView.NoEditTriggers if busy else
+                                  StatementView.DoubleClicked | StatementView.EditKeyPressed
+                                  | StatementView.AnyKeyPressed)
+        self.undo_stack.setActive(not busy)
+        self.undo_action.setEnabled(not busy and self.undo_stack.canUndo())
+        self.redo_action.setEnabled(not busy and self.undo_stack.canRedo())
+
+    def _progress_message(self, done: int, total: int, name: str) -> None:
+        if name:
+            self.statusBar().showMessage(f"Importing {name} ({done + 1} of {total})…")
+
+    def _import_done(self, results: list) -> None:
+        self.results.extend(results)
+        self.import_pane.add_results(results)
+        ok = [r for r in results if r.ok]
+        bad = [r for r in results if not r.ok]
+        self._refresh_navigation()
+        if ok and not self.model.mode:
+            self.show_release(ok[0].name)
+        msg = f"Imported {len(ok)} of {len(results)} files"
+        if bad:
+            msg += f"; {len(bad)} could not be imported (see the Releases list)"
+        self.statusBar().showMessage(msg, 10000)
+        self.importFinished.emit(results)
+
+    def wait_for_import(self) -> None:
+        """Block until queued imports are done (scripts and benchmarks)."""
+        from PySide6.QtWidgets import QApplication
+        while self.runner.busy():
+            QApplication.processEvents()
+            self.runner.wait()
+        QApplication.processEvents()
+
+    # -- recent files -----------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        v = self.settings.value("recentFiles", [])
+        if isinstance(v, str):
+            v = [v]
+        return [str(x) for x in (v or [])]
+
+    def _remember(self, paths: list[str]) -> None:
+        recent = self.recent_files()
+        for p in reversed(paths):
+            p = os.path.abspath(p)
+            if p in recent:
+                recent.remove(p)
+            recent.insert(0, p)
+        self.settings.setValue("recentFiles", recent[:MAX_RECENT])
+        self._rebuild_recent()
+
+    def _rebuild_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_files()
+        for p in recent:
+            act = self.recent_menu.addAction(p)
+            act.triggered.connect(lambda checked=False, p=p: self.import_paths([p]))
+        self.recent_menu.setEnabled(bool(recent))
+
+    # -- navigation -------------------------------------------------------------------
+    def _documents_changed(self) -> None:
+        self._refresh_navigation()
+        self.source_panel.refresh()
+
+    def _findings_changed(self) -> None:
+        self.model.on_findings_changed()
+        self.findings_panel.refresh()
+        self.import_pane.refresh_counts()
+        self._current_fact(self.view.current_fact())
+
+    def _refresh_navigation(self) -> None:
+        cur_doc = self.release_box.currentData()
+        self.release_box.blockSignals(True)
+        self.release_box.clear()
+        self.release_box.addItem("All releases (statement kind)", ALL_RELEASES)
+        for name in sorted(self.ws.documents):
+            self.release_box.addItem(name, name)
+        i = self.release_box.findData(cur_doc) if cur_doc is not None else -1
+        self.release_box.setCurrentIndex(i if i >= 0 else 0)
+        self.release_box.blockSignals(False)
+        self._fill_tables()
+
+    def _fill_tables(self) -> None:
+        doc = self.release_box.currentData()
+        facts = self.ws.facts
+        cur = self.table_box.currentData()
+        self.table_box.blockSignals(True)
+        self.table_box.clear()
+        if len(facts):
+            if doc:
+                sub = facts[facts["doc"] == doc]
+                info = sub.groupby("table_id", sort=False).agg(title=("table", "first"), kind=("kind", "first"),
+                                                               rows=("row", "nunique"))
+                for tid in sorted(info.index, key=_table_number):
+                    r = info.loc[tid]
+                    title = " ".join(str(r["title"]).split()) or f"Table {_table_number(tid) + 1}"
+                    self.table_box.addItem(f"{title}  [{r['kind']}, {r['rows']} rows]", tid)
+            else:
+                kinds = facts.groupby("kind")["doc"].nunique()
+                from iijdesk.core.facts import STATEMENT_KINDS
+                order = {k: n for n, k in enumerate(STATEMENT_KINDS)}
+                for k in sorted(kinds.index, key=lambda k: order.get(k, 99)):
+                    self.table_box.addItem(f"{k} — {kinds[k]} release{'s' if kinds[k] != 1 else ''}", k)
+        i = self.table_box.findData(cur) if cur is not None else -1
+        self.table_box.blockSignals(False)
+        if i >= 0:
+            self.table_box.setCurrentIndex(i)
+            if self.model.key != cur:
+                self._table_chosen()
+        elif self.table_box.count():
+            self.table_box.setCurrentIndex(0)
+            self._table_chosen()
+        else:
+            self.model.clear()
+
+    def _release_chosen(self, *_):
+        self._fill_tables()
+
+    def _table_chosen(self, *_):
+        key = self.table_box.currentData()
+        if key is None:
+            self.model.clear()
+        elif self.release_box.currentData():
+            if self.model.mode != "table" or self.model.key != key:
+                self.model.set_table(key)
+        elif self.model.mode != "kind" or self.model.key != key:
+            self.model.set_kind(key)
+        self.fix_bar.setVisible(False)
+
+    def show_release(self, name: str) -> None:
+        i = self.release_box.findData(name)
+        if i >= 0:
+            self.release_box.setCurrentIndex(i)
+        self.import_pane.select_release(name)
+
+    def show_table(self, table_id: str) -> None:
+        facts = self.ws.facts
+        doc = facts.loc[facts["table_id"] == table_id, "doc"]
+        if not len(doc):
+            return
+        if self.release_box.currentData() != doc.iat[0]:
+            self.release_box.setCurrentIndex(self.release_box.findData(doc.iat[0]))
+        i = self.table_box.findData(table_id)
+        if i >= 0 and self.table_box.currentIndex() != i:
+            self.table_box.setCurrentIndex(i)
+        elif self.model.key != table_id:
+            self.model.set_table(table_id)
+
+    def show_kind(self, kind: str) -> None:
+        self.release_box.setCurrentIndex(0)
+        i = self.table_box.findData(kind)
+        if i >= 0:
+            self.table_box.setCurrentIndex(i)
+
+    # -- selection across panels ------------------------------------------------------
+    def select_facts(self, ids, current: int | None = None) -> int:
+        """Show the table holding the facts and select their cells; returns cells selected."""
+        ids = [int(i) for i in ids if int(i) in self.ws.facts.index]
+        if not ids:
+            return 0
+        lead = current if current is not None and current in ids else ids[0]
+        if not self.model.contains(lead):
+            self.show_table(str(self.ws.facts.at[lead, "table_id"]))
+        indexes = [self.model.index_of(i) for i in ids if self.model.contains(i)]
+        if not indexes:
+            return 0
+        sel = QItemSelection()
+        for ix in indexes:
+            sel.select(ix, ix)
+        sm = self.view.selectionModel()
+        lead_ix = self.model.index_of(lead) if self.model.contains(lead) else indexes[0]
+        sm.setCurrentIndex(lead_ix, QItemSelectionModel.NoUpdate)
+        sm.select(sel, QItemSelectionModel.ClearAndSelect)
+        self.view.scrollTo(lead_ix)
+        self._current_fact(self.model.fact_id(lead_ix))
+        return len(indexes)
+
+    def select_finding(self, finding: pd.Series) -> int:
+        ids = fact_ids_of(finding.get("fact_ids"))
+        fix = fact_ids_of(finding.get("fix_fact"))
+        return self.select_facts(ids + [i for i in fix if i not in ids], fix[0] if fix else None)
+
+    def select_line(self, doc: str, line: int) -> int:
+        facts = self.ws.facts
+        ids = facts.index[(facts["doc"] == doc) & (facts["line"] == line)].tolist()
+        if not ids:
+            self.statusBar().showMessage(f"No table number was read from line {line}", 5000)
+            return 0
+        return self.select_facts(ids)
+
+    def _current_fact(self, fid: int) -> None:
+        if fid is None or fid < 0:
+            self.fix_bar.setVisible(False)
+            return
+        self.source_panel.show_fact(fid)
+        f = self.model.findings_for(fid)
+        if not len(f):
+            self.fix_bar.setVisible(False)
+            return
+        first = f.iloc[0]
+        self.fix_label.setText(f"<b>{first.get('severity', '')}</b>: {first.get('message', '')}")
+        self.fix_button.setEnabled(self._fix_of(fid) is not None)
+        self.fix_bar.setVisible(True)
+
+    # -- fixes ------------------------------------------------------------------------
+    def _fix_of(self, fid: int):
+        for _, f in self.model.findings_for(fid).iterrows():
+            fix = fact_ids_of(f.get("fix_fact"))
+            if fix and pd.notna(f.get("fix_value")):
+                return f
+        return None
+
+    def apply_fix_for_fact(self, fid: int) -> bool:
+        f = self._fix_of(fid) if fid is not None and fid >= 0 else None
+        return self.apply_fix(f) if f is not None else False
+
+    def apply_fix(self, finding) -> bool:
+        """Apply a finding's suggested correction as one undoable edit."""
+        fix = fact_ids_of(finding.get("fix_fact"))
+        value = finding.get("fix_value")
+        if not fix or value is None or pd.isna(value) or fix[0] not in self.ws.facts.index:
+            return False
+        fid = fix[0]
+        row = self.ws.facts.loc[fid]
+        scale = int(row["scale"] or 1)
+        dec = int(row["decimals"]) if pd.notna(row["decimals"]) else 0
+        number = float(value) / scale
+        shown = format_number(float(value), scale, dec, str(row["unit"]))
+        ok = self.model.edit_fact(fid, number, dec, text=f"Apply correction: {row['row_label']} = {shown}")
+        self.statusBar().showMessage(f"Set {row['row_label']} to {shown} (Ctrl+Z undoes)", 8000)
+        return ok
+
+    # -- find -------------------------------------------------------------------------
+    def _focus_find(self) -> None:
+        self.find_edit.setFocus()
+        self.find_edit.selectAll()
+
+    def find_next(self, text: str) -> bool:
+        """Next cell or row label containing `text`: in this grid, then in the other tables."""
+        text = (text or "").strip().casefold()
+        if not text:
+            return False
+        m = self.model
+        nr, nc = m.rowCount(), m.columnCount()
+        cur = self.view.currentIndex()
+        start = (cur.row() * (nc + 1) + cur.column() + 1 + 1) if cur.isValid() else 0
+        total = nr * (nc + 1)
+        for k in range(total):
+            pos = (start + k) % total if total else 0
+            r, c = divmod(pos, nc + 1)
+            c -= 1                                      # -1 is the label column
+            hay = m.row_label(r) if c < 0 else m.cell_text(r, c)
+            if text in hay.casefold() and (c >= 0 or nc):
+                ix = m.index(r, max(c, 0))
+                self.view.setCurrentIndex(ix)
+                self.view.scrollTo(ix)
+                return True
+        facts = self.ws.facts
+        if len(facts):
+            hit = facts[facts["row_label"].str.casefold().str.contains(text, regex=False)
+                        & ~facts.index.isin(m.fact_ids())]
+            if len(hit):
+                self.select_facts([hit.index[0]])
+                return True
+        self.statusBar().showMessage(f"“{text}” not found", 5000)
+        return False

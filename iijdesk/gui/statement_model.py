@@ -1,0 +1,559 @@
+"""The statement grid's model: a QAbstractTableModel over the workspace's facts frame.
+
+One grid shows either one table of one release, or every table of one statement kind across
+the loaded releases. Rows keep the table's printed order and hierarchy; columns are periods
+in time order (with measure, unit and scale). The model keeps only an array of fact ids per
+cell and reads the frame by label; formatted strings are cached per column and dropped for
+the cells the workspace reports as changed.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QUndoStack
+from PySide6.QtWidgets import QApplication, QStyle
+
+from iijdesk.core.workspace import Workspace
+from iijdesk.gui.commands import EditFactCommand
+from iijdesk.gui.formatting import (MEASURE_ORDER, NumberEntryError, format_number,
+                                    parse_entry, period_caption, printed_form, unit_caption)
+
+FACT_ID_ROLE = Qt.UserRole + 1
+SEVERITY_ROLE = Qt.UserRole + 2
+
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+# Translucent so they read on light and dark palettes alike.
+SEVERITY_COLORS = {
+    "error": QColor(230, 60, 60, 120),
+    "warning": QColor(240, 170, 0, 120),
+    "info": QColor(70, 130, 230, 90),
+}
+EDITED_COLOR = QColor(90, 190, 110, 80)
+INDENT = "    "   # per hierarchy level in the label column
+
+_DECIMALS_IN_PRINTED = re.compile(r"\.(\d+)")
+
+
+def fact_ids_of(value) -> list[int]:
+    """A findings row's fact_ids (tuple, list, "1;2;3" or one int) as a list of ints."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set, np.ndarray, pd.Series)):
+        out = []
+        for v in value:
+            try:
+                out.append(int(v))
+            except (TypeError, ValueError):
+                pass
+        return out
+    if isinstance(value, str):
+        return [int(x) for x in re.split(r"[;,\s]+", value.strip("()[] ")) if x.strip().lstrip("-").isdigit()]
+    try:
+        if pd.isna(value):
+            return []
+        return [int(value)]
+    except (TypeError, ValueError):
+        return []
+
+
+def severity_icon(severity: str) -> QIcon:
+    style = QApplication.style()
+    which = {"error": QStyle.SP_MessageBoxCritical, "warning": QStyle.SP_MessageBoxWarning}.get(
+        severity, QStyle.SP_MessageBoxInformation)
+    return style.standardIcon(which)
+
+
+def _decimals(d, printed: str) -> int:
+    if d is not None and not pd.isna(d):
+        return int(d)
+    m = _DECIMALS_IN_PRINTED.search(printed or "")
+    return len(m.group(1)) if m else 0
+
+
+def _norm(s: str) -> str:
+    return " ".join(str(s).split()).casefold()
+
+
+class StatementModel(QAbstractTableModel):
+    """Rows = the table's rows, columns = its periods; a cell holds one fact."""
+
+    editRejected = Signal(str)      # what the user typed is not a number (message for the status bar)
+    layoutRebuilt = Signal()
+
+    def __init__(self, workspace: Workspace, undo_stack: QUndoStack | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ws = workspace
+        self.undo_stack = undo_stack
+        self.mode: str = ""          # "table" | "kind" | ""
+        self.key: str = ""           # the table_id or the statement kind
+        self._empty()
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        self._bold_italic = QFont(self._bold)
+        self._bold_italic.setItalic(True)
+        self._icons: dict[str, QIcon] = {}
+        self._flags_by_fact: dict[int, list[int]] = {}
+        self._findings = workspace.findings
+        self._edited: set[int] = set()
+
+    # -- what is shown ----------------------------------------------------------------
+    def _empty(self) -> None:
+        self._ids = np.full((0, 0), -1, dtype=np.int64)
+        self._row_labels: list[str] = []
+        self._row_levels: list[int] = []
+        self._row_total: list[bool] = []
+        self._row_parent: list[str] = []
+        self._col_head: list[str] = []
+        self._col_tip: list[str] = []
+        self._text: list[list[str] | None] = []
+        self._pos: dict[int, tuple[int, int]] = {}
+
+    def set_table(self, table_id: str) -> None:
+        self.mode, self.key = "table", table_id
+        self.rebuild()
+
+    def set_kind(self, kind: str) -> None:
+        self.mode, self.key = "kind", kind
+        self.rebuild()
+
+    def clear(self) -> None:
+        self.mode, self.key = "", ""
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.beginResetModel()
+        self._empty()
+        facts = self.ws.facts
+        if self.mode == "table":
+            sub = facts[facts["table_id"] == self.key]
+        elif self.mode == "kind":
+            sub = facts[facts["kind"] == self.key]
+        else:
+            sub = facts.iloc[0:0]
+        if len(sub):
+            self._layout(sub)
+        self._edited = self.ws.edited_ids()
+        self._index_findings()
+        self.endResetModel()
+        self.layoutRebuilt.emit()
+
+    def _layout(self, sub: pd.DataFrame) -> None:
+        kind_mode = self.mode == "kind"
+        # Order of the tables (and, across releases, of the releases: latest period last).
+        doc_end = sub.groupby("doc")["period_end"].max().to_dict()
+        tnum = sub["table_id"].map(lambda t: int(t.rsplit("#", 1)[1]) if "#" in t and t.rsplit("#", 1)[1].isdigit() else 0)
+        order = sorted(range(len(sub)), key=lambda i: (doc_end.get(sub["doc"].iat[i], ""), sub["doc"].iat[i],
+                                                        tnum.iat[i], _nz(sub["row"].iat[i]), _nz(sub["col"].iat[i])))
+        ids = sub.index.to_numpy()
+        rows_ = sub["row"].to_numpy()
+        cols_ = sub["col"].to_numpy()
+        labels = sub["row_label"].to_numpy()
+        parents = sub["parent"].to_numpy()
+        levels = sub["level"].to_numpy()
+        totals = sub["is_total"].to_numpy()
+        tids = sub["table_id"].to_numpy()
+        ends = sub["period_end"].to_numpy()
+        months = sub["period_months"].to_numpy()
+        measures = sub["measure"].to_numpy()
+        units = sub["unit"].to_numpy()
+        scales = sub["scale"].to_numpy()
+        col_labels = sub["col_label"].to_numpy()
+
+        # Row keys, merged in order: a new key goes right after the previous key of its table.
+        def rkey(i):
+            if kind_mode:
+                return (_norm(parents[i]), _norm(labels[i]))
+            return _nz(rows_[i])
+
+        row_keys: list = []
+        row_info: dict = {}
+        prev_key: dict[str, object] = {}
+        for i in order:
+            k = rkey(i)
+            t = tids[i]
+            if k in row_info:
+                prev_key[t] = k
+                continue
+            pk = prev_key.get(t)
+            if pk is not None and kind_mode:
+                pos = row_keys.index(pk) + 1
+                row_keys.insert(pos, k)
+            else:
+                row_keys.append(k)
+            row_info[k] = (labels[i], _nz(levels[i]), bool(totals[i]), parents[i])
+            prev_key[t] = k
+        rindex = {k: n for n, k in enumerate(row_keys)}
+
+        # Column keys: the period, measure, unit and scale; positional where periods collide.
+        def period_key(i):
+            extra = "" if ends[i] else (col_labels[i] if kind_mode else _nz(cols_[i]))
+            return (ends[i], _nz(months[i], -1), measures[i], units[i], int(scales[i]), extra)
+
+        ckeys = [period_key(i) for i in range(len(sub))]
+        if not kind_mode:
+            seen = set()
+            collide = False
+            for i in range(len(sub)):
+                cell = (rkey(i), ckeys[i])
+                if cell in seen:
+                    collide = True
+                    break
+                seen.add(cell)
+            if collide:
+                ckeys = [("#", _nz(cols_[i])) for i in range(len(sub))]
+        first_col: dict = {}
+        unit_first: dict = {}
+        for i in order:
+            first_col.setdefault(ckeys[i], (_nz(cols_[i]), tnum.iat[i]))
+            unit_first.setdefault(units[i], len(unit_first))
+        col_info: dict = {}
+        for i in order:
+            col_info.setdefault(ckeys[i], (i, set()))[1].add(col_labels[i])
+
+        def csort(k):
+            if k[0] == "#":
+                return (0, k[1])
+            end, m, meas, unit, scale, extra = k
+            return (end == "", end, m, MEASURE_ORDER.get(meas, 9), unit_first.get(unit, 99), scale,
+                    first_col[k][1], first_col[k][0], str(extra))
+
+        col_keys = sorted(col_info, key=csort)
+        cindex = {k: n for n, k in enumerate(col_keys)}
+
+        nr, nc = len(row_keys), len(col_keys)
+        grid = np.full((nr, nc), -1, dtype=np.int64)
+        # Later releases win a shared cell (restated figures); within a release the first table.
+        for i in order:
+            r, c = rindex[rkey(i)], cindex[ckeys[i]]
+            if grid[r, c] < 0 or kind_mode and sub["doc"].iat[i] != _doc_of(sub, grid[r, c]):
+                grid[r, c] = ids[i]
+        self._ids = grid
+        self._pos = {int(grid[r, c]): (r, c) for r, c in zip(*np.nonzero(grid >= 0))}
+        for k in row_keys:
+            label, level, total, parent = row_info[k]
+            self._row_labels.append(label)
+            self._row_levels.append(level)
+            self._row_total.append(total)
+            self._row_parent.append(parent)
+        for k in col_keys:
+            i, printed_labels = col_info[k]
+            if k[0] == "#":
+                head = " ".join(str(col_labels[i]).split()) or f"column {k[1] + 1}"
+                cap = unit_caption(units[i], int(scales[i]), measures[i])
+                self._col_head.append(head if not cap or cap in head else f"{head}\n{cap}")
+            else:
+                end, m, meas, unit, scale, extra = k
+                first = period_caption(end, m) or " ".join(str(extra).split()) or "(no period)"
+                cap = unit_caption(unit, scale, meas)
+                self._col_head.append(f"{first}\n{cap}" if cap else first)
+            tips = sorted(" ".join(str(x).split()) for x in printed_labels if str(x).strip())
+            more = f"\n… and {len(tips) - 6} more" if len(tips) > 6 else ""
+            self._col_tip.append("Printed as:\n" + "\n".join(tips[:6]) + more if tips else "")
+        self._text = [None] * nc
+
+    # -- findings ---------------------------------------------------------------------
+    def _index_findings(self) -> None:
+        self._findings = f = self.ws.findings
+        flags: dict[int, list[int]] = {}
+        if len(f) and "fact_ids" in f.columns:
+            for pos, ids in enumerate(f["fact_ids"].to_numpy()):
+                for fid in fact_ids_of(ids):
+                    if fid in self._pos:
+                        flags.setdefault(fid, []).append(pos)
+        if len(f) and "fix_fact" in f.columns:
+            for pos, fid in enumerate(f["fix_fact"].to_numpy()):
+                for x in fact_ids_of(fid):
+                    if x in self._pos and pos not in flags.get(x, []):
+                        flags.setdefault(x, []).append(pos)
+        self._flags_by_fact = flags
+
+    def on_findings_changed(self) -> None:
+        self._index_findings()
+        self._all_changed()
+
+    def findings_for(self, fact_id: int) -> pd.DataFrame:
+        """The findings that involve `fact_id`, worst first."""
+        rows = self._flags_by_fact.get(int(fact_id), [])
+        if not rows:
+            return self._findings.iloc[0:0]
+        out = self._findings.iloc[rows]
+        rank = out["severity"].map(lambda s: -SEVERITY_RANK.get(str(s), 0))
+        return out.iloc[np.argsort(rank.to_numpy(), kind="stable")]
+
+    def severity(self, fact_id: int) -> str:
+        rows = self._flags_by_fact.get(int(fact_id))
+        if not rows:
+            return ""
+        sev = self._findings["severity"].to_numpy()
+        return max((str(sev[p]) for p in rows), key=lambda s: SEVERITY_RANK.get(s, 0))
+
+    # -- facts changed ----------------------------------------------------------------
+    def on_facts_changed(self, ids: Iterable[int]) -> None:
+        ids = list(ids)
+        self._edited = self.ws.edited_ids()
+        if not self.mode:
+            return
+        if not ids:
+            self.rebuild()
+            return
+        known = [i for i in ids if i in self._pos]
+        if len(known) < len(ids):
+            facts = self.ws.facts
+            new = [i for i in ids if i not in self._pos and i in facts.index]
+            if new:
+                col = "table_id" if self.mode == "table" else "kind"
+                if (facts.loc[new, col] == self.key).any():
+                    self.rebuild()
+                    return
+        for fid in known:
+            r, c = self._pos[fid]
+            self._text[c] = None
+            ix = self.index(r, c)
+            self.dataChanged.emit(ix, ix)
+
+    def _all_changed(self) -> None:
+        if self._ids.size:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._ids.shape[0] - 1, self._ids.shape[1] - 1))
+
+    # -- lookups ----------------------------------------------------------------------
+    def fact_id(self, index: QModelIndex) -> int:
+        if not index.isValid():
+            return -1
+        return int(self._ids[index.row(), index.column()])
+
+    def index_of(self, fact_id: int) -> QModelIndex:
+        p = self._pos.get(int(fact_id))
+        return self.index(*p) if p else QModelIndex()
+
+    def contains(self, fact_id: int) -> bool:
+        return int(fact_id) in self._pos
+
+    def fact_ids(self) -> list[int]:
+        return list(self._pos)
+
+    def row_label(self, row: int) -> str:
+        return self._row_labels[row]
+
+    def column_header(self, col: int) -> str:
+        return self._col_head[col]
+
+    def cell_text(self, row: int, col: int) -> str:
+        return self._column_text(col)[row]
+
+    def _column_text(self, c: int) -> list[str]:
+        col = self._text[c]
+        if col is None:
+            ids = self._ids[:, c]
+            out = [""] * len(ids)
+            where = np.nonzero(ids >= 0)[0]
+            if len(where):
+                sel = self.ws.facts.loc[ids[where], ["value", "scale", "decimals", "unit", "printed"]]
+                for r, (v, s, d, u, p) in zip(where, sel.itertuples(index=False, name=None)):
+                    out[r] = format_number(v, s, _decimals(d, p), u, p)
+            self._text[c] = col = out
+        return col
+
+    # -- QAbstractTableModel ----------------------------------------------------------
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._ids.shape[0]
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._ids.shape[1]
+
+    def flags(self, index: QModelIndex):
+        if not index.isValid():
+            return Qt.NoItemFlags
+        f = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        if self._ids[index.row(), index.column()] >= 0:
+            f |= Qt.ItemIsEditable
+        return f
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        if role == Qt.DisplayRole or role == Qt.EditRole:
+            return self._column_text(c)[r]
+        fid = int(self._ids[r, c])
+        if role == Qt.TextAlignmentRole:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if fid < 0:
+            return None
+        if role == FACT_ID_ROLE:
+            return fid
+        if role == Qt.BackgroundRole:
+            sev = self.severity(fid)
+            if sev:
+                return SEVERITY_COLORS.get(sev, SEVERITY_COLORS["info"])
+            if fid in self._edited:
+                return EDITED_COLOR
+            return None
+        if role == Qt.DecorationRole:
+            sev = self.severity(fid)
+            if not sev:
+                return None
+            if sev not in self._icons:
+                self._icons[sev] = severity_icon(sev)
+            return self._icons[sev]
+        if role == SEVERITY_ROLE:
+            return self.severity(fid)
+        if role == Qt.FontRole:
+            total = self._row_total[r]
+            if fid in self._edited:
+                return self._bold_italic if total else self._italic
+            return self._bold if total else None
+        if role == Qt.ToolTipRole:
+            return self.tooltip(fid)
+        return None
+
+    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
+        if orientation == Qt.Horizontal:
+            if section >= len(self._col_head):
+                return None
+            if role == Qt.DisplayRole:
+                return self._col_head[section]
+            if role == Qt.ToolTipRole:
+                return self._col_tip[section] or None
+            return None
+        if section >= len(self._row_labels):
+            return None
+        if role == Qt.DisplayRole:
+            return INDENT * int(self._row_levels[section]) + self._row_labels[section]
+        if role == Qt.FontRole and self._row_total[section]:
+            return self._bold
+        if role == Qt.ToolTipRole:
+            p = self._row_parent[section]
+            return f"{p} › {self._row_labels[section]}" if p else self._row_labels[section]
+        if role == Qt.TextAlignmentRole:
+            return int(Qt.AlignLeft | Qt.AlignVCenter)
+        return None
+
+    def tooltip(self, fid: int) -> str:
+        facts = self.ws.facts
+        if fid not in facts.index:
+            return ""
+        row = facts.loc[fid]
+        scale, unit, dec = int(row["scale"] or 1), str(row["unit"]), _decimals(row["decimals"], row["printed"])
+        parts = []
+        for _, f in self.findings_for(fid).iterrows():
+            sev = str(f.get("severity", ""))
+            parts.append(f"<p><b>{_esc(sev.upper())}</b> · {_esc(f.get('kind', '') or f.get('rule', ''))}<br>"
+                         f"{_esc(f.get('message', ''))}<br>"
+                         f"Expected: <b>{_esc(self._show(f.get('expected'), scale, dec, unit))}</b> · "
+                         f"Actual: <b>{_esc(self._show(f.get('actual'), scale, dec, unit))}</b>"
+                         + (f" · Difference: {_esc(self._show(f.get('difference'), scale, dec, unit))}"
+                            if _present(f.get("difference")) else "") + "</p>")
+            fix = fact_ids_of(f.get("fix_fact"))
+            fv = f.get("fix_value")
+            if fix and _present(fv):
+                frow = facts.loc[fix[0]] if fix[0] in facts.index else row
+                fs, fd = int(frow["scale"] or 1), _decimals(frow["decimals"], frow["printed"])
+                where = "this cell" if fix[0] == fid else f"“{frow['row_label']}” ({frow['doc']} line {frow['line']})"
+                parts.append(f"<p>Suggested correction: set {_esc(where)} to "
+                             f"<b>{_esc(format_number(float(fv), fs, fd, str(frow['unit'])))}</b> "
+                             f"— right-click the cell or use <i>Apply fix</i> (undoable).</p>")
+        for e in self.ws.edits:
+            if e.fact_id == fid:
+                parts.append(f"<p><i>Edited</i>: replaced printed “{_esc(e.old_printed)}” with “{_esc(e.new_printed)}”.</p>")
+                break
+        parts.append(f"<p style='color:gray'>{_esc(row['doc'])} line {row['line']} · printed “{_esc(row['printed'])}”"
+                     f" · {_esc(' '.join(str(row['col_label']).split()))}</p>")
+        if str(row.get("flag", "")) == "suspect" and str(row.get("note", "")):
+            parts.append(f"<p>Suspect: {_esc(row['note'])}</p>")
+        return "".join(parts)
+
+    @staticmethod
+    def _show(v, scale: int, dec: int, unit: str) -> str:
+        if not _present(v):
+            return "—"
+        try:
+            return format_number(float(v), scale, dec, unit)
+        except (TypeError, ValueError):
+            return str(v)
+
+    # -- editing ----------------------------------------------------------------------
+    def setData(self, index: QModelIndex, value, role: int = Qt.EditRole) -> bool:
+        if role != Qt.EditRole or not index.isValid():
+            return False
+        fid = self.fact_id(index)
+        if fid < 0:
+            return False
+        try:
+            number, dec, nil = parse_entry(str(value))
+        except NumberEntryError as e:
+            self.editRejected.emit(str(e))
+            return False
+        return self.edit_fact(fid, number, dec)
+
+    def edit_fact(self, fid: int, number: float, dec: int, text: str = "") -> bool:
+        """Set fact `fid` to `number` in its table's scale, through the undo stack."""
+        row = self.ws.facts.loc[fid]
+        scale = int(row["scale"] or 1)
+        unit = str(row["unit"])
+        new_value = number * scale
+        printed = printed_form(number, dec, unit)
+        old = row["value"]
+        if (pd.isna(old) and np.isnan(new_value)) or (not pd.isna(old) and float(old) == new_value
+                                                       and str(row["printed"]) == printed):
+            return True
+        label = text or f"Edit {row['row_label']} ({self.ws.facts.loc[fid, 'doc']} line {row['line']})"
+        self.push(EditFactCommand(self.ws, fid, new_value, printed, label))
+        return True
+
+    def push(self, cmd: EditFactCommand) -> None:
+        if self.undo_stack is not None:
+            self.undo_stack.push(cmd)
+        else:
+            cmd.redo()
+
+    # -- copy -------------------------------------------------------------------------
+    def tsv(self, indexes: Iterable[QModelIndex], with_header: bool = True) -> str:
+        """The selected cells as tab-separated text with the row labels (and column headers)."""
+        idx = [i for i in indexes if i.isValid()]
+        if not idx:
+            return ""
+        rows = sorted({i.row() for i in idx})
+        cols = sorted({i.column() for i in idx})
+        chosen = {(i.row(), i.column()) for i in idx}
+        lines = []
+        if with_header:
+            lines.append("\t".join([""] + [" ".join(self._col_head[c].split("\n")) for c in cols]))
+        for r in rows:
+            cells = [self._column_text(c)[r] if (r, c) in chosen else "" for c in cols]
+            lines.append("\t".join([self._row_labels[r]] + cells))
+        return "\n".join(lines) + "\n"
+
+
+def _nz(v, default=0):
+    try:
+        if v is None or pd.isna(v):
+            return default
+    except (TypeError, ValueError):
+        pass
+    return int(v)
+
+
+def _doc_of(sub: pd.DataFrame, fid: int) -> str:
+    return sub.at[fid, "doc"] if fid in sub.index else ""
+
+
+def _present(v) -> bool:
+    if v is None:
+        return False
+    if isinstance(v, str):
+        return bool(v.strip())
+    try:
+        return not pd.isna(v)
+    except (TypeError, ValueError):
+        return True
+
+
+def _esc(s) -> str:
+    return (str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))

@@ -1,0 +1,107 @@
+"""The statement grid: a QTableView whose frozen label column is the vertical header."""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QRegularExpression, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QRegularExpressionValidator
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLineEdit, QMenu, QStyledItemDelegate,
+                               QTableView)
+
+from iijdesk.gui.statement_model import StatementModel
+
+# What a cell editor lets through while typing; parse_entry has the last word.
+ENTRY_PATTERN = r"^\s*\(?\s*[-+\u2212\u25b3]?[\d,]*\.?\d*\s*%?\s*\)?\s*$|^\s*[-\u2014\u2013]{1,2}\s*$"
+
+
+class NumberDelegate(QStyledItemDelegate):
+    def createEditor(self, parent, option, index):
+        ed = QLineEdit(parent)
+        ed.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        ed.setValidator(QRegularExpressionValidator(QRegularExpression(ENTRY_PATTERN), ed))
+        return ed
+
+
+class StatementView(QTableView):
+    currentFactChanged = Signal(int)        # fact id under the cursor (-1: none)
+    applyFixRequested = Signal(int)         # fact id whose suggested correction to apply
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setItemDelegate(NumberDelegate(self))
+        self.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectItems)
+        self.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
+                             | QAbstractItemView.AnyKeyPressed)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(True)
+        vh = self.verticalHeader()
+        vh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        vh.setSectionResizeMode(QHeaderView.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        vh.setMaximumWidth(520)
+        hh = self.horizontalHeader()
+        hh.setDefaultAlignment(Qt.AlignCenter)
+        hh.setSectionResizeMode(QHeaderView.Interactive)
+        hh.setMinimumSectionSize(70)
+        self.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        self.copy_action = QAction("&Copy as table", self)
+        self.copy_action.setShortcut(QKeySequence.Copy)
+        self.copy_action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self.copy_action.triggered.connect(self.copy_selection)
+        self.addAction(self.copy_action)
+
+    def setModel(self, model: StatementModel) -> None:
+        super().setModel(model)
+        model.modelReset.connect(self._fit)
+        self.selectionModel().currentChanged.connect(self._current)
+        self._fit()
+
+    def statement_model(self) -> StatementModel:
+        return self.model()
+
+    def _fit(self) -> None:
+        m = self.model()
+        if m is None:
+            return
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        fm = self.fontMetrics()
+        hh = self.horizontalHeader()
+        for c in range(m.columnCount()):
+            head = m.headerData(c, Qt.Horizontal) or ""
+            width = max([fm.horizontalAdvance(x) for x in str(head).split("\n")] + [0]) + 24
+            rows = min(m.rowCount(), 200)   # enough to size the column; never all of a huge table
+            for r in range(rows):
+                width = max(width, fm.horizontalAdvance(m.cell_text(r, c)) + 40)
+            hh.resizeSection(c, min(width, 260))
+
+    def _current(self, cur: QModelIndex, prev: QModelIndex) -> None:
+        m = self.model()
+        self.currentFactChanged.emit(m.fact_id(cur) if m is not None else -1)
+
+    def current_fact(self) -> int:
+        return self.model().fact_id(self.currentIndex()) if self.model() is not None else -1
+
+    def selection_tsv(self) -> str:
+        return self.model().tsv(self.selectionModel().selectedIndexes())
+
+    def copy_selection(self) -> None:
+        text = self.selection_tsv()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+    def _menu(self, pos) -> None:
+        index = self.indexAt(pos)
+        m: StatementModel = self.model()
+        menu = QMenu(self)
+        menu.addAction(self.copy_action)
+        fid = m.fact_id(index) if m is not None else -1
+        if fid >= 0:
+            f = m.findings_for(fid)
+            if len(f) and "fix_value" in f.columns and f["fix_value"].notna().any():
+                act = menu.addAction("Apply suggested correction")
+                act.triggered.connect(lambda: self.applyFixRequested.emit(fid))
+            edit = menu.addAction("Edit value")
+            edit.triggered.connect(lambda: self.edit(index))
+        menu.exec(self.viewport().mapToGlobal(pos))

@@ -1,0 +1,79 @@
+"""Long work off the GUI thread: importing releases runs Workspace.add_files in a QThread."""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from iijdesk.core.workspace import ImportResult, Workspace
+
+
+class ImportJob(QObject):
+    progress = Signal(int, int, str)      # done, total, file being read
+    finished = Signal(list)               # list[ImportResult]
+
+    def __init__(self, workspace: Workspace, paths: list[str]) -> None:
+        super().__init__()
+        self.ws = workspace
+        self.paths = list(paths)
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            results = self.ws.add_files(self.paths, progress=self.progress.emit)
+        except Exception as e:    # the workspace keeps what it had; say what went wrong
+            results = [ImportResult(os.path.basename(p), p, False,
+                                    f"{os.path.basename(p)}: import failed ({type(e).__name__}: {e})")
+                       for p in self.paths]
+        self.finished.emit(results)
+
+
+class ImportRunner(QObject):
+    """Runs one ImportJob at a time in its own thread; later requests wait their turn."""
+    progress = Signal(int, int, str)
+    finished = Signal(list)
+    busyChanged = Signal(bool)
+
+    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ws = workspace
+        self._queue: list[list[str]] = []
+        self._thread: QThread | None = None
+        self._job: ImportJob | None = None
+
+    def busy(self) -> bool:
+        return self._thread is not None
+
+    def start(self, paths: list[str]) -> None:
+        self._queue.append(list(paths))
+        if not self.busy():
+            self._next()
+
+    def _next(self) -> None:
+        if not self._queue:
+            self.busyChanged.emit(False)
+            return
+        paths = self._queue.pop(0)
+        thread = QThread()
+        job = ImportJob(self.ws, paths)
+        job.moveToThread(thread)
+        thread.started.connect(job.run)
+        job.progress.connect(self.progress)
+        job.finished.connect(self._done)
+        self._thread, self._job = thread, job
+        self.busyChanged.emit(True)
+        thread.start()
+
+    @Slot(list)
+    def _done(self, results: list) -> None:
+        thread = self._thread
+        self._thread, self._job = None, None
+        if thread is not None:
+            thread.quit()
+            thread.wait()
+        self.finished.emit(results)
+        self._next()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.wait()
