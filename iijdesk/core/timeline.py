@@ -359,6 +359,7 @@ def _prepare(facts: pd.DataFrame) -> pd.DataFrame:
     f["nlabel"] = f["row_label"].map(normalise_label)
     f["nparent"] = f["parent"].map(normalise_label)
     f["ntable"] = f["table"].map(normalise_label)
+    f["nparent"] = f["nparent"].where(f["nparent"] != "", _sections(f))
     f["ncol"] = f["col_label"].map(normalise_label)
     # Release order: the later the latest period a release reports, the later the release.
     actual = f[f["measure"] != "target"]
@@ -366,6 +367,18 @@ def _prepare(facts: pd.DataFrame) -> pd.DataFrame:
     order = sorted(f["doc"].unique(), key=lambda d: (latest.get(d, ""), d))
     f["release"] = f["doc"].map({d: i for i, d in enumerate(order)})
     return f
+
+
+def _sections(f: pd.DataFrame) -> pd.Series:
+    """For rows without a printed parent: the nearest total row above them in their table
+    ("Total Revenues" over the revenue lines, "Total Costs" over the cost lines)."""
+    rows = f[["table_id", "row", "is_total", "nlabel"]].drop_duplicates(["table_id", "row"])
+    rows = rows.sort_values(["table_id", "row"])
+    sec = rows["nlabel"].where(rows["is_total"].astype(bool))
+    rows = rows.assign(sec=sec.groupby(rows["table_id"]).shift().groupby(rows["table_id"]).ffill())
+    m = f[["table_id", "row"]].merge(rows[["table_id", "row", "sec"]], how="left",
+                                     on=["table_id", "row"])
+    return pd.Series(m["sec"].fillna("").to_numpy(), index=f.index)
 
 
 def _fold_spellings(f: pd.DataFrame, choices: dict, merges: list) -> None:
