@@ -951,3 +951,147 @@ def wrapped_label_numbers(ctx: Context):
                     actual_text=" | ".join(c.printed[p] for p in pos[:4]), extra_lines=(ra.line,))]
             checks.append(Check("wrapped_label_numbers", pos, ev))
     return checks
+
+
+MONTHS = {m: i + 1 for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+FULL_DATE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2}),\s*(\d{4})\b", re.I)
+DURATION_WORDS = re.compile(r"\b(ended|ending|months?|year|quarter|fy|period)\b", re.I)
+
+
+@rule("header_date")
+def header_date(ctx: Context):
+    """A balance column headed with one date ("March 31, 2008") that carries the balances of
+    another date (the period the facts model resolved for it from the release's own
+    definitions and the other tables)."""
+    checks = []
+    for t in ctx.tables.values():
+        for ck, pos in t.columns.items():
+            i0 = pos[0]
+            lab, pe = ctx.col_label[i0], ctx.period_end[i0]
+            if ctx.months[i0] != 0 or not pe or DURATION_WORDS.search(lab):
+                continue
+            dates = FULL_DATE.findall(lab)
+            if len(dates) != 1:
+                continue
+            mon, day, year = dates[0]
+            printed = f"{int(year):04d}-{MONTHS[mon[:3].lower()]:02d}-{int(day):02d}"
+            if printed == pe:
+                continue
+            posl = tuple(pos)
+
+            def ev(c, posl=posl, lab=lab, printed=printed, pe=pe, t=t):
+                return [make_finding(
+                    c, "header_date", "label_error", "error", list(posl),
+                    f"The column headed \"{lab}\" in \"{t.title}\" carries the figures at {pe}, not "
+                    f"{printed}: its header date is wrong.",
+                    expected_text=pe, actual_text=lab)]
+            checks.append(Check("header_date", posl, ev))
+    return checks
+
+
+# Least items two releases must share for one table's period before they are compared as a whole.
+CROSS_RELEASE_MIN_ITEMS = 3
+
+
+def _release_index(ctx: Context) -> dict:
+    """(item tokens, period end, months, unit, measure) -> {doc: [positions]}."""
+    idx = getattr(ctx, "_release_index", None)
+    if idx is None:
+        idx = defaultdict(lambda: defaultdict(list))
+        for p in range(ctx.n):
+            if nan(ctx.values[p]) or not ctx.period_end[p] or ctx.months[p] < 0 \
+                    or ctx.measure[p] not in ("value",) or not is_ok_number(ctx.printed[p]):
+                continue
+            lab = ctx.label[p].strip().lower().rstrip(":")
+            toks = (ctx.tokens(ctx.label[p]), ctx.tokens(ctx.parent[p]) if lab in GENERIC_LABELS else None)
+            if not toks[0] and not toks[1]:
+                continue
+            idx[(toks, ctx.period_end[p], ctx.months[p], ctx.unit[p])][ctx.doc[p]].append(p)
+        ctx._release_index = idx
+    return idx
+
+
+def _agree(ctx: Context, a: int, b: int) -> bool:
+    return abs(ctx.values[a] - ctx.values[b]) <= pair_tolerance(ctx.unit_last[a], ctx.unit_last[b], ctx.values[a])
+
+
+@rule("cross_release")
+def cross_release(ctx: Context):
+    """The same line item and period in two loaded releases: agreement is noted per table and
+    period; a difference is a restatement (info). A column whose figures disagree with
+    every other release at its own date but agree with another release a year away is
+    mis-dated (error)."""
+    idx = _release_index(ctx)
+    docs = sorted(set(ctx.doc))
+    if len(docs) < 2:
+        return []
+    checks = []
+    # per (doc, table, column): agreement with other releases at its date and a year away
+    tally = defaultdict(lambda: Counter())
+    pairs_at = defaultdict(list)     # (docA, tableA, docB, tableB, period) -> [(a, b)]
+    for (toks, pe, m, unit), by_doc in idx.items():
+        if len(by_doc) < 2 and m != 0:
+            continue
+        for da, pa in by_doc.items():
+            for a in pa:
+                ca = (da, ctx.table_id[a], ctx.colkey(a))
+                for db, pb in by_doc.items():
+                    if db == da:
+                        continue
+                    for b in pb:
+                        tally[ca]["same_ok" if _agree(ctx, a, b) else "same_bad"] += 1
+                        if da < db:
+                            pairs_at[(da, ctx.table_id[a], db, ctx.table_id[b], pe, m)].append((a, b))
+                for shift in (-1, 1):
+                    other = idx.get((toks, shift_year(pe, shift), m, unit))
+                    if not other:
+                        continue
+                    for db, pb in other.items():
+                        if db == da:
+                            continue
+                        for b in pb:
+                            if _agree(ctx, a, b):
+                                tally[ca][f"shift{shift:+d}"] += 1
+                                tally[ca][f"shift{shift:+d}_ex"] = b
+    for (da, ta, db, tb, pe, m), pairs in pairs_at.items():
+        if len({a for a, b in pairs}) < CROSS_RELEASE_MIN_ITEMS:
+            continue
+        pos = tuple(sorted({p for ab in pairs for p in ab}))
+
+        def ev(c, pairs=tuple(pairs), da=da, db=db, ta=ta, tb=tb, pe=pe, m=m):
+            ok = [(a, b) for a, b in pairs if _agree(c, a, b)]
+            bad = [(a, b) for a, b in pairs if not _agree(c, a, b)]
+            a0 = pairs[0][0]
+            out = [make_finding(
+                c, "cross_release", "cross_release", "info", [a for a, b in pairs], doc=da,
+                message=f"\"{c.title[a0]}\" in {da} and \"{c.title[pairs[0][1]]}\" in {db} both give "
+                        f"{period_text(c, a0)}: {len(ok)} item(s) agree, {len(bad)} differ"
+                        + (f" (e.g. {item_name(c, bad[0][0])}: {c.printed[bad[0][0]]} vs {c.printed[bad[0][1]]})."
+                           if bad else "."))]
+            for a, b in bad:
+                out.append(make_finding(
+                    c, "cross_release", "restatement", "info", [a, b], doc=da,
+                    message=f"{item_name(c, a)} {period_text(c, a)}: {da} line {c.line[a]} prints "
+                            f"{c.printed[a]}, {db} line {c.line[b]} prints {c.printed[b]} (restated or misread).",
+                    expected=c.values[b], actual=c.values[a], expected_text=c.printed[b],
+                    actual_text=c.printed[a]))
+            return out
+        checks.append(Check("cross_release", pos, ev))
+    for (da, tid, ck), n in tally.items():
+        for shift in (-1, 1):
+            if n["same_bad"] >= 2 and n["same_ok"] == 0 and n[f"shift{shift:+d}"] >= 2:
+                t = ctx.tables[tid]
+                pos = tuple(t.columns.get(ck, ()))
+                ex = n[f"shift{shift:+d}_ex"]
+                true_end = shift_year(ck[1], shift)
+
+                def ev(c, pos=pos, t=t, ck=ck, true_end=true_end, ex=ex, da=da):
+                    return [make_finding(
+                        c, "cross_release", "label_error", "error", list(pos), doc=da,
+                        message=f"The column \"{ck[0]}\" of \"{t.title}\" is dated {ck[1]}, but its figures "
+                                f"disagree with the other releases at that date and match {c.doc[ex]}'s "
+                                f"figures at {true_end} (e.g. line {c.line[ex]}): the column is mis-dated.",
+                        expected_text=true_end, actual_text=ck[1])]
+                checks.append(Check("cross_release", pos, ev))
+    return checks
