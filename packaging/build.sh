@@ -27,7 +27,8 @@ elif [[ -x .venv/Scripts/python.exe ]]; then
     PY=.venv/Scripts/python.exe
 else
     echo "== creating build venv in build/venv"
-    python3 -m venv build/venv
+    BASE_PY="$(command -v python3 || command -v python)"
+    "$BASE_PY" -m venv build/venv
     if [[ -x build/venv/bin/python ]]; then PY=build/venv/bin/python; else PY=build/venv/Scripts/python.exe; fi
     "$PY" -m pip install --upgrade pip
     "$PY" -m pip install ".[gui,build]"

@@ -90,7 +90,7 @@ class Block:
     row_periods: bool                        # periods vary by row (equity statements)
     columns: list[Column] = field(default_factory=list)
     cells: dict = field(default_factory=dict)      # (row_i, col_i) -> fact id
-    sums: dict = field(default_factory=dict)       # (row_i, col_i) -> [item row_i ...]
+    sums: dict = field(default_factory=dict)       # (row_i, col_i) -> [(row_i, col_i, sign)]
     tolerance: dict = field(default_factory=dict)  # (row_i, col_i) -> rounding tolerance
     row_period_text: list[str] = field(default_factory=list)
     totals: set = field(default_factory=set)       # row_i that are totals (bold)
@@ -113,7 +113,9 @@ def plan_sheets(facts: pd.DataFrame, doc_order: list[str] | None = None,
     f = facts
     docs = doc_order or list(dict.fromkeys(f["doc"]))
     doc_rank = {d: i for i, d in enumerate(docs)}
-    tables = _tables(recs if recs is not None else records(f))             # table_id -> _Table, in document order
+    recs = recs if recs is not None else records(f)
+    tables = _tables(recs)
+    structure = reconcile_structure(f)             # table_id -> _Table, in document order
     by_kind: dict[str, list[_Table]] = {}
     for t in tables.values():
         by_kind.setdefault(t.kind, []).append(t)
@@ -138,7 +140,7 @@ def plan_sheets(facts: pd.DataFrame, doc_order: list[str] | None = None,
             name = title if len(groups) == 1 else f"{title} {_short_doc(gdocs[0])}" + (
                 f" +{len(gdocs) - 1}" if len(gdocs) > 1 else "")
             sheets.append(SheetPlan(_unique_sheet_name(name, used), kind, list(gdocs),
-                                    [_block(bts, doc_rank) for bts in blocks.values()]))
+                                    [_block(bts, doc_rank, structure) for bts in blocks.values()]))
     return sheets
 
 
@@ -241,7 +243,7 @@ def _months(v):
     return None if v is None or v is pd.NA or v != v else int(v)
 
 
-def _block(tables: list[_Table], doc_rank: dict) -> Block:
+def _block(tables: list[_Table], doc_rank: dict, structure: dict | None = None) -> Block:
     t0 = tables[0]
     row_periods = any(t.row_periods for t in tables)
     docs = list(dict.fromkeys(t.doc for t in tables))
@@ -255,9 +257,12 @@ def _block(tables: list[_Table], doc_rank: dict) -> Block:
         b.columns.extend(cols)
         for (ri, ci), fid in cells.items():
             b.cells[(ri, base + ci)] = fid
-        groups, tol = sum_groups(t, cols, cells)
+        if structure is not None:
+            groups, tol = groups_from_structure(t, cols, cells, structure)
+        else:
+            groups, tol = sum_groups(t, cols, cells)
         for (ri, ci), items in groups.items():
-            b.sums[(ri, base + ci)] = items
+            b.sums[(ri, base + ci)] = [(i, base + c, sg) for i, c, sg in items]
             b.tolerance[(ri, base + ci)] = tol[(ri, ci)]
             b.columns[base + ci].check = True
             b.totals.add(ri)
@@ -280,7 +285,7 @@ def _block(tables: list[_Table], doc_rank: dict) -> Block:
             remap = {old: new for new, old in enumerate(order)}
             b.columns = [b.columns[i] for i in order]
             b.cells = {(r, remap[c]): v for (r, c), v in b.cells.items()}
-            b.sums = {(r, remap[c]): v for (r, c), v in b.sums.items()}
+            b.sums = {(r, remap[c]): [(i, remap[ic], sg) for i, ic, sg in v] for (r, c), v in b.sums.items()}
             b.tolerance = {(r, remap[c]): v for (r, c), v in b.tolerance.items()}
     return b
 
@@ -436,7 +441,7 @@ def sum_groups(t: _Table, cols: list[Column], cells: dict) -> tuple[dict, dict]:
             present = [i for i in items if (i, ci) in cells]
             if not present:
                 continue
-            groups[(r, ci)] = present
+            groups[(r, ci)] = [(i, ci, 1) for i in present]
             tol[(r, ci)] = sum_tolerance([unit[(r, ci)]] + [unit[(i, ci)] for i in present])
     return groups, tol
 
@@ -486,8 +491,9 @@ def _levels(t: _Table, groups: dict) -> list[int]:
         return list(t.levels)
     parent_of: dict[int, int] = {}
     for (r, _ci), items in groups.items():
-        for i in items:
-            parent_of.setdefault(i, r)
+        for i, _c, _s in items:
+            if i != r:
+                parent_of.setdefault(i, r)
     out = []
     for r in range(len(t.rows)):
         d, x, seen = 0, r, set()
@@ -501,3 +507,78 @@ def _levels(t: _Table, groups: dict) -> list[int]:
 
 def is_number(v) -> bool:
     return v is not None and not (isinstance(v, float) and math.isnan(v))
+
+
+# ----------------------------------------------------------------------------------------------
+def reconcile_structure(facts: pd.DataFrame) -> dict | None:
+    """total fact id -> [(item fact id, sign)], exactly the sums the reconciliation checks.
+
+    Mirrors iijdesk.core.reconcile's items-vs-total rule (the run of rows above a total that
+    adds up, confirmed by the table's other columns; subtracted rows negated) so a highlighted
+    check cell in the workbook is a sum_mismatch finding and the other way round. Returns None
+    when that rule's structure is not available (the export then finds the sums itself)."""
+    try:
+        from collections import Counter
+
+        from iijdesk.core.reconcile import rules as R
+        from iijdesk.core.reconcile.model import SUBTRACTED_LABEL, Context
+        amount_columns, resolve, block_sum = R._amount_columns, R._resolve_totals, R._block_sum
+        ok_number = R.is_ok_number
+    except (ImportError, AttributeError):
+        return None
+    try:
+        ctx = Context(facts)
+        out: dict = {}
+        for t in ctx.tables.values():
+            cols = amount_columns(ctx, t)
+            if not cols:
+                continue
+            resolved = {ck: resolve(ctx, t, col)[0] for ck, col in cols.items()}
+            totals = sorted({ri for res in resolved.values() for ri in res})
+            for ri in totals:
+                blocks = Counter(res[ri] for res in resolved.values() if res.get(ri))
+                major = blocks.most_common(1)[0][0] if blocks else None
+                for ck, col in cols.items():
+                    res = resolved[ck]
+                    if ri not in res:
+                        continue
+                    block = res[ri] or major
+                    if not block:
+                        continue
+                    cells = dict(col)
+                    if ri not in cells or any(b not in cells for b in block):
+                        continue
+                    tpos = cells[ri]
+                    pos = [cells[b] for b in block]
+                    if math.isnan(ctx.values[tpos]) or not all(
+                            ok_number(ctx.printed[p]) for p in pos + [tpos]):
+                        continue
+                    plain, signed, units = block_sum(ctx, t, block, cells)
+                    tol = sum_tolerance(units + [ctx.unit_last[tpos]])
+                    subtracted = [bool(SUBTRACTED_LABEL.search(t.rows[b].label)) for b in block]
+                    v = float(ctx.values[tpos])
+                    use_signed = any(subtracted) and (abs(plain - v) > tol)
+                    out[ctx.ids[tpos]] = [(ctx.ids[p], -1 if (use_signed and sub) else 1)
+                                          for p, sub in zip(pos, subtracted)]
+        return out
+    except Exception:  # never lose the export to a change in the checks' internals
+        return None
+
+
+def groups_from_structure(t: _Table, cols: list[Column], cells: dict, structure: dict):
+    """`sum_groups`' result for table t, taken from the reconciliation's structure."""
+    where = {fid: rc for rc, fid in cells.items()}
+    recs = dict(t.recs)
+    groups, tol = {}, {}
+    for (ri, ci), fid in cells.items():
+        items = structure.get(fid)
+        if not items or any(i not in where for i, _s in items):
+            continue
+        groups[(ri, ci)] = [(where[i][0], where[i][1], s) for i, s in items]
+        r = recs[fid]
+        units = [unit_of(r.scale, _decimals(r.decimals, r.printed))]
+        for i, _s in items:
+            ir = recs[i]
+            units.append(unit_of(ir.scale, _decimals(ir.decimals, ir.printed)))
+        tol[(ri, ci)] = sum_tolerance(units)
+    return groups, tol

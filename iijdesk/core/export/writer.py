@@ -265,16 +265,17 @@ class _Book:
             printed_value = _num(rec.value)
             if items:
                 # The total as a live formula over its items; the printed total beside it.
-                refs, expect = [], 0.0
-                for i in items:
-                    if (i, ci) in b.sums:          # a subtotal adds in as printed (its check cell)
-                        rr, kk = addr[(i, ci)][0], chk[ci]
+                plus, minus, expect = [], [], 0.0
+                for i, ic, sign in items:
+                    if (i, ic) in b.sums:          # a subtotal adds in as printed (its check cell)
+                        rr, kk = addr[(i, ic)][0], chk[ic]
                     else:
-                        rr, kk = addr[(i, ci)]
-                    refs.append((rr, kk))
-                    iv = _num(self.recs[b.cells[(i, ci)]].value)
-                    expect += excel_value(iv, col.unit) if iv is not None else 0.0
-                formula = "=" + _sum_formula(refs)
+                        rr, kk = addr[(i, ic)]
+                    (plus if sign > 0 else minus).append((rr, kk))
+                    iv = _num(self.recs[b.cells[(i, ic)]].value)
+                    expect += sign * (excel_value(iv, col.unit) if iv is not None else 0.0)
+                formula = "=" + (_sum_formula(plus) if plus else "0") + (
+                    "-" + _sum_formula(minus) if minus else "")
                 main_fmt = self.fmt(num_format=nf, bold=bold)
                 sh.write_formula(r, cc, formula, main_fmt, expect if self.cached else "")
                 k = chk[ci]
@@ -309,7 +310,7 @@ class _Book:
             widths[cc] = max(widths.get(cc, 0), min(pw, VALUE_WIDTH_MAX))
         # Outline direction: does a total sit below its items or above them?
         for (ri, _ci), items in b.sums.items():
-            if items and max(items) < ri:
+            if items and max(i for i, _c, _s in items) < ri:
                 below += 1
             elif items:
                 above += 1

@@ -6,6 +6,11 @@
 
 Anything that cannot be a release (binary, empty, too large, a PDF without text) raises
 NotAReleaseError with a one-line message naming the file, meant to be shown to the user as is.
+
+Document.source_kind is text | markdown | html | pdf; Document.encoding is the codec the bytes
+were decoded with ("pdf" for PDFs, whose text comes from the text layer, not from an encoding).
+For text and markdown the text is the file's own, so line n is the file's line n; for HTML and
+PDF it is the text rebuilt from the markup or the page, and line numbers refer to that text.
 """
 from __future__ import annotations
 
@@ -39,7 +44,11 @@ _MAGIC = (
     (b"SQLite format 3\x00", "an SQLite database"), (b"\x00\x00\x01\x00", "an icon image"),
     (b"%!PS", None), (b"{\\rtf", None),
 )
-_PDF_MAGIC = b"%PDF-"
+_PDF_HEADER = re.compile(rb"%PDF-\d\.\d")
+# A PDF's header may follow up to 1 KB of junk (as readers allow); text that merely mentions
+# "%PDF-" is not a PDF, so a late header must come with an object.
+PDF_HEADER_WITHIN = 1024
+BINARY_SNIFF_BYTES = 8000
 # Markup that plain text does not have: ATX headings, pipe-table rules, **bold**, __bold__,
 # and the inline HTML tags markdown converters leave in (<u>, <sup>, <b> ...). Bullets are not
 # counted: plain text uses dashes too.
@@ -85,7 +94,11 @@ def load_bytes(name: str, raw: bytes, path: str = "") -> Document:
         _check_text(name, decoded)
         return _document(name, html_to_text(decoded), path, enc, "html", raw)
 
-    decoded, enc = _text.decode(raw)
+    if raw.endswith(b"\x00") and not _text.looks_like_utf16_or_32(raw[:SNIFF_BYTES]):
+        raw_text = raw.rstrip(b"\x00")             # zero padding after the text
+    else:
+        raw_text = raw
+    decoded, enc = _text.decode(raw_text)
     _check_text(name, decoded)
     if kind != "markdown" and _looks_markdown(decoded):
         kind = "markdown"
@@ -95,12 +108,14 @@ def load_bytes(name: str, raw: bytes, path: str = "") -> Document:
 def sniff_kind(name: str, head: bytes) -> str:
     """pdf | html | markdown | text from the first bytes (and the name only as a hint);
     NotAReleaseError for a known binary format."""
-    if head.lstrip(b"\x00\t\r\n ")[:5] == _PDF_MAGIC or _PDF_MAGIC in head[:1024]:
+    if _is_pdf(head):
         return "pdf"
     for magic, what in _MAGIC:
         if head.startswith(magic) and (what or b"\x00" in head):
             raise NotAReleaseError(f"{name}: is {what or 'a binary file'}, not a text release")
-    if b"\x00" in head and not _text.looks_like_utf16_or_32(head):
+    # Git's rule: a zero byte early on means binary (trailing zero padding aside), unless the
+    # zeros are UTF-16's high bytes.
+    if b"\x00" in head.rstrip(b"\x00")[:BINARY_SNIFF_BYTES] and not _text.looks_like_utf16_or_32(head):
         raise NotAReleaseError(f"{name}: is a binary file, not a text release")
     from iijdesk.core.ingest.html import looks_like_html
     if looks_like_html(_ascii_view(head), name):
@@ -108,6 +123,13 @@ def sniff_kind(name: str, head: bytes) -> str:
     if name.lower().endswith(_MD_EXTENSIONS):
         return "markdown"
     return "text"
+
+
+def _is_pdf(head: bytes) -> bool:
+    if head.lstrip(b"\x00\t\r\n\f ").startswith(b"%PDF-"):
+        return True
+    m = _PDF_HEADER.search(head[:PDF_HEADER_WITHIN + 16])
+    return bool(m) and m.start() <= PDF_HEADER_WITHIN and re.search(rb"\d+ \d+ obj", head) is not None
 
 
 _BOM_ONLY = {b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"}

@@ -87,7 +87,13 @@ DURATION_HEADING = re.compile(r"\(\s*3\s*months?\s*\)|\b(three|six|nine|twelve)\
 UNIT_SCOPE_LINES = 60
 
 
-def is_header_line(line: Line, layout: str | None = None) -> bool:
+# Inside a fixed-width table only these words make a text line a new header (a section label such
+# as "Changes in operating assets:" must not split the table).
+STRONG_HEADER_WORDS = re.compile(
+    r"months|ended|\bas of\b|thousands|millions|U\.\s?S\.|dollars|\bFY\s?\d|\b[1-4]Q\s?\d|\b(?:19|20)\d{2}\b|%", re.I)
+
+
+def is_header_line(line: Line, layout: str | None = None, filler: bool = False, strong: bool = False) -> bool:
     """A column header line. In tab-separated text only tabbed lines are headers; a tab-less
     line there is a title or a subtitle."""
     if line.kind != "text" or is_prose(line):
@@ -100,7 +106,11 @@ def is_header_line(line: Line, layout: str | None = None) -> bool:
     if line.tabbed:
         rest = [f.strip() for f in line.fields[1:] if f.strip()]
         return bool(rest) and any(HEADER_WORDS.search(f) or f in ("%",) for f in rest + [line.fields[0]])
-    return (bool(HEADER_WORDS.search(s)) or bool(HEADER_FILLER.match(s))) and not s.endswith(":")
+    if s.endswith(":"):
+        return False
+    if strong and not line.tabbed:
+        return bool(STRONG_HEADER_WORDS.search(s)) and not _is_subtitle(s)
+    return bool(HEADER_WORDS.search(s)) or (filler and bool(HEADER_FILLER.match(s)))
 
 
 def _blocks(lines: list[Line]) -> list[list[int]]:
@@ -116,7 +126,7 @@ def _blocks(lines: list[Line]) -> list[list[int]]:
             if cur:
                 # a header line between the last row and this one starts a new block
                 between = lines[cur[-1] + 1: i]
-                if any(is_header_line(b, "tabbed" if ln.tabbed else "fixed") for b in between) or any(is_prose(b) for b in between) or \
+                if any(is_header_line(b, "tabbed" if ln.tabbed else "fixed", strong=True) for b in between) or any(is_prose(b) for b in between) or \
                         _title_between(between) or _layout_changed(lines[cur[-1]], ln):
                     blocks.append(cur)
                     cur = []
@@ -166,7 +176,7 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
         if ln.kind == "data" or is_prose(ln):
             break
         if ln.kind == "text":
-            if is_header_line(ln, "tabbed" if lines[first].tabbed else "fixed"):
+            if is_header_line(ln, "tabbed" if lines[first].tabbed else "fixed", filler=True):
                 headers.insert(0, ln)
             elif _is_unit_line(ln):
                 context.insert(0, ln.text.strip())
@@ -178,6 +188,8 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
                 break
         j -= 1
         steps += 1
+    while headers and not is_header_line(headers[0], "tabbed" if lines[first].tabbed else "fixed"):
+        headers.pop(0)   # filler lines ("of", "and") belong to a header only under a real one
     # title: nearest short non-header text line above the headers
     title, title_line = "", 0
     k = j
@@ -191,6 +203,8 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
                 context.insert(0, s)
             elif _is_unit_line(ln):
                 context.insert(0, s)
+            elif _is_bullet(s):
+                pass   # "- Ownership: 74.2% (as of July 2010)" is commentary, not a title
             elif len(s) <= TITLE_MAX_LENGTH and not is_prose(ln):
                 title, title_line = _clean_title(s), ln.no
                 break
@@ -218,6 +232,10 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
               header_lines=headers, context=context, layout=layout)
     _add_rows(t, lines, block)
     return t
+
+
+def _is_bullet(s: str) -> bool:
+    return bool(re.match(r"^(?:[-–•➤◆■●✓・*]|\(note|note\s*\d|\d\)\s)", s, re.I))
 
 
 def _is_subtitle(s: str) -> bool:
@@ -271,7 +289,7 @@ def _add_rows(t: Table, lines: list[Line], block: list[int]) -> None:
             t.rows.append(row)
             pending = []
         elif ln.kind == "text":
-            if is_header_line(ln, t.layout) and t.rows:
+            if is_header_line(ln, t.layout, strong=True) and t.rows:
                 t.header_lines.append(ln)   # a repeated header inside the table
                 pending = []
                 continue

@@ -71,9 +71,16 @@ def lex(no: int, text: str) -> Line:
 _DATE_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\bended\b|\bFY\b|\bas of\b", re.I)
 
 
+_PERIOD_CODE = re.compile(r"\b[1-4]\s?Q\s?\d{2}|\bFY\s?\d|\bYoY\b|\bchange\b|\bended\b", re.I)
+
+
 def _only_date_parts(line: Line) -> bool:
     """`(As of Mar\tch 31, 2009 and Dec\tcember 3\t1, 2009)`: days and years of a date split by
-    conversion are not cells."""
+    conversion are not cells; nor are the years of a header line (`2008\t3Q08 3Q09 Yo\tYoY`)."""
+    plain_years = all(re.fullmatch(r"[23]0\d{2}|19\d{2}", c.num.printed) for c in line.cells)
+    if plain_years and (not line.label or _PERIOD_CODE.search(line.text)) and (
+            _PERIOD_CODE.search(line.text) or _DATE_WORDS.search(line.text) or not line.label):
+        return True
     if not _DATE_WORDS.search(line.text):
         return False
     for c in line.cells:

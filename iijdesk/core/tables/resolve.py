@@ -42,13 +42,7 @@ def scale_of(text: str) -> int | None:
 def assign_slots(t: Table) -> None:
     if t.layout == "tabbed":
         for r in t.rows:
-            seen: dict[int, int] = {}
-            slots = []
-            for c in r.line.cells:
-                k = seen.get(c.field, 0)
-                seen[c.field] = k + 1
-                slots.append(c.field * 10 + k)
-            r.slots = slots
+            r.slots = _tab_slots(r.line.cells)
         return
     ends = sorted({c.num.end for r in t.rows for c in r.line.cells})
     clusters: list[list[int]] = []
@@ -60,6 +54,34 @@ def assign_slots(t: Table) -> None:
     edge = {e: i for i, cl in enumerate(clusters) for e in cl}
     for r in t.rows:
         r.slots = [edge[c.num.end] * 10 for c in r.line.cells]
+
+
+def _tab_slots(cells) -> list[int]:
+    """Column slot of each cell of a tab-separated row. Several numbers in one field are either
+    two rows stacked by the conversion (every numeric field holds the same count: one column) or
+    cells spilled into their left neighbour (they move on into the empty fields to the right)."""
+    per_field: dict[int, int] = {}
+    for c in cells:
+        per_field[c.field] = per_field.get(c.field, 0) + 1
+    counts = set(per_field.values())
+    if len(counts) == 1 and len(per_field) > 1:
+        return [c.field * 10 for c in cells]         # stacked rows: same column
+    slots = []
+    seen: dict[int, int] = {}
+    taken = set(per_field)
+    for c in cells:
+        k = seen.get(c.field, 0)
+        seen[c.field] = k + 1
+        if k == 0:
+            slots.append(c.field * 10)
+            continue
+        nxt = c.field + k
+        if nxt not in taken:
+            slots.append(nxt * 10)
+            taken.add(nxt)
+        else:
+            slots.append(c.field * 10 + k)
+    return slots
 
 
 def slot_headers(t: Table) -> tuple[dict[int, str], dict[int, str]]:
@@ -163,8 +185,9 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
     order = sorted(cols)
     value_slots = [s for s in order if cols[s].measure in ("value", "target") and not cols[s].is_usd]
     context_text = " ".join([t.title] + [_clean_context(c) for c in t.context] + [_text(h) for h in t.header_lines])
-    cands = dp.find_all(context_text, cumulative)
-    instant = bool(INSTANT_RE.search(table_text))
+    cands = [c for c in dp.find_all(context_text, cumulative) if _plausible(dp, c)]
+    header_text = " ".join([t.title] + [_text(h) for h in t.header_lines])
+    instant = bool(INSTANT_RE.search(header_text))
     table_period = dp.parse(table_text, cumulative)
     months_default = 0 if instant else table_period.months
     if months_default is None:
@@ -241,6 +264,16 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
         c.period = p
         c.period_end = p.end.isoformat() if p.end else ""
         c.period_months = p.months
+
+
+# A period more than this many years from the release's own period is a misread date.
+PLAUSIBLE_YEARS = 4
+
+
+def _plausible(dp: DocPeriods, p: Period) -> bool:
+    if p.end is None or dp.report is None or dp.report.end is None:
+        return True
+    return abs(p.end.year - dp.report.end.year) <= PLAUSIBLE_YEARS
 
 
 def _direction(periods: dict[int, Period], value_slots) -> int:
