@@ -275,9 +275,7 @@ class MainWindow(QMainWindow):
     def wait_for_import(self) -> None:
         """Block until queued imports are done (scripts and benchmarks)."""
         from PySide6.QtWidgets import QApplication
-        while self.runner.busy():
-            QApplication.processEvents()
-            self.runner.wait()
+        self.runner.wait()
         QApplication.processEvents()
 
     # -- recent files -----------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signal, Slot
 
 from iijdesk.core.workspace import ImportResult, Workspace
 
@@ -75,5 +75,9 @@ class ImportRunner(QObject):
         self._next()
 
     def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.wait()
+        """Process events until every queued import is done (the worker hands its result to
+        this thread, so blocking without processing events would never finish)."""
+        while self.busy() or self._queue:
+            QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
+            if self._thread is not None:
+                self._thread.wait(10)

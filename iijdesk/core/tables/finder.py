@@ -83,6 +83,8 @@ def is_prose(line: Line) -> bool:
 HEADER_FILLER = re.compile(r"^(?:\s*(?:of|in|total|revenues?|the|and|ended|end|year|fiscal|%|\(?(?:19|20)\d{2}\)?)\s*)+$", re.I)
 # A heading that sets the duration of the tables under it ("... Results (3 months)").
 DURATION_HEADING = re.compile(r"\(\s*3\s*months?\s*\)|\b(three|six|nine|twelve)\s+months\b|\bfull[- ]year\b", re.I)
+# A fixed-width header line stands over the numeric columns, right of the label area.
+FIXED_HEADER_MIN_INDENT = 12
 # A "Unit: JPY million" line applies to the tables this many lines below it.
 UNIT_SCOPE_LINES = 60
 
@@ -108,6 +110,8 @@ def is_header_line(line: Line, layout: str | None = None, filler: bool = False, 
         return bool(rest) and any(HEADER_WORDS.search(f) or f in ("%",) for f in rest + [line.fields[0]])
     if s.endswith(":"):
         return False
+    if not line.tabbed and line.indent < FIXED_HEADER_MIN_INDENT and not re.search(r"\S {3,}\S", s):
+        return False   # a wrapped label line ("and March 31,") stands in the label area
     if strong and not line.tabbed:
         return bool(STRONG_HEADER_WORDS.search(s)) and not _is_subtitle(s)
     return bool(HEADER_WORDS.search(s)) or (filler and bool(HEADER_FILLER.match(s)))
