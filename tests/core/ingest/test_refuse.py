@@ -45,3 +45,14 @@ def test_prose_is_a_document_but_not_a_release():
     # Reading succeeds; that it holds no table is the extractor's finding, not ingest's.
     doc = load_bytes("essay.txt", "Just some prose.\nNo tables here.\n".encode())
     assert doc.lines[:2] == ["Just some prose.", "No tables here."]
+
+
+def test_text_that_mentions_a_pdf_header_is_still_text():
+    doc = load_bytes("notes.txt", b"Converted from %PDF-1.4 by the wire service\nRevenue\t1,234\n")
+    assert doc.source_kind == "text"
+    assert doc.lines[1] == "Revenue\t1,234"
+
+
+def test_zero_padding_after_the_text_is_not_binary(text_001):
+    doc = load_bytes("padded.txt", text_001.encode() + b"\x00" * 512)
+    assert doc.text == text_001
