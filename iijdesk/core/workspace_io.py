@@ -368,7 +368,8 @@ def frame_to_csv(df: pd.DataFrame) -> tuple[bytes, dict]:
         cells.append(enc)
         col_schemas.append(sch)
     buf = io.StringIO(newline="")
-    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    # CRLF rows: the writer then quotes any field holding a lone "\r" or "\n"
+    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(columns)
     if cells and len(df):
         w.writerows(zip(*cells))
@@ -394,9 +395,11 @@ def csv_to_frame(data: bytes, schema: dict) -> pd.DataFrame:
                               name=ix.get("index_name"))
     else:
         index = pd.Index(_decode_column(by_name[_INDEX_COL], ix), name=ix.get("index_name"))
-    df = pd.DataFrame(data_cols, index=index)
-    if not schema["columns"]:
-        df = pd.DataFrame(index=index)
+    df = pd.DataFrame(index=index)
+    for name, values in data_cols.items():
+        # object columns stay object (the constructor would infer "str" for all-text ones)
+        dtype = object if isinstance(values, np.ndarray) and values.dtype == object else None
+        df[name] = pd.Series(values, index=index, dtype=dtype, copy=False)
     return df
 
 

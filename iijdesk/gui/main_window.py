@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.runner = ImportRunner(self.ws, self)
         self.results: list[ImportResult] = []
+        self._first_import = True
 
         # grid
         self.model = StatementModel(self.ws, self.undo_stack, self)
@@ -100,7 +101,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Drop earnings releases (files or folders) to begin")
 
         # wiring
-        self.bridge.documentsChanged.connect(self._documents_changed)
+        # Imports change the frame many times in a row: refresh the navigation once they pause.
+        self._nav_timer = QTimer(self)
+        self._nav_timer.setSingleShot(True)
+        self._nav_timer.setInterval(100)
+        self._nav_timer.timeout.connect(self._documents_changed)
+        self.bridge.documentsChanged.connect(self._nav_timer.start)
+        self.model.staleChanged.connect(self._nav_timer.start)
         self.bridge.factsChanged.connect(self.model.on_facts_changed)
         self.bridge.findingsChanged.connect(self._findings_changed)
         self.runner.progress.connect(self.import_pane.on_progress)
@@ -263,8 +270,10 @@ class MainWindow(QMainWindow):
         self.import_pane.add_results(results)
         ok = [r for r in results if r.ok]
         bad = [r for r in results if not r.ok]
-        self._refresh_navigation()
-        if ok and not self.model.mode:
+        self._nav_timer.stop()
+        self._documents_changed()
+        if ok and (not self.model.mode or self._first_import):
+            self._first_import = False
             self.show_release(ok[0].name)
         msg = f"Imported {len(ok)} of {len(results)} files"
         if bad:
@@ -306,6 +315,8 @@ class MainWindow(QMainWindow):
     # -- navigation -------------------------------------------------------------------
     def _documents_changed(self) -> None:
         self._refresh_navigation()
+        if self.model.stale:
+            self.model.rebuild()
         self.source_panel.refresh()
 
     def _findings_changed(self) -> None:

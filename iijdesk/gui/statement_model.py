@@ -83,6 +83,7 @@ class StatementModel(QAbstractTableModel):
 
     editRejected = Signal(str)      # what the user typed is not a number (message for the status bar)
     layoutRebuilt = Signal()
+    staleChanged = Signal()         # facts of the shown grid were added: rebuild when convenient
 
     def __init__(self, workspace: Workspace, undo_stack: QUndoStack | None = None,
                  parent: QObject | None = None) -> None:
@@ -90,6 +91,7 @@ class StatementModel(QAbstractTableModel):
         self.ws = workspace
         self.undo_stack = undo_stack
         self.mode: str = ""          # "table" | "kind" | ""
+        self.stale = False
         self.key: str = ""           # the table_id or the statement kind
         self._empty()
         self._bold = QFont()
@@ -128,6 +130,7 @@ class StatementModel(QAbstractTableModel):
         self.rebuild()
 
     def rebuild(self) -> None:
+        self.stale = False
         self.beginResetModel()
         self._empty()
         facts = self.ws.facts
@@ -148,29 +151,39 @@ class StatementModel(QAbstractTableModel):
         kind_mode = self.mode == "kind"
         # Order of the tables (and, across releases, of the releases: latest period last).
         doc_end = sub.groupby("doc")["period_end"].max().to_dict()
-        tnum = sub["table_id"].map(lambda t: int(t.rsplit("#", 1)[1]) if "#" in t and t.rsplit("#", 1)[1].isdigit() else 0)
-        order = sorted(range(len(sub)), key=lambda i: (doc_end.get(sub["doc"].iat[i], ""), sub["doc"].iat[i],
-                                                        tnum.iat[i], _nz(sub["row"].iat[i]), _nz(sub["col"].iat[i])))
         ids = sub.index.to_numpy()
-        rows_ = sub["row"].to_numpy()
-        cols_ = sub["col"].to_numpy()
-        labels = sub["row_label"].to_numpy()
-        parents = sub["parent"].to_numpy()
-        levels = sub["level"].to_numpy()
-        totals = sub["is_total"].to_numpy()
-        tids = sub["table_id"].to_numpy()
-        ends = sub["period_end"].to_numpy()
-        months = sub["period_months"].to_numpy()
-        measures = sub["measure"].to_numpy()
-        units = sub["unit"].to_numpy()
-        scales = sub["scale"].to_numpy()
-        col_labels = sub["col_label"].to_numpy()
+        docs = sub["doc"].tolist()
+        tids = sub["table_id"].tolist()
+        tnum = [int(t.rsplit("#", 1)[1]) if "#" in t and t.rsplit("#", 1)[1].isdigit() else 0 for t in tids]
+        rows_ = _ints(sub["row"], 0)
+        cols_ = _ints(sub["col"], 0)
+        labels = sub["row_label"].tolist()
+        parents = sub["parent"].tolist()
+        levels = _ints(sub["level"], 0)
+        totals = sub["is_total"].tolist()
+        ends = sub["period_end"].tolist()
+        months = _ints(sub["period_months"], -1)
+        measures = sub["measure"].tolist()
+        units = sub["unit"].tolist()
+        scales = _ints(sub["scale"], 1)
+        col_labels = sub["col_label"].tolist()
+        order = sorted(range(len(sub)), key=lambda i: (doc_end.get(docs[i], ""), docs[i], tnum[i], rows_[i], cols_[i]))
 
         # Row keys, merged in order: a new key goes right after the previous key of its table.
+        if kind_mode:
+            norm_cache: dict = {}
+
+            def _n(x):
+                v = norm_cache.get(x)
+                if v is None:
+                    v = norm_cache[x] = _norm(x)
+                return v
+            rkeys = [(_n(p), _n(lab)) for p, lab in zip(parents, labels)]
+        else:
+            rkeys = rows_
+
         def rkey(i):
-            if kind_mode:
-                return (_norm(parents[i]), _norm(labels[i]))
-            return _nz(rows_[i])
+            return rkeys[i]
 
         row_keys: list = []
         row_info: dict = {}
@@ -187,14 +200,14 @@ class StatementModel(QAbstractTableModel):
                 row_keys.insert(pos, k)
             else:
                 row_keys.append(k)
-            row_info[k] = (labels[i], _nz(levels[i]), bool(totals[i]), parents[i])
+            row_info[k] = (labels[i], levels[i], bool(totals[i]), parents[i])
             prev_key[t] = k
         rindex = {k: n for n, k in enumerate(row_keys)}
 
         # Column keys: the period, measure, unit and scale; positional where periods collide.
         def period_key(i):
-            extra = "" if ends[i] else (col_labels[i] if kind_mode else _nz(cols_[i]))
-            return (ends[i], _nz(months[i], -1), measures[i], units[i], int(scales[i]), extra)
+            extra = "" if ends[i] else (col_labels[i] if kind_mode else cols_[i])
+            return (ends[i], months[i], measures[i], units[i], scales[i], extra)
 
         ckeys = [period_key(i) for i in range(len(sub))]
         if not kind_mode:
@@ -207,11 +220,11 @@ class StatementModel(QAbstractTableModel):
                     break
                 seen.add(cell)
             if collide:
-                ckeys = [("#", _nz(cols_[i])) for i in range(len(sub))]
+                ckeys = [("#", cols_[i]) for i in range(len(sub))]
         first_col: dict = {}
         unit_first: dict = {}
         for i in order:
-            first_col.setdefault(ckeys[i], (_nz(cols_[i]), tnum.iat[i]))
+            first_col.setdefault(ckeys[i], (cols_[i], tnum[i]))
             unit_first.setdefault(units[i], len(unit_first))
         col_info: dict = {}
         for i in order:
@@ -230,10 +243,12 @@ class StatementModel(QAbstractTableModel):
         nr, nc = len(row_keys), len(col_keys)
         grid = np.full((nr, nc), -1, dtype=np.int64)
         # Later releases win a shared cell (restated figures); within a release the first table.
+        owner: dict = {}
         for i in order:
             r, c = rindex[rkey(i)], cindex[ckeys[i]]
-            if grid[r, c] < 0 or kind_mode and sub["doc"].iat[i] != _doc_of(sub, grid[r, c]):
+            if grid[r, c] < 0 or kind_mode and docs[i] != owner[(r, c)]:
                 grid[r, c] = ids[i]
+                owner[(r, c)] = docs[i]
         self._ids = grid
         self._pos = {int(grid[r, c]): (r, c) for r, c in zip(*np.nonzero(grid >= 0))}
         for k in row_keys:
@@ -246,7 +261,7 @@ class StatementModel(QAbstractTableModel):
             i, printed_labels = col_info[k]
             if k[0] == "#":
                 head = " ".join(str(col_labels[i]).split()) or f"column {k[1] + 1}"
-                cap = unit_caption(units[i], int(scales[i]), measures[i])
+                cap = unit_caption(units[i], scales[i], measures[i])
                 self._col_head.append(head if not cap or cap in head else f"{head}\n{cap}")
             else:
                 end, m, meas, unit, scale, extra = k
@@ -310,7 +325,8 @@ class StatementModel(QAbstractTableModel):
             if new:
                 col = "table_id" if self.mode == "table" else "kind"
                 if (facts.loc[new, col] == self.key).any():
-                    self.rebuild()
+                    self.stale = True
+                    self.staleChanged.emit()
                     return
         for fid in known:
             r, c = self._pos[fid]
@@ -540,8 +556,8 @@ def _nz(v, default=0):
     return int(v)
 
 
-def _doc_of(sub: pd.DataFrame, fid: int) -> str:
-    return sub.at[fid, "doc"] if fid in sub.index else ""
+def _ints(s: pd.Series, default: int) -> list[int]:
+    return pd.to_numeric(s, errors="coerce").fillna(default).astype("int64").tolist()
 
 
 def _present(v) -> bool:

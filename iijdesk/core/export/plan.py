@@ -50,6 +50,11 @@ MIN_MATCH_SHARE = 0.5
 NEAR_MISS_SHARE = 0.02
 # Words that mark a row as a total when the extractor did not set is_total.
 _TOTAL_WORDS = re.compile(r"^\s*(total|sub-?total|net\b|grand total)", re.I)
+# Rows that enter their total with a minus sign although printed positive.
+try:
+    from iijdesk.core.reconcile.model import SUBTRACTED_LABEL as SUBTRACTED
+except ImportError:  # pragma: no cover
+    SUBTRACTED = re.compile(r"^\W*(less\b|eliminations?\b|inter-?segment\b)", re.I)
 SHEET_NAME_MAX = 31
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -258,7 +263,13 @@ def _block(tables: list[_Table], doc_rank: dict, structure: dict | None = None) 
         for (ri, ci), fid in cells.items():
             b.cells[(ri, base + ci)] = fid
         if structure is not None:
+            # The checks' sums, plus section rows that head the items below them where
+            # those add up in every column (the checks leave such rows alone).
             groups, tol = groups_from_structure(t, cols, cells, structure)
+            g2, t2 = sum_groups(t, cols, cells, strict=True, skip={ri for ri, _c in groups})
+            for k, v in g2.items():
+                if k not in groups:
+                    groups[k], tol[k] = v, t2[k]
         else:
             groups, tol = sum_groups(t, cols, cells)
         for (ri, ci), items in groups.items():
@@ -338,23 +349,27 @@ def period_caption(period_end: str, months) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-def sum_groups(t: _Table, cols: list[Column], cells: dict) -> tuple[dict, dict]:
+def sum_groups(t: _Table, cols: list[Column], cells: dict, strict: bool = False,
+               skip: set | None = None) -> tuple[dict, dict]:
     """Which rows of table `t` are sums of which rows, per column.
 
     Candidates, tried in turn for each row in printed order:
       1. its children by parent key (rows whose `parent` is this row's label, next to it);
       2. for a total row: the open rows (not yet summed) sharing its parent key;
       3. for a total row: the last k open rows, any k (a total closes the run above it).
-    A candidate is taken when it adds up, within rounding, in at least MIN_MATCH_SHARE of the
-    columns where it can be tested (or, for a stated structure, misses only by a misprint).
-    Returns ({(row_i, col_i): [item row_i]}, {(row_i, col_i): tolerance}) for additive columns
-    where the total and at least one item are printed."""
+    Rows labelled as subtracted ("Less ...", "Elimination") may enter negated. A candidate is
+    taken when it adds up, within rounding, in at least MIN_MATCH_SHARE of the columns where it
+    can be tested (or, for a stated structure, misses only by a misprint). `strict` tries only
+    the stated structure (1) and takes it only where it adds up in every column; rows in `skip`
+    are left alone. Returns ({(row_i, col_i): [(item row_i, col_i, sign)]},
+    {(row_i, col_i): tolerance}) for additive columns where the total is printed."""
     n = len(t.rows)
     if n < 2:
         return {}, {}
     add_cols = [ci for ci, c in enumerate(cols) if c.additive]
     if not add_cols:
         return {}, {}
+    skip = skip or set()
     val = {}
     unit = {}
     recs = dict(t.recs)
@@ -365,47 +380,60 @@ def sum_groups(t: _Table, cols: list[Column], cells: dict) -> tuple[dict, dict]:
         unit[(ri, ci)] = unit_of(r.scale, _decimals(r.decimals, r.printed))
     labels = [norm_label(x) for x in t.labels]
     parents = [norm_label(x) for x in t.parents]
+    minus = [bool(SUBTRACTED.search(x)) for x in t.labels]
     totalish = [t.is_total[i] or bool(_TOTAL_WORDS.match(t.labels[i])) for i in range(n)]
 
     consumed: set[int] = set()
     open_rows: list[int] = []
     item_of: dict[int, int] = {}
-    chosen: dict[int, list[int]] = {}
+    chosen: dict[int, tuple[list[int], bool]] = {}
 
-    def score(r: int, items: list[int]) -> tuple[int, int, float]:
-        matches = tested = 0
+    def fits(r: int, ci: int, items: list[int]) -> tuple[bool, bool, float] | None:
+        tv = val.get((r, ci))
+        if tv is None:
+            return None
+        present = [(i, val[(i, ci)]) for i in items if val.get((i, ci)) is not None]
+        if not present:
+            return None
+        units = [unit[(r, ci)]] + [unit[(i, ci)] for i in items if (i, ci) in unit]
+        tol = sum_tolerance(units)
+        plain = sum(v for _i, v in present)
+        signed = sum(-v if minus[i] else v for i, v in present)
+        d_plain, d_signed = abs(plain - tv), abs(signed - tv)
+        return d_plain <= tol, d_signed <= tol, min(d_plain, d_signed) / max(abs(tv), 1e-12)
+
+    def score(r: int, items: list[int]) -> tuple[int, int, float, bool]:
+        matches = tested = signed_hits = plain_hits = 0
         worst = 0.0
         for ci in add_cols:
-            tv = val.get((r, ci))
-            if tv is None:
-                continue
-            iv = [val.get((i, ci)) for i in items]
-            present = [x for x in iv if x is not None]
-            if not present:
+            f = fits(r, ci, items)
+            if f is None:
                 continue
             tested += 1
-            units = [unit[(r, ci)]] + [unit[(i, ci)] for i in items if (i, ci) in unit]
-            diff = abs(sum(present) - tv)
-            if diff <= sum_tolerance(units):
+            if f[0] or f[1]:
                 matches += 1
+                plain_hits += f[0]
+                signed_hits += f[1] and not f[0]
             else:
-                worst = max(worst, diff / max(abs(tv), 1e-12))
-        return matches, tested, worst
+                worst = max(worst, f[2])
+        return matches, tested, worst, signed_hits > plain_hits
 
     def ok(matches, tested, worst, stated) -> bool:
         if tested == 0:
             return False
+        if strict:
+            return matches == tested
         if matches and matches >= MIN_MATCH_SHARE * tested:
             return True
         return stated and worst <= NEAR_MISS_SHARE
 
     for r in range(n):
         cands: list[tuple[list[int], bool]] = []
-        if labels[r]:
+        if r not in skip and labels[r]:
             kids = _children(r, labels, parents, consumed)
             if len(kids) >= 1:
                 cands.append((kids, True))
-        if totalish[r]:
+        if totalish[r] and not strict and r not in skip:
             if parents[r]:
                 sib = [i for i in open_rows if parents[i] == parents[r]]
                 if len(sib) >= 2:
@@ -416,16 +444,16 @@ def sum_groups(t: _Table, cols: list[Column], cells: dict) -> tuple[dict, dict]:
         for items, stated in cands:
             if not items or r in items or any(_ancestor(r, i, item_of) for i in items):
                 continue
-            m, tst, worst = score(r, items)
+            m, tst, worst, signed = score(r, items)
             if ok(m, tst, worst, stated):
                 if stated:
-                    best = (items, m)
+                    best = (items, m, signed)
                     break
                 if best is None or m > best[1]:
-                    best = (items, m)
+                    best = (items, m, signed)
         if best is not None:
             items = best[0]
-            chosen[r] = items
+            chosen[r] = (items, best[2])
             for i in items:
                 item_of[i] = r
                 consumed.add(i)
@@ -434,14 +462,14 @@ def sum_groups(t: _Table, cols: list[Column], cells: dict) -> tuple[dict, dict]:
             open_rows.append(r)
 
     groups, tol = {}, {}
-    for r, items in chosen.items():
+    for r, (items, signed) in chosen.items():
         for ci in add_cols:
             if (r, ci) not in cells or val.get((r, ci)) is None:
                 continue
             present = [i for i in items if (i, ci) in cells]
             if not present:
                 continue
-            groups[(r, ci)] = [(i, ci, 1) for i in present]
+            groups[(r, ci)] = [(i, ci, -1 if (signed and minus[i]) else 1) for i in present]
             tol[(r, ci)] = sum_tolerance([unit[(r, ci)]] + [unit[(i, ci)] for i in present])
     return groups, tol
 

@@ -209,13 +209,17 @@ class _Book:
         hdr = self.fmt(bold=True, bg_color=HEADER_FILL, text_wrap=True, align="center", valign="top",
                        border=1, border_color="#B7C4D6")
         hdr_l = self.fmt(bold=True, bg_color=HEADER_FILL, valign="top", border=1, border_color="#B7C4D6")
-        r_period, r_unit, r_doc = row + 1, row + 2, row + 3
+        multi = len(b.docs) > 1
+        n_hdr = HEADER_ROWS if multi else HEADER_ROWS - 1
+        r_period, r_unit, r_doc = row + 1, row + 2, (row + 3 if multi else None)
         for rr in (r_unit, r_doc):
-            sh.write_blank(rr, 0, None, hdr_l)
+            if rr is not None:
+                sh.write_blank(rr, 0, None, hdr_l)
         sh.write_string(r_unit, 0, "Line item", hdr_l)
         if first_val == 2:
             for rr in (r_period, r_unit, r_doc):
-                sh.write_blank(rr, 1, None, hdr_l)
+                if rr is not None:
+                    sh.write_blank(rr, 1, None, hdr_l)
             if b.row_periods:
                 sh.write_string(r_unit, 1, "Period", hdr_l)
         for ci, col in enumerate(b.columns):
@@ -224,7 +228,8 @@ class _Book:
                                                        or col.col_label)
             sh.write_string(r_period, cc, top, hdr)
             sh.write_string(r_unit, cc, unit_caption(col.unit, col.scale, col.measure), hdr)
-            sh.write_string(r_doc, cc, _short(col.doc), hdr)
+            if multi:
+                sh.write_string(r_doc, cc, _short(col.doc), hdr)
             self.note(name, r_period, cc, f"Printed header: {col.col_label}\nRelease: {col.doc}\n"
                       f"Table: {title}")
             w = max(len(unit_caption(col.unit, col.scale, col.measure)) + 1, VALUE_WIDTH_MIN)
@@ -233,12 +238,13 @@ class _Book:
                 k = chk[ci]
                 sh.write_string(r_period, k, "printed", hdr)
                 sh.write_string(r_unit, k, "total", hdr)
-                sh.write_blank(r_doc, k, None, hdr)
+                if multi:
+                    sh.write_blank(r_doc, k, None, hdr)
                 self.note(name, r_period, k, "The total as printed in the release. The cell to the "
                           "left adds up its items; both are shaded red where they differ by more "
                           "than rounding.")
                 widths[k] = max(widths.get(k, 0), VALUE_WIDTH_MIN)
-        data0 = row + HEADER_ROWS
+        data0 = row + n_hdr
         # Cells: address of every fact (for formulas and links).
         addr: dict[tuple, tuple[int, int]] = {}
         for (ri, ci), fid in b.cells.items():

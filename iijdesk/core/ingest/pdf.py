@@ -64,7 +64,7 @@ def pdf_to_text(name: str, raw: bytes) -> str:
                 try:
                     tp = page.get_textpage()
                     try:
-                        pages.append(_page_chars(tp, C))
+                        pages.append(_rotate(_page_chars(tp, C), page.get_rotation()))
                     finally:
                         tp.close()
                 finally:
@@ -104,6 +104,26 @@ def _page_chars(tp, C) -> list[Char]:
         left, right = min(rect.left, rect.right), max(rect.left, rect.right)
         bottom, top = min(rect.bottom, rect.top), max(rect.bottom, rect.top)
         out.append((ch, left, right, bottom, (top - bottom) or 1.0))
+    return out
+
+
+def _rotate(chars: list[Char], rotation: int) -> list[Char]:
+    """Page-space boxes -> boxes as the page is displayed (/Rotate 90, 180, 270: clockwise),
+    so a landscape slide stored on a rotated portrait page reads top to bottom, left to right."""
+    rotation %= 360
+    if not rotation:
+        return chars
+    out = []
+    for ch, left, right, bottom, height in chars:
+        top = bottom + height
+        if rotation == 90:        # display x = page y, display y = -page x
+            out.append((ch, bottom, top, -right, right - left))
+        elif rotation == 270:     # display x = -page y, display y = page x
+            out.append((ch, -top, -bottom, left, right - left))
+        elif rotation == 180:
+            out.append((ch, -right, -left, -top, height))
+        else:
+            out.append((ch, left, right, bottom, height))
     return out
 
 

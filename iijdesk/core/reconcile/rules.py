@@ -1095,3 +1095,229 @@ def cross_release(ctx: Context):
                         expected_text=true_end, actual_text=ck[1])]
                 checks.append(Check("cross_release", pos, ev))
     return checks
+
+
+# -- rules that read the release's text around a table (need Engine(documents=...)) -----------
+
+# Header lines looked at above a table's first row (blank lines allowed between them).
+HEADER_MAX_LINES = 8
+HEADER_MAX_BLANKS = 1
+CELL_SPLIT = re.compile(r"\t|\s{2,}")
+MONTH_WORD = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+DAY_NO_YEAR = re.compile(MONTH_WORD + r"\s+\d{1,2}\b(?!,?\s*\d{4})(?:,\s*\d{1,3}\b(?!\d))?")
+YEAR_TOKEN = re.compile(r"(?<![\d,.])(\d{4})(?![\d,.])")
+PUNCT_CELL = re.compile(r"^(?=.*[,.;:`])[\s,.;:\-–—_`'\"]+$")
+FUNCTION_WORDS = {"of", "to", "as", "per", "in", "and", "the", "a", "an", "for", "by", "on"}
+LONE_NUMBER_CELL = re.compile(r"^[`'\s]*\d{1,3}[,.]?$|^[-–—]$")
+RUN_TOGETHER = re.compile(r"\d,\d{4,}|\d{1,3}(?:,\d{3})+[A-Za-z]")
+PERIOD_HINT = re.compile(r"\b(19|20)\d{2}\b|\b\d?Q\d{2}\b|\b[12]H\d{2}\b|FY\s?\d{2,4}|\d{2}/\d{1,2}|"
+                         r"month|year|quarter|" + MONTH_WORD, re.I)
+
+
+def _doc_lines(ctx: Context, doc: str) -> list | None:
+    d = ctx.documents.get(doc)
+    if d is None:
+        return None
+    lines = getattr(d, "lines", None)
+    if lines is None and isinstance(d, str):
+        lines = d.split("\n")
+    return lines
+
+
+def _fact_lines(ctx: Context, doc: str) -> set:
+    cache = getattr(ctx, "_fact_lines", None)
+    if cache is None:
+        cache = defaultdict(set)
+        for p in range(ctx.n):
+            cache[ctx.doc[p]].add(ctx.line[p])
+        ctx._fact_lines = cache
+    return cache[doc]
+
+
+def table_text_lines(ctx: Context, t) -> tuple[list, list]:
+    """(header lines above the first row, lines inside the table without numbers), 1-based."""
+    lines = _doc_lines(ctx, t.doc)
+    if not lines:
+        return [], []
+    facts_at = _fact_lines(ctx, t.doc)
+    own = sorted({r.line for r in t.rows if r.cells})
+    if not own:
+        return [], []
+    first, last = own[0], own[-1]
+    head, blanks, ln = [], 0, first - 1
+    while ln >= 1 and len(head) < HEADER_MAX_LINES:
+        text = lines[ln - 1]
+        if ln in facts_at:
+            break
+        if not text.strip():
+            blanks += 1
+            if blanks > HEADER_MAX_BLANKS:
+                break
+        else:
+            head.append(ln)
+        ln -= 1
+    inside = [ln for ln in range(first + 1, min(last + 2, len(lines) + 1))
+              if ln not in facts_at and lines[ln - 1].strip()]
+    return sorted(head), inside
+
+
+def _cells(text: str) -> list:
+    return [c.strip() for c in CELL_SPLIT.split(text.strip()) if c.strip()]
+
+
+def _doc_years(ctx: Context, doc: str) -> tuple[int, int] | None:
+    ys = [int(ctx.period_end[p][:4]) for p in range(ctx.n) if ctx.doc[p] == doc and ctx.period_end[p][:4].isdigit()]
+    return (min(ys), max(ys)) if ys else None
+
+
+def _year_below(text: str, below: str, span: tuple) -> bool:
+    """A year printed under the date on the next header line (a wrapped header)."""
+    if "\t" in text:
+        idx = text[:span[0]].count("\t")
+        parts = below.split("\t")
+        return idx < len(parts) and bool(YEAR_TOKEN.search(parts[idx]))
+    for m in YEAR_TOKEN.finditer(below):
+        if m.start() < span[1] + 6 and m.end() > span[0] - 3:
+            return True
+    return False
+
+
+def _header_problem(text: str, years, below: str = "") -> str | None:
+    cells = _cells(text)
+    low = [c.lower() for c in cells]
+    for a, ca in enumerate(low):
+        if not (len(ca.split()) >= 2 or re.search(r"\d", ca)) or len(ca) < 4:
+            continue
+        for b, cb in enumerate(low):
+            if a == b or len(cb) <= len(ca):
+                continue
+            m = re.search(r"(^|\s)" + re.escape(ca) + r"(\s|$)", cb)
+            if not m or PERIOD_HINT.search(ca) or re.search(r"(jpy|yen|dollars?|millions?|thousands?|%)", ca):
+                continue
+            rest = (cb[:m.start()] + " " + cb[m.end():]).split()
+            if rest and (rest[0] in FUNCTION_WORDS or rest[-1] in FUNCTION_WORDS):
+                continue
+            return f"the header \"{cells[a]}\" is repeated inside \"{cells[b]}\""
+    for c in cells:
+        words = c.split()
+        for n in range(4, 1, -1):
+            for s in range(0, len(words) - 2 * n + 1):
+                if [w.lower() for w in words[s:s + n]] == [w.lower() for w in words[s + n:s + 2 * n]]:
+                    return f"\"{' '.join(words[s:s + n])}\" is printed twice in one header cell"
+    m = DAY_NO_YEAR.search(text)
+    if m and not re.search(r"\(.*" + re.escape(m.group(0)), text) and not _year_below(text, below, m.span()):
+        return f"the date \"{m.group(0).strip()}\" has no (or a truncated) year"
+    if years:
+        for y in YEAR_TOKEN.findall(text):
+            y = int(y)
+            if 1900 <= y <= 3100 and not (years[0] - 2 <= y <= years[1] + 2) and (y < 1990 or y > years[1] + 2):
+                return f"the year {y} cannot be right for a release covering {years[0]}-{years[1]}"
+    junk = [c for c in cells if PUNCT_CELL.match(c) and not re.fullmatch(r"[-–—_]{1,3}", c)]
+    if junk:
+        return f"the line carries garbage cells ({' | '.join(junk[:3])})"
+    words = [c for c in cells if re.search(r"[A-Za-z]{3,}", c)]
+    lone = [c for c in cells if LONE_NUMBER_CELL.match(c)]
+    if lone and words and len(lone) < len(cells):
+        return f"stray token(s) {' | '.join(lone[:3])} stand among the column headers"
+    return None
+
+
+@rule("header_text")
+def header_text(ctx: Context):
+    """Column headers and in-table lines that are evidently garbled in the release text: a
+    header repeated inside its neighbour, a phrase printed twice, a date without (or with a
+    truncated) year, a year the release cannot mean, garbage or stray tokens, numbers run
+    together on a line that yields no row. Needs the documents."""
+    if not ctx.documents:
+        return []
+    checks = []
+    for t in ctx.tables.values():
+        lines = _doc_lines(ctx, t.doc)
+        if not lines:
+            continue
+        head, inside = table_text_lines(ctx, t)
+        years = _doc_years(ctx, t.doc)
+        anchor = next(iter(t.rows[0].cells.values()), None) if t.rows else None
+        for ln in head + inside:
+            text = lines[ln - 1]
+            below = lines[ln] if ln < len(lines) else ""
+            problem = _header_problem(text, years, below) if ln in head or not _cells(text)[:1] or \
+                len(_cells(text)) > 1 else None
+            kind = "label_error"
+            if ln in inside and problem and ("garbage" in problem or "stray" in problem):
+                kind = "ocr_damage"
+            if not problem and RUN_TOGETHER.search(text):
+                problem, kind = "numbers run together on a line that gives no row", "ocr_damage"
+            if not problem:
+                continue
+            if "stray" in problem or "garbage" in problem:
+                kind = "ocr_damage"
+
+            def ev(c, ln=ln, t=t, problem=problem, kind=kind, text=text):
+                return [make_finding(
+                    c, "header_text", kind, "warning", [], doc=t.doc, extra_lines=(ln,),
+                    message=f"Line {ln} of \"{t.title}\": {problem}.", actual_text=text.strip()[:120])]
+            checks.append(Check("header_text", (anchor,) if anchor is not None else (), ev))
+    return checks
+
+
+@rule("column_without_period")
+def column_without_period(ctx: Context):
+    """An amount column whose header names no period while its sibling columns do: the
+    header lost its date (the period had to be inferred)."""
+    checks = []
+    for t in ctx.tables.values():
+        amount_cols = [(ck, pos) for ck, pos in t.columns.items()
+                       if ctx.measure[pos[0]] in ("value",) and ctx.unit[pos[0]] not in ("percent",)
+                       and len(ck) == 5]
+        dated = [ck for ck, pos in amount_cols if PERIOD_HINT.search(ck[0])]
+        if not dated:
+            continue
+        for ck, pos in amount_cols:
+            if PERIOD_HINT.search(ck[0]) or "(number in row label" in ck[0] or "(no header" in ck[0]:
+                continue
+            if not ck[0].strip() or len(pos) < 2:
+                continue
+            head, _ = table_text_lines(ctx, t)
+            posl = tuple(pos)
+
+            def ev(c, posl=posl, ck=ck, t=t, head=tuple(head)):
+                return [make_finding(
+                    c, "column_without_period", "label_error", "warning", [] if head else [posl[0]],
+                    doc=t.doc, extra_lines=head,
+                    message=f"The column headed \"{ck[0]}\" in \"{t.title}\" names no period while its "
+                            f"neighbours do; it was read as {period_text(c, posl[0])}.",
+                    actual_text=ck[0])]
+            checks.append(Check("column_without_period", posl, ev))
+    return checks
+
+
+@rule("glued_header_in_text")
+def glued_header_in_text(ctx: Context):
+    """A row whose printed label starts with a section header ("...EQUITY: Common stock"):
+    the header was glued onto the row. Reads the documents."""
+    if not ctx.documents:
+        return []
+    checks = []
+    for t in ctx.tables.values():
+        lines = _doc_lines(ctx, t.doc)
+        if not lines:
+            continue
+        for r in t.rows:
+            if not r.cells or r.line < 1 or r.line > len(lines):
+                continue
+            text = lines[r.line - 1].strip()
+            label_part = _cells(text)[0] if _cells(text) else ""
+            m = GLUED_HEADER.match(label_part)
+            if not m or label_part.rstrip().endswith(":"):
+                continue
+            p = next(iter(r.cells.values()))
+
+            def ev(c, p=p, r=r, label_part=label_part):
+                head = label_part.split(":")[0]
+                return [make_finding(
+                    c, "glued_header_in_text", "label_error", "warning", [p],
+                    f"The section header \"{head}:\" is glued to the row label on line {r.line}; "
+                    f"it belongs on a line of its own.", actual_text=label_part[:80])]
+            checks.append(Check("glued_header_in_text", (p,), ev))
+    return checks

@@ -82,7 +82,7 @@ def is_prose(line: Line) -> bool:
 # Lines of a stacked fixed-width header that hold only filler words ("of", "total").
 HEADER_FILLER = re.compile(r"^(?:\s*(?:of|in|total|revenues?|the|and|ended|end|year|fiscal|%|\(?(?:19|20)\d{2}\)?)\s*)+$", re.I)
 # A heading that sets the duration of the tables under it ("... Results (3 months)").
-DURATION_HEADING = re.compile(r"\(\s*3\s*months?\s*\)|\b(three|six|nine|twelve)\s+months\b|\bfull[- ]year\b", re.I)
+DURATION_HEADING = re.compile(r"\(\s*3\s*months?\s*\)|\b(three|six|nine|twelve)\s+months\s+(ended|ending)\b|\bfull[- ]year\b", re.I)
 # A fixed-width header line stands over the numeric columns, right of the label area.
 FIXED_HEADER_MIN_INDENT = 12
 # A "Unit: JPY million" line applies to the tables this many lines below it.

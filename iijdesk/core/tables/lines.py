@@ -20,6 +20,10 @@ approx approximately about paid forecast target actual plan planned estimate est
 FIXED_WIDTH_MIN_GAP = 2
 # A tab-less line longer than this with numbers inside is prose, not a table row.
 PROSE_MIN_LENGTH = 160
+# More numbers than this in one tab field is conversion debris (a whole table run together).
+MAX_NUMBERS_PER_FIELD = 3
+_GLUED_RE = re.compile(r"\d,\d{3}\d|[A-Za-z]\d{1,3},\d{3}")
+DEBRIS: list = []   # sentinel: the field is debris, not a cell
 RULE_RE = re.compile(r"^[\s\-=_─━–—\.]{4,}$")
 _MONTH_WORD = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?$", re.I)
 _WORD_RE = re.compile(r"\S+")
@@ -42,6 +46,7 @@ class Line:
     fields: list[str] | None = None    # tab fields, None for tab-less lines
     indent: int = 0
     label_end: int = 0                 # where the label ends (fixed-width)
+    debris: bool = False               # numbers run together by the conversion: no usable cells
 
     @property
     def tabbed(self) -> bool:
@@ -92,7 +97,7 @@ def _only_date_parts(line: Line) -> bool:
     return True
 
 
-def numeric_field(text: str) -> list[Num] | None:
+def numeric_field(text: str, label: bool = False) -> list[Num] | None:
     """The numbers of a field that is a numeric cell (None when the field is text)."""
     s = text.strip()
     if not s:
@@ -104,6 +109,8 @@ def numeric_field(text: str) -> list[Num] | None:
         return None
     if all(n.is_nil for n in nums) and not all(w in NIL_TOKENS for w in s.split()):
         return None  # "- ,- ," is conversion debris, not nil cells
+    if not label and (len(nums) > MAX_NUMBERS_PER_FIELD or _GLUED_RE.search(s)):
+        return DEBRIS
     rest = s
     for n in reversed(nums):
         rest = rest[: n.start] + " " + rest[n.end:]
@@ -121,7 +128,7 @@ def _lex_tabbed(line: Line) -> None:
     for f in fields:
         starts.append(pos)
         pos += len(f) + 1
-    first = numeric_field(fields[0])
+    first = numeric_field(fields[0], label=True)
     if first is not None and not _looks_like_label_number(fields[0]):
         line.label = ""
         begin = 0
@@ -130,6 +137,10 @@ def _lex_tabbed(line: Line) -> None:
         begin = 1
     for i in range(begin, len(fields)):
         nums = numeric_field(fields[i])
+        if nums is DEBRIS:
+            line.cells = []
+            line.debris = True
+            return
         if nums is None:
             continue
         for n in nums:

@@ -19,12 +19,12 @@ HEADER_REACH = 4
 
 USD_RE = re.compile(r"U\.\s?S\.|\bUSD\b|US\$|dollars", re.I)
 SHARE_RE = re.compile(r"%\s*of\s*(total\s*)?(net\s*)?revenues?|%\s*of\s*total|%\s*of\s*sales|composition|^%$|total\s+revenues$|^revenues$", re.I)
-YOY_RE = re.compile(r"\bYoY\b|\bYo\b|\bQoQ\b|chang|increase|decrease|growth|\bvs\.?\b|compared", re.I)
+YOY_RE = re.compile(r"\bYoY\b|\bQoQ\b|chang|increase|decrease|growth|\bvs\.?\b|compared", re.I)
 TARGET_RE = re.compile(r"target|forecast|plan\b|outlook|guidance", re.I)
 ACTUAL_RE = re.compile(r"\bactual|\bresults?\b", re.I)
 THREE_MONTHS_RE = re.compile(r"\(\s*3\s*months?\s*\)|three\s+months|3\s+months", re.I)
 PCT_IS_YOY_RE = re.compile(r"%\s*shown\s*is\s*(YoY|year)", re.I)
-INSTANT_RE = re.compile(r"\bas\s+of\b|\bas\s+at\b|balance\s+sheets?|financial\s+position|number\s+of\s+(contracts|employees|shares|subscribers|atms)", re.I)
+INSTANT_RE = re.compile(r"\bas\s+of\b|\bas\s+at\b|balance\s+sheets?|financial\s+position|number\s+of\s+(contracts|employees|subscribers|atms)", re.I)
 PERIOD_WORDS_RE = re.compile(r"(19|20)\d{2}|\bFY|\d\s?Q\d|\d\s?H\d|months|as of|ended", re.I)
 
 
@@ -142,6 +142,7 @@ def resolve(t: Table, dp: DocPeriods) -> None:
         three = False
     cumulative = False if three else None
     pct_is_yoy = bool(PCT_IS_YOY_RE.search(table_text))
+    usd_by_rows = _usd_slots_from_row_labels(t)
     cols: dict[int, Column] = {}
     for s, h in headers.items():
         c = Column(slot=s, header=h)
@@ -150,9 +151,11 @@ def resolve(t: Table, dp: DocPeriods) -> None:
         pct_cells = sum(1 for x in cells if x.num.percent)
         valued = [x for x in cells if not x.num.is_nil]
         small_decimals = valued and all(x.num.decimals == 1 and abs(x.num.value) <= 200 for x in valued)
-        if USD_RE.search(unit_text or h):
+        if USD_RE.search(unit_text or h) or s in usd_by_rows:
             c.is_usd = True
             c.unit = "USD"
+        if re.fullmatch(r"\(?shares\)?", unit_text.strip(), re.I):
+            c.unit = "shares"
         if YOY_RE.search(h) and not TARGET_RE.search(h.split("(")[0]):
             c.measure = "yoy_pct" if (pct_cells or "%" in h or not valued or small_decimals) else "change"
             c.is_usd = False
@@ -170,6 +173,17 @@ def resolve(t: Table, dp: DocPeriods) -> None:
         cols[s] = c
     _fill_periods(t, cols, dp, cumulative, table_text)
     t.columns = cols
+
+
+def _usd_slots_from_row_labels(t: Table) -> set[int]:
+    """Rows labelled `(JPY / U.S. Dollars / JPY)` say which of their cells is in dollars."""
+    from iijdesk.core.tables.classify import unit_list
+    out: set[int] = set()
+    for r in t.rows:
+        units = unit_list(r.label)
+        if units and len(units) == len(r.slots):
+            out |= {s for s, u in zip(r.slots, units) if u == "USD"}
+    return out
 
 
 def _text(h) -> str:

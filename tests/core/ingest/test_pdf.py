@@ -1,6 +1,7 @@
 """PDFs with a text layer, made here with reportlab from the releases' own text."""
 import io
 import re
+import textwrap
 
 import pytest
 
@@ -103,3 +104,33 @@ def test_corrupt_pdf_is_refused(raw):
 def test_pdf_is_recognised_by_content_not_name(text_001):
     doc = load_bytes("release.txt", make_pdf(text_001.split("\n")[60:90]))
     assert doc.source_kind == "pdf" and doc.encoding == "pdf"
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_rotated_page_reads_as_displayed(text_001, rotation):
+    """A landscape page stored as a rotated portrait page (/Rotate), text upright on screen."""
+    from reportlab.pdfgen import canvas
+    lines = text_001.split("\n")[65:90]
+    buf = io.BytesIO()
+    w, h = 842.0, 595.0                                     # displayed size (landscape)
+    pw, ph = (h, w) if rotation in (90, 270) else (w, h)    # stored page size
+    c = canvas.Canvas(buf, pagesize=(pw, ph))
+    c.setPageRotation(rotation)
+    # Undo the viewer's clockwise rotation so the text is upright when displayed.
+    if rotation == 90:
+        c.translate(0, 0), c.rotate(90)                     # user x -> page +y, user y -> page -x
+        origin = lambda i: (36, -36 - i * 9)              # noqa: E731
+    elif rotation == 270:
+        c.translate(pw, ph), c.rotate(270)
+        origin = lambda i: (36, -36 - i * 9)              # noqa: E731
+    else:
+        c.translate(pw, ph), c.rotate(180)
+        origin = lambda i: (36, h - 36 - i * 9)           # noqa: E731
+    c.setFont("Courier", 7)
+    for i, ln in enumerate(lines):
+        c.drawString(*origin(i), ln)
+    c.save()
+    doc = load_bytes("rotated.pdf", buf.getvalue())
+    # (an indentation shared by every line of a PDF is not recoverable: compare dedented)
+    want = textwrap.dedent("\n".join(ln.rstrip() for ln in lines)).split("\n")
+    assert _nonblank(doc.lines) == _nonblank(want)
