@@ -1202,7 +1202,9 @@ def _header_problem(text: str, years, below: str = "") -> str | None:
         words = c.split()
         for n in range(4, 1, -1):
             for s in range(0, len(words) - 2 * n + 1):
-                if [w.lower() for w in words[s:s + n]] == [w.lower() for w in words[s + n:s + 2 * n]]:
+                rep = [w.lower() for w in words[s:s + n]]
+                if rep == [w.lower() for w in words[s + n:s + 2 * n]] and \
+                        not re.search(r"(jpy|yen|dollars?|millions?|thousands?|%)", " ".join(rep)):
                     return f"\"{' '.join(words[s:s + n])}\" is printed twice in one header cell"
     m = DAY_NO_YEAR.search(text)
     if m and not re.search(r"\(.*" + re.escape(m.group(0)), text) and not _year_below(text, below, m.span()):
@@ -1210,7 +1212,7 @@ def _header_problem(text: str, years, below: str = "") -> str | None:
     if years:
         for y in YEAR_TOKEN.findall(text):
             y = int(y)
-            if 1900 <= y <= 3100 and not (years[0] - 2 <= y <= years[1] + 2) and (y < 1990 or y > years[1] + 2):
+            if 1900 <= y <= 3100 and not (years[0] - 2 <= y <= years[1] + 2):
                 return f"the year {y} cannot be right for a release covering {years[0]}-{years[1]}"
     junk = [c for c in cells if PUNCT_CELL.match(c) and not re.fullmatch(r"[-–—_]{1,3}", c)]
     if junk:
@@ -1261,32 +1263,53 @@ def header_text(ctx: Context):
     return checks
 
 
+FISCAL_TOKEN = re.compile(r"\b\d?Q(\d{2})\b|\b[12]H(\d{2})\b|\bFY\s?(\d{2}|\d{4})\b", re.I)
+
+
+def _header_years(text: str) -> set:
+    ys = {int(y) for y in YEAR_TOKEN.findall(text) if 1900 <= int(y) <= 2100}
+    for m in FISCAL_TOKEN.finditer(text):
+        g = next(x for x in m.groups() if x)
+        y = int(g) + (2000 if len(g) == 2 else 0)
+        ys |= {y, y + 1}
+    return ys
+
+
 @rule("column_without_period")
 def column_without_period(ctx: Context):
-    """An amount column whose header names no period while its sibling columns do: the
-    header lost its date (the period had to be inferred)."""
+    """An amount column whose period is named nowhere in its table's header lines while its
+    sibling columns' periods are: the header lost its date (the period was inferred).
+    Reads the documents."""
+    if not ctx.documents:
+        return []
     checks = []
     for t in ctx.tables.values():
+        lines = _doc_lines(ctx, t.doc)
+        if not lines:
+            continue
+        head, _ = table_text_lines(ctx, t)
+        years = set()
+        for ln in head:
+            years |= _header_years(lines[ln - 1])
+        if not years:
+            continue
+        for r in t.rows:
+            years |= _header_years(r.label)
         amount_cols = [(ck, pos) for ck, pos in t.columns.items()
-                       if ctx.measure[pos[0]] in ("value",) and ctx.unit[pos[0]] not in ("percent",)
-                       and len(ck) == 5]
-        dated = [ck for ck, pos in amount_cols if PERIOD_HINT.search(ck[0])]
-        if not dated:
+                       if ctx.measure[pos[0]] == "value" and ctx.unit[pos[0]] not in ("percent",)
+                       and not ctx.unit[pos[0]].startswith("USD") and len(ck) == 5 and ck[1][:4].isdigit()]
+        if len({ck[1] for ck, pos in amount_cols}) < 2:
             continue
         for ck, pos in amount_cols:
-            if PERIOD_HINT.search(ck[0]) or "(number in row label" in ck[0] or "(no header" in ck[0]:
+            if int(ck[1][:4]) in years or _header_years(ck[0]) or len(pos) < 2:
                 continue
-            if not ck[0].strip() or len(pos) < 2:
-                continue
-            head, _ = table_text_lines(ctx, t)
             posl = tuple(pos)
 
             def ev(c, posl=posl, ck=ck, t=t, head=tuple(head)):
                 return [make_finding(
-                    c, "column_without_period", "label_error", "warning", [] if head else [posl[0]],
-                    doc=t.doc, extra_lines=head,
-                    message=f"The column headed \"{ck[0]}\" in \"{t.title}\" names no period while its "
-                            f"neighbours do; it was read as {period_text(c, posl[0])}.",
+                    c, "column_without_period", "label_error", "warning", [], doc=t.doc, extra_lines=head,
+                    message=f"The column headed \"{ck[0]}\" in \"{t.title}\" carries {period_text(c, posl[0])}, "
+                            f"but no header line names that period: the header lost its date.",
                     actual_text=ck[0])]
             checks.append(Check("column_without_period", posl, ev))
     return checks
