@@ -121,6 +121,19 @@ def usd_pairs(ctx: Context) -> list[tuple[int, int]]:
                         sure.append((same[0], u))
                     elif same:
                         unsure.append((same, u))
+    # statements printed twice, once per currency (equity roll-forwards): same label, period
+    # and column name once the currency words are taken out
+    paired = {u for j, u in sure} | {u for js, u in unsure}
+    by_key = defaultdict(list)
+    for p in range(ctx.n):
+        if ctx.unit[p] in USD_OF:
+            by_key[_twin_key(ctx, p)].append(p)
+    for p in range(ctx.n):
+        base = {v: k for k, v in USD_OF.items()}.get(ctx.unit[p])
+        if base and p not in paired:
+            js = [j for j in by_key.get(_twin_key(ctx, p), ()) if ctx.unit[j] == base]
+            if len(js) == 1:
+                sure.append((js[0], p))
     ratios = defaultdict(list)
     for j, u in sure:
         if not nan(ctx.values[j]) and not nan(ctx.values[u]) and ctx.values[u] and ctx.values[j] / ctx.values[u] > 0:
@@ -139,6 +152,14 @@ def usd_pairs(ctx: Context) -> list[tuple[int, int]]:
             pairs.append((best, u))
     ctx._usd_pairs = pairs
     return pairs
+
+
+CURRENCY_WORDS = re.compile(r"\(?\b(thousands?|millions?|billions?)\s+of\s+|\b(u\.?s\.?\s*dollars?|usd|jpy|yen)\b\)?|[()]", re.I)
+
+
+def _twin_key(ctx: Context, p: int) -> tuple:
+    name = " ".join(CURRENCY_WORDS.sub(" ", ctx.col_label[p]).split()).lower()
+    return (ctx.table_id[p], ctx.label[p].strip().lower(), ctx.period_end[p], ctx.months[p], ctx.measure[p], name)
 
 
 def rates(ctx: Context) -> dict[str, float]:

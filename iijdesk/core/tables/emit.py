@@ -21,6 +21,7 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None) ->
         t.kind = classify.table_kind(t.title, " ".join(t.context))
         finish_rows(t, dp)
         table_id = f"{doc.name}#{ti}"
+        is_target_table = t.kind == "targets"
         for ri, r in enumerate(t.rows):
             units = classify.unit_list(r.label)
             label = classify.clean_label(r.label)
@@ -32,9 +33,16 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None) ->
                                                    col.measure, list_unit)
                 scale = 1 if per_unit or unit == "percent" else (col.scale or 1)
                 end, months = col.period_end, col.period_months
-                if r.period is not None:
+                measure = col.measure
+                if r.period is not None and measure in ("value", "target") or (r.period is not None and not end):
+                    rp = r.cell_periods.get(slot, r.period)
+                    end = rp.end.isoformat() if rp.end else ""
+                    months = rp.months
+                elif r.period is not None and measure in ("yoy_pct", "share_pct", "change"):
                     end = r.period.end.isoformat() if r.period.end else ""
                     months = r.period.months
+                if measure == "value" and (r.target or (is_target_table and not col.from_header)):
+                    measure = "target"
                 value = None if n.value is None else n.value * scale
                 flag, note = "", ""
                 if n.damage:
@@ -45,7 +53,7 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None) ->
                     "doc": doc.name, "line": r.line.no, "table": t.title, "table_id": table_id,
                     "kind": t.kind, "parent": r.parent, "row_label": label, "row": ri, "level": r.level,
                     "is_total": r.is_total, "col_label": col.header or "", "col": ci,
-                    "period_end": end, "period_months": months, "measure": col.measure if col.measure != "target" or True else "value",
+                    "period_end": end, "period_months": months, "measure": measure,
                     "unit": unit, "scale": scale, "printed": n.printed, "value": value,
                     "decimals": n.decimals, "flag": flag, "note": note, "start": n.start, "end": n.end,
                 })

@@ -40,6 +40,8 @@ def find_tables(doc: Document) -> list[Table]:
             t.section_heading = next((h for i, h in reversed(headings) if i < first), "")
             u = [i for i in units if first - UNIT_SCOPE_LINES <= i < first]
             t.unit_context = lines[u[-1]].text.strip() if u else ""
+            top = min([h.no - 1 for h in t.header_lines] + [first])
+            t.preamble = " ".join(ln.text.strip() for ln in lines[max(0, top - PREAMBLE_LINES): top] if ln.kind == "text")
             if not t.title or t.title == _fallback_title(lines, b):
                 cap = _caption_below(lines, b)
                 if cap:
@@ -83,6 +85,8 @@ def is_prose(line: Line) -> bool:
 HEADER_FILLER = re.compile(r"^(?:\s*(?:of|in|total|revenues?|the|and|ended|end|year|fiscal|%|\(?(?:19|20)\d{2}\)?)\s*)+$", re.I)
 # A heading that sets the duration of the tables under it ("... Results (3 months)").
 DURATION_HEADING = re.compile(r"\(\s*3\s*months?\s*\)|\b(three|six|nine|twelve)\s+months\s+(ended|ending)\b|\bfull[- ]year\b", re.I)
+# Lines above a table read for notes that govern it ("% shown is YoY change").
+PREAMBLE_LINES = 4
 # A fixed-width header line stands over the numeric columns, right of the label area.
 FIXED_HEADER_MIN_INDENT = 12
 # A "Unit: JPY million" line applies to the tables this many lines below it.
@@ -298,6 +302,11 @@ def _add_rows(t: Table, lines: list[Line], block: list[int]) -> None:
                 pending = []
                 continue
             s = _label_text(ln)
+            if t.layout == "fixed" and t.rows and not pending and t.rows[-1].line.no == ln.no - 1 and \
+                    re.match(r"^\d{1,2},?\s+(?:19|20)\d{2}\b|^(?:19|20)\d{2}\b", s):
+                t.rows[-1].label += " " + s        # the tail of a wrapped label printed under its row
+                t.rows[-1].label_lines.append(ln.no)
+                continue
             if s.endswith(":") or (pending and _label_text(pending[-1]).endswith(":")):
                 # "REVENUES:" and the like: a section heading, not part of the next label
                 if s.endswith(":"):

@@ -17,6 +17,8 @@ class Row:
     label_lines: list[int] = field(default_factory=list)
     slots: list[int] = field(default_factory=list)   # column slot of each cell (parallel to line.cells)
     period: object = None       # a period printed in the row label (row-period tables)
+    cell_periods: dict = field(default_factory=dict)   # slot -> period, where a column refines it
+    target: bool = False        # the row is a target/forecast ("... (Target)")
 
 
 @dataclass
@@ -30,6 +32,7 @@ class Column:
     period_months: int | None = None
     suspect: str = ""           # why the column's printed header cannot be right
     is_usd: bool = False
+    from_header: bool = False   # the period was read from this column's own header
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Table:
     section_heading: str = ""   # the heading of the release section the table stands in
     row_periods: bool = False   # the periods stand in the row labels (transposed tables)
     unit_context: str = ""      # the "Unit: JPY million" line that governs the table, if any
+    preamble: str = ""          # the lines just above the table (notes such as "% shown is YoY change")
 
     @property
     def first_line(self) -> int:

@@ -141,7 +141,7 @@ def resolve(t: Table, dp: DocPeriods) -> None:
     if re.search(r"\b(nine|six)\s+months\b", t.section_heading, re.I) and not THREE_MONTHS_RE.search(t.title):
         three = False
     cumulative = False if three else None
-    pct_is_yoy = bool(PCT_IS_YOY_RE.search(table_text))
+    pct_is_yoy = bool(PCT_IS_YOY_RE.search(table_text + " " + t.preamble))
     usd_by_rows = _usd_slots_from_row_labels(t)
     cols: dict[int, Column] = {}
     for s, h in headers.items():
@@ -249,7 +249,10 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
             for i, s in enumerate(value_slots):
                 ref = Period(dp.report.end, dp.report.months)
                 periods[s] = ref.shifted(i - (n - 1))
+    from_header = {s for s in value_slots if s in periods and (tokens[s] or cols[s].header and
+                   dp.parse(cols[s].header, cumulative).fits(periods[s]))}
     for s in value_slots:
+        cols[s].from_header = s in from_header
         p = periods.get(s) or Period()
         if instant and p.end is not None:
             p.months = 0

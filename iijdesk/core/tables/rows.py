@@ -29,20 +29,44 @@ def _hierarchy(t: Table) -> None:
         r.parent = classify.clean_label(r.section) if r.section else ""
 
 
+QUARTER_END_RE = re.compile(r"\b(1st|2nd|3rd|first|second|third|interim)\b.*\b(quarter|end)|\bquarter[- ]?end", re.I)
+YEAR_END_RE = re.compile(r"year[- ]?end|fiscal\s+year[- ]?end", re.I)
+TOTAL_COL_RE = re.compile(r"\btotal\b|\bannual\b", re.I)
+TARGET_ROW_RE = re.compile(r"target|forecast|plan\b|estimate", re.I)
+ORDINALS = {"1st": 1, "first": 1, "2nd": 2, "second": 2, "interim": 2, "3rd": 3, "third": 3}
+
+
 def _row_periods(t: Table, dp: DocPeriods) -> None:
-    """A table whose columns carry no period but whose row labels do (`March 31, 2009`,
-    `Fiscal year ended March 31, 2009`, `Full FY2009`) takes each row's period."""
-    cols_dated = any(c.period_end and not c.period.guessed for c in t.columns.values())
+    """A table whose columns carry no period in their own headers but whose row labels do
+    (`March 31, 2009`, `Fiscal year ended March 31, 2009`, `Interim period ending September 30,
+    2009`) takes each row's period; quarter-end and year-end columns of a dividend grid are the
+    instants of that row's fiscal year, a Total column its twelve months."""
+    header_dated = any(c.from_header for c in t.columns.values())
+    if header_dated:
+        return
     rows = [(r, dp.parse(r.label)) for r in t.rows]
     dated = [(r, p) for r, p in rows if p.end is not None]
-    if not dated or (cols_dated and len(dated) < len(rows)):
-        return
-    if cols_dated:
+    if not dated:
         return
     for r, p in dated:
         if p.months is None:
-            p.months = 12 if re.search(r"fiscal|year|FY", r.label, re.I) else 0
+            p.months = 12 if re.search(r"fiscal|\byear\b|\bFY", r.label, re.I) else 0
         r.period = p
+        r.target = bool(TARGET_ROW_RE.search(r.label))
+        r.cell_periods = {}
+        for slot, col in t.columns.items():
+            h = col.header
+            m = QUARTER_END_RE.search(h)
+            if m and p.months == 12:
+                q = ORDINALS.get(m.group(1).lower(), 0)
+                if q:
+                    from iijdesk.core.periods import add_months
+                    r.cell_periods[slot] = Period(add_months(p.end, -3 * (4 - q)), 0)
+                    continue
+            if YEAR_END_RE.search(h) and p.months == 12:
+                r.cell_periods[slot] = Period(p.end, 0)
+            elif TOTAL_COL_RE.search(h) and p.months == 12:
+                r.cell_periods[slot] = Period(p.end, 12)
     t.row_periods = True
 
 
