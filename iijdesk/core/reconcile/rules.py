@@ -573,6 +573,22 @@ def _bucket_index(ctx: Context) -> dict:
     return idx
 
 
+# A same-scale printing this many units away still counts when one digit alone differs.
+MISREAD_UNITS = 9
+
+
+def _digits(printed: str) -> str:
+    return "".join(ch for ch in printed if ch.isdigit())
+
+
+def _one_digit_apart(ctx: Context, a: int, b: int) -> bool:
+    """Same scale and decimals, same number of digits, exactly one digit different."""
+    if ctx.scale[a] != ctx.scale[b] or ctx.decimals[a] != ctx.decimals[b]:
+        return False
+    da, db = _digits(ctx.printed[a]), _digits(ctx.printed[b])
+    return len(da) == len(db) >= 4 and sum(x != y for x, y in zip(da, db)) == 1
+
+
 @rule("cross_table")
 def cross_table(ctx: Context):
     """The same line item for the same period and unit in two tables of one release (e.g. a
@@ -589,13 +605,14 @@ def cross_table(ctx: Context):
             if va == 0:
                 continue
             ta, tca = item_tokens(ctx, a), item_tokens_ctx(ctx, a)
-            lo = bisect_left(vals, va - NEAR_UNITS * ua - ua)
-            hi = bisect_right(vals, va + NEAR_UNITS * ua + ua)
+            lo = bisect_left(vals, va - MISREAD_UNITS * ua - ua)
+            hi = bisect_right(vals, va + MISREAD_UNITS * ua + ua)
             cands = []
             for b in members[lo:hi]:
                 if ctx.table_id[b] == ctx.table_id[a] or ctx.scale[b] > ctx.scale[a]:
                     continue
-                if abs(va - ctx.values[b]) > NEAR_UNITS * ua + HALF * ctx.unit_last[b]:
+                if abs(va - ctx.values[b]) > NEAR_UNITS * ua + HALF * ctx.unit_last[b] and \
+                        not _one_digit_apart(ctx, a, b):
                     continue
                 s = max(item_similarity(ta, item_tokens(ctx, b)), item_similarity(tca, item_tokens_ctx(ctx, b)))
                 if s >= SAME_ITEM_SIMILARITY:
@@ -1364,4 +1381,62 @@ def glued_header_in_text(ctx: Context):
                     f"The section header \"{head}:\" is glued to the row label on line {r.line}; "
                     f"it belongs on a line of its own.", actual_text=label_part[:80])]
             checks.append(Check("glued_header_in_text", (p,), ev))
+    return checks
+
+
+
+@rule("percent_header_amounts")
+def percent_header_amounts(ctx: Context):
+    """A column headed as a percentage ("% of Revenues") whose cells the facts model reads as
+    amounts (a currency unit): the header or the unit line is wrong."""
+    checks = []
+    for t in ctx.tables.values():
+        for ck, pos in t.columns.items():
+            i0 = pos[0]
+            if not re.search(r"%|percent", ck[0], re.I) or ctx.measure[i0] not in ("value", "target"):
+                continue
+            if ctx.unit[i0] in ("percent", "") or len(pos) < 2:
+                continue
+            posl = tuple(pos)
+            head, _ = table_text_lines(ctx, t)
+
+            def ev(c, posl=posl, ck=ck, t=t, head=tuple(head)):
+                return [make_finding(
+                    c, "percent_header_amounts", "label_error", "error", list(posl), extra_lines=head,
+                    message=f"The column headed \"{ck[0]}\" in \"{t.title}\" holds amounts in "
+                            f"{c.unit[posl[0]]} (scale {c.scale[posl[0]]:g}), not percentages: its header or unit "
+                            f"line is wrong.", actual_text=ck[0])]
+            checks.append(Check("percent_header_amounts", posl, ev))
+    return checks
+
+
+NET_DIRECTION = re.compile(r"^\W*net\s+(increase|decrease)\b(?!.*\b(increase|decrease)\b)", re.I)
+
+
+@rule("direction_label")
+def direction_label(ctx: Context):
+    """A row labelled only "Net decrease ..." printing an inflow (or "Net increase ..." an
+    outflow) while its other periods have the labelled sign: the label is wrong for that
+    period."""
+    checks = []
+    for t in ctx.tables.values():
+        for r in t.rows:
+            m = NET_DIRECTION.match(r.label)
+            if not m:
+                continue
+            want = -1 if m.group(1).lower() == "decrease" else 1
+            cells = [i for i in r.cells.values() if ctx.measure[i] == "value" and not nan(ctx.values[i])
+                     and ctx.values[i] != 0 and not _in_label(ctx, i)]
+            if not any((ctx.values[i] > 0) == (want > 0) for i in cells):
+                continue
+            for i in cells:
+                def ev(c, i=i, r=r, want=want):
+                    if nan(c.values[i]) or c.values[i] == 0 or (c.values[i] > 0) == (want > 0):
+                        return []
+                    return [make_finding(
+                        c, "direction_label", "label_error", "warning", [i],
+                        f"\"{r.label}\" (line {r.line}) prints {c.printed[i]} {period_text(c, i)}, "
+                        f"the opposite direction of its label; the row is an increase (decrease).",
+                        actual_text=c.printed[i])]
+                checks.append(Check("direction_label", (i,), ev))
     return checks
