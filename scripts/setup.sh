@@ -49,7 +49,7 @@ install_debs() {
     _APT_UPDATED=1
   fi
   say "apt-get install ${missing[*]}"
-  if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 \
         "${missing[@]}" </dev/null; then
     say "WARNING: apt-get install failed for: ${missing[*]} (tests that need them will fail)"
   fi

@@ -381,6 +381,10 @@ def _sections(f: pd.DataFrame) -> pd.Series:
     return pd.Series(m["sec"].fillna("").to_numpy(), index=f.index)
 
 
+_ABBREVIATED = re.compile(r"^\s*(.+?)\s*\(([A-Za-z&]{2,6})\)\s*$")
+_STOPWORDS = {"and", "of", "the", "for", "in"}
+
+
 def _fold_spellings(f: pd.DataFrame, choices: dict, merges: list) -> None:
     counts: dict[str, int] = {}
     upper: set[str] = set()
@@ -396,12 +400,29 @@ def _fold_spellings(f: pd.DataFrame, choices: dict, merges: list) -> None:
                  for k, v in choices["merges"].items()
                  if k.startswith("spelling:") and v == "rejected"}
     canon = spelling_groups(counts, upper, rejected)
+    why = {s: f"'{s}' differs from '{c}' by a small edit (OCR)" for s, c in canon.items()}
+    # "Systems Integration (SI)" is "SI" where the abbreviation is printed on its own
+    for raw in f["row_label"].unique():
+        m = _ABBREVIATED.match(str(raw))
+        if not m:
+            continue
+        words = [w for w in re.findall(r"[A-Za-z]+", m.group(1)) if w.lower() not in _STOPWORDS]
+        abbr = m.group(2).replace("&", "")
+        if "".join(w[0] for w in words).upper() != abbr.upper():
+            continue
+        s_, a_ = normalise_label(raw), normalise_label(abbr)
+        if a_ in counts and s_ != a_ and frozenset((s_, a_)) not in rejected:
+            target = canon.get(a_, a_)
+            for k, v in list(canon.items()):
+                if v == canon.get(s_, s_):
+                    canon[k] = target
+            why[s_] = f"'{raw}' is spelled out for '{abbr}'"
     for s, c in canon.items():
         if s != c and s:
             mid = f"spelling:{s} ~ {c}"
             merges.append({"merge_id": mid, "kind": "spelling", "a": s, "b": c,
                            "a_label": s, "b_label": c,
-                           "evidence": f"'{s}' differs from '{c}' by a small edit (OCR)",
+                           "evidence": why.get(s, f"'{s}' differs from '{c}' by a small edit"),
                            "n_match": 0, "n_mismatch": 0, "same_release": False,
                            "decision": choices["merges"].get(mid, "auto")})
     f["nlabel"] = f["nlabel"].map(canon).fillna(f["nlabel"])

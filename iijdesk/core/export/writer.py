@@ -473,14 +473,15 @@ class _Book:
     def _timeline_sheet(self):
         sh = self.wb.add_worksheet("Timeline")
         tl = TL.build(self.ws, self.facts, self.docs, self.recs)
+        margin = TL.add_margin(tl)
         hdr = self.fmt(bold=True, bg_color=HEADER_FILL, text_wrap=True, align="center", border=1,
                        border_color="#B7C4D6")
         hdr_l = self.fmt(bold=True, bg_color=HEADER_FILL, border=1, border_color="#B7C4D6")
         for c, h in enumerate(("Line item", "Under", "Unit", "Statement")):
             sh.write_string(0, c, h, hdr_l)
             sh.write_blank(1, c, None, hdr_l)
-        sh.write_string(1, 0, "Each value links to the statement cell it comes from; the latest "
-                        "release wins where releases overlap.", hdr_l)
+        sh.write_string(1, 0, "Values link to their statement cells; italics: derived quarters "
+                        "(cumulative less the earlier cumulative).", hdr_l)
         first = 4
         for j, (end, months) in enumerate(tl.periods):
             sh.write_string(0, first + j, TL.months_caption(months), hdr)
@@ -488,6 +489,7 @@ class _Book:
         tl.sheet = sh.get_name()
         tl.first_col = first
         tl.first_row = 2
+        name = tl.sheet
         for i, s in enumerate(tl.series):
             r = 2 + i
             sh.write_string(r, 0, s.label)
@@ -495,19 +497,46 @@ class _Book:
                 sh.write_string(r, 1, s.parent)
             sh.write_string(r, 2, unit_caption(s.unit, s.scale, "value"))
             sh.write_string(r, 3, s.kind)
-            nf = self.fmt(num_format=number_format(s.unit, s.scale, s.decimals))
+            nf = number_format(s.unit, s.scale, s.decimals)
+            plain = self.fmt(num_format=nf)
+            if s.ratio is not None:
+                a, b = s.ratio
+                sa, sb = tl.series[a], tl.series[b]
+                for j in range(len(tl.periods)):
+                    va, vb = sa.values.get(j), sb.values.get(j)
+                    if va is None or not vb:
+                        continue
+                    ca, cb = xl_rowcol_to_cell(2 + a, first + j), xl_rowcol_to_cell(2 + b, first + j)
+                    sh.write_formula(r, first + j, f"={ca}/{cb}", plain, va / vb if self.cached else "")
+                    self.res.formulas[(name, xl_rowcol_to_cell(r, first + j))] = va / vb
+                continue
             for j, fid in s.points.items():
-                where = self.res.cells.get(fid)
                 v = _num(self.recs[fid].value)
-                xv = excel_value(v, s.unit) if v is not None else None
-                if where and xv is not None:
+                if v is None:
+                    continue
+                xv = excel_value(v, s.unit)
+                where = self.res.check_cells.get(fid) or self.res.cells.get(fid)
+                fm = plain
+                if s.status.get(j) in ("restated", "conflict", "chosen"):
+                    fm = self.fmt(num_format=nf, bg_color=FINDING_FILL)
+                    self.note(name, r, first + j, f"{s.status[j]}: the value from "
+                              f"{self.recs[fid].doc} (line {_int(self.recs[fid].line)}) stands.")
+                if where:
                     # A total's main cell is its formula; the timeline shows the printed total.
-                    where = self.res.check_cells.get(fid, where)
-                    formula = f"={quote_sheetname(where[0])}!{where[1]}"
-                    sh.write_formula(r, first + j, formula, nf, xv if self.cached else "")
-                    self.res.formulas[(tl.sheet, xl_rowcol_to_cell(r, first + j))] = xv
-                elif xv is not None:
-                    sh.write_number(r, first + j, xv, nf)
+                    sh.write_formula(r, first + j, f"={quote_sheetname(where[0])}!{where[1]}", fm,
+                                     xv if self.cached else "")
+                    self.res.formulas[(name, xl_rowcol_to_cell(r, first + j))] = xv
+                else:
+                    sh.write_number(r, first + j, xv, fm)
+            dfmt = self.fmt(num_format=nf, italic=True, font_color=CHECK_FONT)
+            for j, (val, a, b) in s.derived.items():
+                xv = excel_value(val, s.unit)
+                if a is not None and b is not None:
+                    ca, cb = xl_rowcol_to_cell(r, first + a), xl_rowcol_to_cell(r, first + b)
+                    sh.write_formula(r, first + j, f"={ca}-{cb}", dfmt, xv if self.cached else "")
+                    self.res.formulas[(name, xl_rowcol_to_cell(r, first + j))] = xv
+                else:
+                    sh.write_number(r, first + j, xv, dfmt)
         sh.freeze_panes(2, first)
         sh.set_column(0, 0, min(max([len(s.label) for s in tl.series] + [20]) + 2, LABEL_WIDTH_MAX))
         sh.set_column(1, 1, 24)
@@ -516,34 +545,47 @@ class _Book:
         sh.set_column(first, first + max(len(tl.periods), 1), 12)
         if tl.series:
             sh.autofilter(1, 0, 1 + len(tl.series), first - 1)
+        tl.margin_row = margin
         return tl
 
     def _charts_sheet(self, tl) -> None:
         sh = self.wb.add_worksheet("Charts")
-        specs = TL.chart_specs(tl)
+        specs = TL.chart_specs(tl, getattr(tl, "margin_row", None))
         if not specs:
             sh.write_string(0, 0, "No series with two or more periods to chart.")
             return
-        sh.write_string(0, 0, "Charts read the Timeline sheet; they follow any change made there.",
-                        self.fmt(italic=True, font_color=CHECK_FONT))
+        sh.write_string(0, 0, "Charts read the Timeline sheet, so they follow any change made "
+                        "there or in the statements.", self.fmt(italic=True, font_color=CHECK_FONT))
         for k, spec in enumerate(specs):
-            chart = self.wb.add_chart({"type": spec.type})
-            for idx in spec.series:
-                s = tl.series[idx]
+            opts = {"type": spec.kind}
+            if spec.subtype:
+                opts["subtype"] = spec.subtype
+            chart = self.wb.add_chart(opts)
+            c0, c1 = tl.first_col + spec.cols[0], tl.first_col + spec.cols[-1]
+            for idx in spec.rows:
                 r = tl.first_row + idx
-                c0, c1 = tl.first_col + spec.cols[0], tl.first_col + spec.cols[-1]
-                chart.add_series({
-                    "name": [tl.sheet, r, 0],
-                    "categories": [tl.sheet, 1, c0, 1, c1],
-                    "values": [tl.sheet, r, c0, r, c1],
-                    "marker": {"type": "circle"} if spec.type == "line" else None,
-                })
+                ser = {"name": [tl.sheet, r, 0], "categories": [tl.sheet, 1, c0, 1, c1],
+                       "values": [tl.sheet, r, c0, r, c1]}
+                if spec.kind == "line":
+                    ser["marker"] = {"type": "circle"}
+                chart.add_series(ser)
+            if spec.secondary:
+                line = self.wb.add_chart({"type": "line"})
+                for idx in spec.secondary:
+                    r = tl.first_row + idx
+                    line.add_series({"name": [tl.sheet, r, 0], "categories": [tl.sheet, 1, c0, 1, c1],
+                                     "values": [tl.sheet, r, c0, r, c1], "y2_axis": True,
+                                     "marker": {"type": "square"}})
+                line.set_y2_axis({"num_format": spec.secondary_format, "name": "margin"})
+                chart.combine(line)
             chart.set_title({"name": spec.title})
-            chart.set_y_axis({"num_format": spec.num_format, "major_gridlines": {"visible": True}})
-            chart.set_x_axis({"name": spec.x_name})
+            chart.set_y_axis({"num_format": spec.num_format, "name": spec.y_title,
+                              "major_gridlines": {"visible": True}})
+            chart.set_x_axis({"name": "period end", "num_font": {"rotation": -45}})
             chart.set_legend({"position": "bottom"})
-            chart.set_size({"width": 720, "height": 360})
-            sh.insert_chart(2 + 19 * k, 0, chart)
+            chart.show_blanks_as("gap")
+            chart.set_size({"width": 760, "height": 380})
+            sh.insert_chart(2 + 20 * (k // 2), 12 * (k % 2), chart)
 
     # -- about ----------------------------------------------------------------------------------
     def _about_sheet(self, sh, plans: list[SheetPlan]) -> None:

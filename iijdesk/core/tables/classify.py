@@ -60,10 +60,45 @@ def unit_list(label: str) -> list[str]:
     return ["USD" if re.search(r"U\.\s?S|USD|US\$", p, re.I) else "JPY" for p in m.group(1).split("/")]
 
 
+RATIO_RE = re.compile(r"\bratio\b|\bmargin\b|\brate\b|\bpayout\b", re.I)
+EDGE_RE = re.compile(r"\b(beginning|end)\s+of\s+(the\s+)?(period|year|quarter|fiscal\s+year)\b", re.I)
+_CELL_SCALE_RE = re.compile(r"^\s*(billion|million|thousand)s?\b", re.I)
+_CELL_UNIT_RE = re.compile(r"^\s*(shares|contracts|ATMs|persons|employees|people)\b", re.I)
+
+
+def period_edge(label: str) -> str:
+    """"beginning" / "end" for rows stating a balance at a period edge (cash at beginning of period)."""
+    m = EDGE_RE.search(label)
+    return m.group(1).lower() if m else ""
+
+
+def cell_words(field_text: str, num) -> tuple[str, int | None]:
+    """Unit and scale a tab field prints beside its number: `JPY34,272 million`, `206,478 shares`."""
+    if not field_text:
+        return ("USD" if num.currency == "USD" else "JPY" if num.currency == "JPY" else ""), None
+    i = field_text.find(num.printed.strip())
+    after = field_text[i + len(num.printed.strip()):] if i >= 0 else ""
+    before = field_text[:i] if i >= 0 else ""
+    unit = ""
+    if num.currency == "USD" or before.rstrip().endswith(("$", "US$", "USD")):
+        unit = "USD"
+    elif num.currency == "JPY" or before.rstrip().endswith(("JPY", "¥")):
+        unit = "JPY"
+    m = _CELL_UNIT_RE.match(after)
+    if m:
+        w = m.group(1).lower()
+        unit = {"employees": "persons", "people": "persons", "atms": "ATMs"}.get(w, w)
+    sm = _CELL_SCALE_RE.match(after)
+    scale = {"billion": 1_000_000_000, "million": 1_000_000, "thousand": 1000}[sm.group(1).lower()] if sm else None
+    return unit, scale
+
+
 def row_unit(label: str, title: str, col_unit: str, is_usd: bool, cell_unit: str, cell_percent: bool,
-             measure: str, list_unit: str | None) -> tuple[str, bool]:
+             measure: str, list_unit: str | None, kind: str = "") -> tuple[str, bool]:
     """(unit, per_unit) for one cell; per_unit True means the scale is 1 (counts, per-share)."""
-    if cell_unit:
+    if cell_unit in ("JPY", "USD"):
+        list_unit = cell_unit
+    elif cell_unit:
         return cell_unit, True
     if measure in ("yoy_pct", "share_pct"):
         return "percent", True
@@ -77,6 +112,8 @@ def row_unit(label: str, title: str, col_unit: str, is_usd: bool, cell_unit: str
             return f"{cur}_per_share", True
     if ADS_RE.search(label):
         return "ADS", True
+    if kind == "dividends" and not SHARES_RE.search(label) and (list_unit or col_unit) in ("JPY", "USD"):
+        return f"{cur}_per_share", True
     if SHARES_RE.search(label) or re.search(r"shares\s+outstanding|number\s+of\s+shares", title, re.I):
         return "shares", True
     if re.search(r"number\s+of\s+contracts|contracts\b", title, re.I) and not is_usd:

@@ -11,6 +11,17 @@ from iijdesk.core.tables.resolve import resolve
 from iijdesk.core.tables.rows import finish_rows
 
 
+def _edge_instant(end: str, months: int, edge: str) -> str:
+    """Cash at the beginning of a period is the instant the day before the period starts."""
+    if edge == "end":
+        return end
+    from datetime import date, timedelta
+    from iijdesk.core.periods import add_months
+    d = date.fromisoformat(end)
+    start_prev = add_months(d, -int(months))
+    return start_prev.isoformat()
+
+
 def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None) -> pd.DataFrame:
     if not tables:
         return F.empty_facts()
@@ -29,9 +40,10 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None) ->
                 col = t.columns[slot]
                 n = cell.num
                 list_unit = units[ci] if len(units) == len(r.line.cells) else None
-                unit, per_unit = classify.row_unit(r.label, t.title, col.unit, col.is_usd, n.unit, n.percent,
-                                                   col.measure, list_unit)
-                scale = 1 if per_unit or unit == "percent" else (col.scale or 1)
+                cell_unit, cell_scale = classify.cell_words(cell.field_text, n)
+                unit, per_unit = classify.row_unit(r.label, t.title, col.unit, col.is_usd, n.unit or cell_unit,
+                                                   n.percent, col.measure, list_unit, t.kind)
+                scale = 1 if per_unit or unit == "percent" else (cell_scale or col.scale or 1)
                 end, months = col.period_end, col.period_months
                 measure = col.measure
                 if r.period is not None and measure in ("value", "target") or (r.period is not None and not end):
@@ -43,6 +55,11 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None) ->
                     months = r.period.months
                 if measure == "value" and (r.target or (is_target_table and not col.from_header)):
                     measure = "target"
+                if measure == "share_pct" and classify.RATIO_RE.search(col.header):
+                    measure = "value"          # "Payout Ratio %" is a ratio, not a share of a total
+                edge = classify.period_edge(r.label)
+                if edge and end and months:
+                    end, months = _edge_instant(end, months, edge), 0
                 value = None if n.value is None else n.value * scale
                 flag, note = "", ""
                 if n.damage:

@@ -16,7 +16,7 @@ from iijdesk.core.tables.model import Row, Table
 HEADER_WORDS = re.compile(
     r"months|ended|\bas of\b|\bFY\s?\d|\b[1-4]\s?Q\s?\d|\b[1-4]Q\b|\b[12]H\s?\d|thousands|millions?\b|billions?\b|\bJPY\b|"
     r"\byen\b|U\.\s?S\.|dollars|%|\bYoY\b|\bchange|target|actual|forecast|quarter|"
-    r"\b(?:19|20)\d{2}\b|\bunit\b|\bshares\b|revenues$|\b\d{1,2}/\d{1,2}\b",
+    r"\b(?:19|20)\d{2}\b|\bunit\b|\bshares\b|revenues$|\b\d{1,2}/\d{1,2}\b|fiscal\s+year|\bperiod\b",
     re.I,
 )
 # A tab-less text line longer than this is prose (it ends any table).
@@ -86,7 +86,7 @@ HEADER_FILLER = re.compile(r"^(?:\s*(?:of|in|total|revenues?|the|and|ended|end|y
 # A heading that sets the duration of the tables under it ("... Results (3 months)").
 DURATION_HEADING = re.compile(r"\(\s*3\s*months?\s*\)|\b(three|six|nine|twelve)\s+months\s+(ended|ending)\b|\bfull[- ]year\b", re.I)
 # Lines above a table read for notes that govern it ("% shown is YoY change").
-PREAMBLE_LINES = 4
+PREAMBLE_LINES = 10
 # A fixed-width header line stands over the numeric columns, right of the label area.
 FIXED_HEADER_MIN_INDENT = 12
 # A "Unit: JPY million" line applies to the tables this many lines below it.
@@ -118,6 +118,8 @@ def is_header_line(line: Line, layout: str | None = None, filler: bool = False, 
         return False   # a wrapped label line ("and March 31,") stands in the label area
     if strong and not line.tabbed:
         return bool(STRONG_HEADER_WORDS.search(s)) and not _is_subtitle(s)
+    if filler and not line.tabbed and line.indent >= FIXED_HEADER_MIN_INDENT and re.search(r"\S {3,}\S", s):
+        return True    # column names stacked over a fixed-width table ("Total   Operating   Net")
     return bool(HEADER_WORDS.search(s)) or (filler and bool(HEADER_FILLER.match(s)))
 
 
@@ -211,7 +213,7 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
                 context.insert(0, s)
             elif _is_unit_line(ln):
                 context.insert(0, s)
-            elif _is_bullet(s):
+            elif _is_bullet(s) or (s.endswith(")") and "(" not in s) or (s.startswith("(") and ")" not in s):
                 pass   # "- Ownership: 74.2% (as of July 2010)" is commentary, not a title
             elif len(s) <= TITLE_MAX_LENGTH and not is_prose(ln):
                 title, title_line = _clean_title(s), ln.no

@@ -22,7 +22,7 @@ FIXED_WIDTH_MIN_GAP = 2
 PROSE_MIN_LENGTH = 160
 # More numbers than this in one tab field is conversion debris (a whole table run together).
 MAX_NUMBERS_PER_FIELD = 3
-_GLUED_RE = re.compile(r"\d,\d{3}\d|[A-Za-z]\d{1,3},\d{3}")
+_GLUED_RE = re.compile(r"\d,\d{3}\d|(?<!JP)(?<!US)[A-Za-z]\d{1,3},\d{3}")
 DEBRIS: list = []   # sentinel: the field is debris, not a cell
 RULE_RE = re.compile(r"^[\s\-=_─━–—\.]{4,}$")
 _MONTH_WORD = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?$", re.I)
@@ -109,13 +109,15 @@ def numeric_field(text: str, label: bool = False) -> list[Num] | None:
         return None
     if all(n.is_nil for n in nums) and not all(w in NIL_TOKENS for w in s.split()):
         return None  # "- ,- ," is conversion debris, not nil cells
-    if not label and (len(nums) > MAX_NUMBERS_PER_FIELD or _GLUED_RE.search(s)):
-        return DEBRIS
     rest = s
     for n in reversed(nums):
         rest = rest[: n.start] + " " + rest[n.end:]
     words = [w for w in re.split(r"[\s,;:()\[\]\\/~]+", rest) if w]
-    if all(w.lower().strip(".") in CELL_NOISE_WORDS or not any(c.isalnum() for c in w) for w in words):
+    texty = [w for w in words if w.lower().strip(".") not in CELL_NOISE_WORDS and any(c.isalnum() for c in w)]
+    if not label and (len(nums) > MAX_NUMBERS_PER_FIELD or _GLUED_RE.search(s)) and \
+            len(texty) <= max(2, len(nums) // 2):
+        return DEBRIS
+    if not texty:
         return nums
     return None
 
