@@ -12,7 +12,8 @@ text column its x position falls on (x / the page's typical character advance). 
 a monospaced font (fixed-width tables) therefore comes back with its exact spacing; proportional
 text comes back with its columns separated by at least COLUMN_MIN_SPACES spaces wherever the
 PDF leaves a visible gap, so a row's label and its numbers stay on one line, in order.
-Vertical gaps larger than a line become blank lines; pages are separated by a blank line.
+Vertical gaps larger than a line become blank lines. A page break is a plain line break (no
+blank line), so a statement that runs on over the next page stays one table.
 """
 from __future__ import annotations
 
@@ -138,8 +139,6 @@ def layout_pages(pages: list[list[Char]]) -> str:
     for chars in pages:
         if not chars:
             continue
-        if out:
-            out.append("")
         lines = _group_lines(chars)
         pitch = _line_pitch(lines)
         prev_y = None

@@ -134,3 +134,14 @@ def test_rotated_page_reads_as_displayed(text_001, rotation):
     # (an indentation shared by every line of a PDF is not recoverable: compare dedented)
     want = textwrap.dedent("\n".join(ln.rstrip() for ln in lines)).split("\n")
     assert _nonblank(doc.lines) == _nonblank(want)
+
+
+def test_a_pdf_of_a_fixed_width_release_gives_the_same_facts_as_its_text(text_001):
+    """End to end: the tables survive the trip through a PDF (page breaks included)."""
+    from iijdesk.core.extract import extract_document
+    from_text = extract_document(load_bytes("001.txt", text_001.encode()))
+    from_pdf = extract_document(load_bytes("001.pdf", make_pdf(text_001.split("\n"))))
+    key = ["table", "row_label", "col_label", "period_end", "measure", "unit", "printed", "value"]
+    assert len(from_text) > 500
+    assert sorted(map(tuple, from_pdf[key].astype(str).values)) == \
+        sorted(map(tuple, from_text[key].astype(str).values))
