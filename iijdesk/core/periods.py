@@ -142,7 +142,23 @@ class DocPeriods:
                 dp.report = Period(end, months, d.group(0))
         if dp.report is None:
             dp.report = dp._read_report_period(head)
+        if dp.report is None:
+            dp.report = dp._heading_period(head)
         return dp
+
+    def _heading_period(self, head: str) -> Period | None:
+        """A slide deck names its period in its first headings: "1st Quarter FY2010 ..."."""
+        for line in head.split("\n")[:40]:
+            s = line.strip()
+            if not s or len(s) > 120:
+                continue
+            for rx in (QUARTER_WORD_RE, QUARTER_RE, HALF_RE):
+                m = rx.search(s)
+                if m:
+                    p = self.parse(m.group(0))
+                    if p.end:
+                        return p
+        return None
 
     def _guess_offset(self, head: str, fy_end_year: int) -> int:
         # a label printed with its month range tells the numbering: "FY09 (09/4~10/3)", "1Q10 (10/04~10/6)"

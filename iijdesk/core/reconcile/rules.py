@@ -24,6 +24,9 @@ WELL_FORMED = re.compile(
     r"^\s*(?:[A-Za-z]+\s+)?[+\-−–]?\s*\(?\s*[+\-−–]?\s*(?:US)?[$¥]?\s*"
     r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%?\s*\)?\s*(?:%|[A-Za-z]+)?\s*$")
 NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# A USD cell off by more than this share of JPY / rate (and not by a power of ten) is no
+# translation of that JPY cell; the pair is not judged.
+USD_PAIR_DOUBT = 0.5
 # Least number of pairs that make an inferred exchange rate credible.
 MIN_RATE_PAIRS = 5
 # Least significant digits a USD figure needs to take part in inferring the rate.
@@ -73,9 +76,42 @@ def period_text(ctx: Context, i: int) -> str:
     return pe
 
 
+CURRENCY_PREFIX = re.compile(r"^\s*(?:JPY|US\$|USD|\$|¥)\s*")
+WORDS_IN_CELL = re.compile(r"\b(?:up|down|approx\.?|about)\b", re.I)
+
+
+def printed_number(printed: str) -> float | None:
+    """The number a well-formed cell prints, sign included, before scaling."""
+    toks = NUMBER_TOKEN.findall(printed or "")
+    if len(toks) != 1:
+        return None
+    try:
+        v = float(toks[0].replace(",", ""))
+    except ValueError:
+        return None
+    neg = "(" in printed or re.search(r"[-−–]\s*\d", printed) or re.search(r"\bdown\b", printed, re.I)
+    return -v if neg else v
+
+
+def value_matches_printed(ctx: Context, i: int) -> bool:
+    """The fact's value is its printed number times its scale (else the value was misread)."""
+    v = ctx.values[i]
+    if nan(v):
+        return True
+    n = printed_number(ctx.printed[i])
+    if n is None:
+        return True
+    s = ctx.scale[i] if ctx.unit[i] != "percent" else 1.0
+    return abs(abs(n * s) - abs(v)) <= 1e-6 * max(1.0, abs(v))
+
+
 def is_ok_number(printed: str) -> bool:
-    return bool(NIL.match(printed) or WELL_FORMED.match(printed)) and \
-        printed.count("(") == printed.count(")") and len(NUMBER_TOKEN.findall(printed)) <= 1
+    """A cell that reads as one well-formed number (or a nil dash)."""
+    p = CURRENCY_PREFIX.sub("", printed)
+    if WORDS_IN_CELL.search(p):       # "(down 0.1 %" from a sentence: the words carry the sign
+        p = WORDS_IN_CELL.sub("", p).replace("(", "").replace(")", "")
+    return bool(NIL.match(p) or WELL_FORMED.match(p)) and \
+        p.count("(") == p.count(")") and len(NUMBER_TOKEN.findall(p)) <= 1
 
 
 def nan(x) -> bool:
@@ -124,6 +160,7 @@ def usd_pairs(ctx: Context) -> list[tuple[int, int]]:
     # statements printed twice, once per currency (equity roll-forwards): same label, period
     # and column name once the currency words are taken out
     paired = {u for j, u in sure} | {u for js, u in unsure}
+    twins = []
     by_key = defaultdict(list)
     for p in range(ctx.n):
         if ctx.unit[p] in USD_OF:
@@ -133,13 +170,19 @@ def usd_pairs(ctx: Context) -> list[tuple[int, int]]:
         if base and p not in paired:
             js = [j for j in by_key.get(_twin_key(ctx, p), ()) if ctx.unit[j] == base]
             if len(js) == 1:
-                sure.append((js[0], p))
+                twins.append((js[0], p))
     ratios = defaultdict(list)
     for j, u in sure:
         if not nan(ctx.values[j]) and not nan(ctx.values[u]) and ctx.values[u] and ctx.values[j] / ctx.values[u] > 0:
             ratios[ctx.doc[j]].append(math.log(ctx.values[j] / ctx.values[u]))
     med = {d: sorted(v)[len(v) // 2] for d, v in ratios.items()}
     pairs = list(sure)
+    for j, u in twins:       # a twin found by name only must also look like a translation
+        m = med.get(ctx.doc[u])
+        vj, vu = ctx.values[j], ctx.values[u]
+        if m is not None and not nan(vj) and not nan(vu) and vu and vj / vu > 0 \
+                and abs(math.log(vj / vu) - m) < TWIN_RATIO_SLACK:
+            pairs.append((j, u))
     for js, u in unsure:
         m = med.get(ctx.doc[u])
         if m is None or nan(ctx.values[u]) or not ctx.values[u]:
@@ -154,6 +197,8 @@ def usd_pairs(ctx: Context) -> list[tuple[int, int]]:
     return pairs
 
 
+# How far (in log ratio) a by-name JPY/USD twin may sit from the release's usual ratio.
+TWIN_RATIO_SLACK = 0.2
 CURRENCY_WORDS = re.compile(r"\(?\b(thousands?|millions?|billions?)\s+of\s+|\b(u\.?s\.?\s*dollars?|usd|jpy|yen)\b\)?|[()]", re.I)
 
 
@@ -235,6 +280,8 @@ def usd_translation(ctx: Context):
             if abs(vu - exp) <= tol:
                 return []
             k = _lost_digits(abs(vu / exp)) if exp and vu else 0
+            if k == 0 and exp and abs(vu / exp - 1) > USD_PAIR_DOUBT:
+                return []      # not a translation of this JPY cell: the pairing is doubtful
             name = item_name(c, j)
             if k > 0:
                 fixv = round(vu * rate / c.unit_last[j]) * c.unit_last[j]
@@ -308,8 +355,10 @@ def damaged_number(ctx: Context):
     for i in range(ctx.n):
         def ev(c, i=i):
             pr = c.printed[i].strip()
-            if not pr:
+            if not pr or is_ok_number(pr) and not (i in col_dec and c.decimals[i] != col_dec[i]
+                                                   and not NIL.match(pr)):
                 return []
+            pr = CURRENCY_PREFIX.sub("", pr)
             toks = NUMBER_TOKEN.findall(pr)
             what = None
             if len(toks) > 1:
@@ -425,10 +474,15 @@ def _prior_amount(ctx: Context, t, r, cur: int) -> int | None:
                 and ctx.unit[i] == ctx.unit[cur] and ctx.measure[i] in ("value", "target")]
     if same_row:
         return min(same_row, key=lambda i: abs(ctx.col[i] - ctx.col[cur]))
+    def unique_label(row, i):
+        return ctx.col_label[i] and sum(ctx.col_label[k] == ctx.col_label[i] for k in row.cells.values()) == 1
+    if not unique_label(r, cur):
+        return None
     for r2 in t.rows:
         for ck, i in r2.cells.items():
             if i != cur and ctx.period_end[i] == prior_end and ctx.months[i] == ctx.months[cur] \
-                    and ctx.unit[i] == ctx.unit[cur] and ctx.col_label[i] == ctx.col_label[cur]:
+                    and ctx.unit[i] == ctx.unit[cur] and ctx.col_label[i] == ctx.col_label[cur] \
+                    and ctx.col[i] == ctx.col[cur] and unique_label(r2, i):
                 return i
     return None
 
@@ -465,10 +519,17 @@ def yoy_recomputed(ctx: Context):
                 if pri is None:
                     continue
 
-                def ev(c, y=y, cur=cur, pri=pri):
+                twins = tuple(i for i in r.cells.values() if i != y and ctx.measure[i] == "yoy_pct"
+                              and ctx.period_end[i] == ctx.period_end[y] and ctx.months[i] == ctx.months[y])
+
+                def ev(c, y=y, cur=cur, pri=pri, twins=twins):
                     vy, vc, vp = c.values[y], c.values[cur], c.values[pri]
                     if nan(vy) or nan(vc) or nan(vp) or vp <= 0 or vc < 0:
                         return []
+                    exp0 = (vc / vp - 1.0) * 100.0
+                    if any(not nan(c.values[w]) and abs(c.values[w] - exp0) <= ratio_tolerance(
+                            vc, vp, c.unit_last[cur], c.unit_last[pri], c.unit_last[w]) for w in twins):
+                        return []     # a sibling cell is this YoY; this one is another measure
                     if not (is_ok_number(c.printed[cur]) and is_ok_number(c.printed[pri])):
                         return []
                     exp = (vc / vp - 1.0) * 100.0
@@ -648,6 +709,8 @@ def cross_table(ctx: Context):
     return checks
 
 
+# Columns in which a run of rows must add up to a total before it is taken as the total's items.
+MIN_WITNESS_COLUMNS = 2
 # Longest run of rows above a total that is tried as its items.
 MAX_BLOCK = 30
 
@@ -741,7 +804,9 @@ def items_vs_total(ctx: Context):
         for ri in totals:
             blocks = Counter(res[ri] for res in resolved.values() if res.get(ri))
             if blocks:
-                block = blocks.most_common(1)[0][0]
+                block, n_witness = blocks.most_common(1)[0]
+                if n_witness < MIN_WITNESS_COLUMNS:
+                    continue
                 for ck, col in cols.items():
                     res = resolved[ck]
                     if ri not in res or res[ri] is not None:
@@ -753,7 +818,8 @@ def items_vs_total(ctx: Context):
                     items = tuple(cells[b] for b in block)
 
                     def ev(c, tpos=tpos, items=items, block=block, t=t):
-                        if not all(is_ok_number(c.printed[p]) for p in items + (tpos,)):
+                        if not all(is_ok_number(c.printed[p]) and value_matches_printed(c, p)
+                                   for p in items + (tpos,)):
                             return []
                         if nan(c.values[tpos]):
                             return []
@@ -903,6 +969,8 @@ def missing_cell(ctx: Context):
     return checks
 
 
+# Rows of a table that must all lack labels before the labels count as lost.
+MIN_UNLABELLED_ROWS = 3
 GLUED_HEADER = re.compile(r"^[A-Z][A-Z0-9 .,'&\-]{8,}:\s*\S")
 
 
@@ -915,7 +983,7 @@ def label_damage(ctx: Context):
     for t in ctx.tables.values():
         rows = _rows_with_cells(t)
         unlabelled = [ri for ri in rows if not t.rows[ri].label.strip()]
-        if unlabelled:
+        if len(unlabelled) >= MIN_UNLABELLED_ROWS and len(unlabelled) == len(rows):
             pos = tuple(next(iter(t.rows[ri].cells.values())) for ri in unlabelled)
 
             def ev(c, pos=pos, t=t):
@@ -1146,8 +1214,9 @@ DAY_NO_YEAR = re.compile(MONTH_WORD + r"\s+\d{1,2}\b(?!,?\s*\d{4})(?:,\s*\d{1,3}
 YEAR_TOKEN = re.compile(r"(?<![\d,.])(\d{4})(?![\d,.])")
 PUNCT_CELL = re.compile(r"^(?=.*[,.;:`])[\s,.;:\-–—_`'\"]+$")
 FUNCTION_WORDS = {"of", "to", "as", "per", "in", "and", "the", "a", "an", "for", "by", "on"}
-LONE_NUMBER_CELL = re.compile(r"^[`'\s]*\d{1,3}[,.]?$|^[-–—]$")
-RUN_TOGETHER = re.compile(r"\d,\d{4,}|\d{1,3}(?:,\d{3})+[A-Za-z]")
+LONE_NUMBER_CELL = re.compile(r"^[`'\s]*\d{1,3}[,.]?$")
+LONE_DASH_CELL = re.compile(r"^[-–—]$")
+RUN_TOGETHER = re.compile(r"\d,\d{4,}")
 PERIOD_HINT = re.compile(r"\b(19|20)\d{2}\b|\b\d?Q\d{2}\b|\b[12]H\d{2}\b|FY\s?\d{2,4}|\d{2}/\d{1,2}|"
                          r"month|year|quarter|" + MONTH_WORD, re.I)
 
@@ -1257,7 +1326,9 @@ def _header_problem(text: str, years, below: str = "") -> str | None:
         return f"the line carries garbage cells ({' | '.join(junk[:3])})"
     words = [c for c in cells if re.search(r"[A-Za-z]{3,}", c)]
     lone = [c for c in cells if LONE_NUMBER_CELL.match(c)]
-    if lone and words and len(lone) < len(cells):
+    if lone:
+        lone += [c for c in cells if LONE_DASH_CELL.match(c)]
+    if lone and words and len(lone) < len(cells) and not re.search(r"\d", " ".join(words)):
         return f"stray token(s) {' | '.join(lone[:3])} stand among the column headers"
     return None
 
@@ -1339,7 +1410,7 @@ def column_without_period(ctx: Context):
         if len({ck[1] for ck, pos in amount_cols}) < 2:
             continue
         for ck, pos in amount_cols:
-            if int(ck[1][:4]) in years or _header_years(ck[0]) or len(pos) < 2:
+            if int(ck[1][:4]) in years or _header_years(ck[0]) or len(pos) < 2 or not ck[0].strip():
                 continue
             posl = tuple(pos)
 

@@ -24,7 +24,9 @@ TOTAL_RE = re.compile(
     re.I)
 PER_ADS_RE = re.compile(r"per\s+ads\b|per\s+american\s+depositary", re.I)
 PER_SHARE_RE = re.compile(r"per\s+(common\s+)?share|dividends?\s+per|dividend\b.*\bshare", re.I)
-SHARES_RE = re.compile(r"\(shares\)|number\s+of\s+shares|shares\s+outstanding|treasury\s+stock\)?$|^shares\b", re.I)
+SHARES_RE = re.compile(r"\(shares\)|number\s+of\s+shares|shares\s+outstanding|^shares\b", re.I)
+# Rows that state a balance at a date even inside a table of durations.
+INSTANT_ROW_RE = re.compile(r"\bbacklog\b", re.I)
 ADS_RE = re.compile(r"\(ADSs?\)|ADS\s+equivalents", re.I)
 UNIT_LIST_RE = re.compile(r"\(\s*((?:JPY|Yen|U\.\s?S\.\s*Dollars?|USD|US\$)\s*(?:/\s*(?:JPY|Yen|U\.\s?S\.\s*Dollars?|USD|US\$)\s*)+)\)", re.I)
 

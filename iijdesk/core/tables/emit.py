@@ -57,6 +57,8 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None) ->
                     measure = "target"
                 if measure == "share_pct" and classify.RATIO_RE.search(col.header):
                     measure = "value"          # "Payout Ratio %" is a ratio, not a share of a total
+                if classify.INSTANT_ROW_RE.search(r.label) and months:
+                    months = 0
                 edge = classify.period_edge(r.label)
                 if edge and end and months:
                     end, months = _edge_instant(end, months, edge), 0

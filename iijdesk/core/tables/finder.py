@@ -282,8 +282,10 @@ def _add_rows(t: Table, lines: list[Line], block: list[int]) -> None:
     pending: list[Line] = []
     section = t.rows[-1].section if t.rows else ""
     last = block[-1]
-    for idx in range(start, last + 1):
+    for idx in range(start, min(last + 2, len(lines))):
         ln = lines[idx]
+        if idx > last and not (ln.kind == "text" and t.layout == "fixed"):
+            break
         if ln.kind == "data" and idx in block:
             label_parts = [p.text.strip() for p in pending if not p.tabbed or not p.fields[1:] or True]
             label_lines = [p.no for p in pending]
@@ -309,6 +311,8 @@ def _add_rows(t: Table, lines: list[Line], block: list[int]) -> None:
                 t.rows[-1].label += " " + s        # the tail of a wrapped label printed under its row
                 t.rows[-1].label_lines.append(ln.no)
                 continue
+            if idx > last:
+                break
             if s.endswith(":") or (pending and _label_text(pending[-1]).endswith(":")):
                 # "REVENUES:" and the like: a section heading, not part of the next label
                 if s.endswith(":"):

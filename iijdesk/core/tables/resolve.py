@@ -151,12 +151,16 @@ def resolve(t: Table, dp: DocPeriods) -> None:
         pct_cells = sum(1 for x in cells if x.num.percent)
         valued = [x for x in cells if not x.num.is_nil]
         small_decimals = valued and all(x.num.decimals == 1 and abs(x.num.value) <= 200 for x in valued)
-        if USD_RE.search(unit_text or h) or s in usd_by_rows:
+        usd_cells = valued and all(x.num.currency == "USD" for x in valued)
+        yoy_cells = valued and all(x.num.percent and (x.num.word or re.search(r"\bYoY\b", x.field_text)) for x in valued)
+        if USD_RE.search(unit_text or h) or s in usd_by_rows or usd_cells:
             c.is_usd = True
             c.unit = "USD"
         if re.fullmatch(r"\(?shares\)?", unit_text.strip(), re.I):
             c.unit = "shares"
-        if YOY_RE.search(h) and not TARGET_RE.search(h.split("(")[0]):
+        if yoy_cells and not h:
+            c.measure = "yoy_pct"
+        elif YOY_RE.search(h) and not TARGET_RE.search(h.split("(")[0]):
             c.measure = "yoy_pct" if (pct_cells or "%" in h or not valued or small_decimals) else "change"
             c.is_usd = False
             c.unit = "JPY"
@@ -198,7 +202,8 @@ def _clean_context(s: str) -> str:
 def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative, table_text: str) -> None:
     order = sorted(cols)
     value_slots = [s for s in order if cols[s].measure in ("value", "target") and not cols[s].is_usd]
-    context_text = " ".join([t.title] + [_clean_context(c) for c in t.context] + [_text(h) for h in t.header_lines])
+    context_text = " ".join([t.title] + [_clean_context(c) for c in t.context if len(c) <= 200] +
+                            [_text(h) for h in t.header_lines])
     cands = [c for c in dp.find_all(context_text, cumulative) if _plausible(dp, c)]
     header_text = " ".join([t.title] + [_text(h) for h in t.header_lines])
     instant = bool(INSTANT_RE.search(header_text))
