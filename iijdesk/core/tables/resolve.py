@@ -264,6 +264,7 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
         if p.months is None:
             p.months = months_default if months_default is not None else _months_from_report(dp, p.end)
         cols[s].period = p
+    _year_off(cols, value_slots, order, dp)
     dated = [cols[s].period for s in value_slots if cols[s].period.end]
     actual = [cols[s].period for s in value_slots if cols[s].period.end and cols[s].measure == "value"]
     latest = max(actual or dated, key=lambda p: p.end, default=None)
@@ -286,6 +287,28 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
         c.period = p
         c.period_end = p.end.isoformat() if p.end else ""
         c.period_months = p.months
+
+
+def _year_off(cols: dict[int, Column], value_slots: list[int], order: list[int], dp: DocPeriods) -> None:
+    """A table of balances compared year on year whose latest printed date is exactly one year
+    before the date the release reports at carries a header dated a year off: the figures are
+    the release's own. The dates are moved and the cells flagged, with the evidence."""
+    if not dp.report or not dp.report.end or not value_slots:
+        return
+    if not any(cols[s].measure in ("yoy_pct", "change") for s in order):
+        return
+    ps = [cols[s].period for s in value_slots]
+    if any(p.end is None or p.months != 0 for p in ps) or not all(cols[s].from_header for s in value_slots):
+        return
+    latest = max(p.end for p in ps)
+    rep = dp.report.end
+    if (latest.month, latest.day) == (rep.month, rep.day) and latest.year == rep.year - 1:
+        for s in value_slots:
+            old = cols[s].period.end
+            cols[s].period = cols[s].period.shifted(1)
+            cols[s].period.months = 0
+            cols[s].suspect = (f"column header reads {old:%B %d, %Y} but the release reports as of "
+                               f"{rep:%B %d, %Y}; a year-on-year table's latest column is the release's own date")
 
 
 # A period more than this many years from the release's own period is a misread date.
