@@ -1,6 +1,7 @@
 """Start the window: `run_app(files)` is what `iijdesk [FILE...]` calls."""
 from __future__ import annotations
 
+import gc
 import sys
 
 from PySide6.QtCore import Qt
@@ -59,4 +60,12 @@ def run_app(argv: list[str]) -> int:
     files = [a for a in argv if not a.startswith("-")]
     if files:
         win.import_paths(files)
-    return app.exec()
+    code = app.exec()
+    # Tear the window down while Qt is still alive (chart items otherwise die in the
+    # interpreter's final garbage collection, after their C++ side).
+    win.close()
+    win.deleteLater()
+    app.processEvents()
+    del win
+    gc.collect()
+    return code

@@ -152,10 +152,6 @@ class MainWindow(QMainWindow):
         self.charts_dock = self._dock("Charts", "chartsDock", self.charts, Qt.BottomDockWidgetArea)
         self.tabifyDockWidget(self.findings_dock, self.charts_dock)
         self.findings_dock.raise_()
-        refresh = getattr(self.charts, "refresh", None)
-        if callable(refresh):
-            self.bridge.documentsChanged.connect(lambda: refresh())
-            self.bridge.findingsChanged.connect(lambda: refresh())
 
     def _build_actions(self) -> None:
         mb = self.menuBar()
