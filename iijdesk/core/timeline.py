@@ -374,8 +374,7 @@ def _sections(f: pd.DataFrame) -> pd.Series:
     ("Total Revenues" over the revenue lines, "Total Costs" over the cost lines)."""
     rows = f[["table_id", "row", "is_total", "nlabel"]].drop_duplicates(["table_id", "row"])
     rows = rows.sort_values(["table_id", "row"])
-    total = rows["is_total"].astype(bool) | rows["nlabel"].str.match(r"total\b")
-    sec = rows["nlabel"].where(total)
+    sec = rows["nlabel"].where(rows["is_total"].astype(bool))
     rows = rows.assign(sec=sec.groupby(rows["table_id"]).shift().groupby(rows["table_id"]).ffill())
     m = f[["table_id", "row"]].merge(rows[["table_id", "row", "sec"]], how="left",
                                      on=["table_id", "row"])
