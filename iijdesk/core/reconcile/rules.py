@@ -171,6 +171,19 @@ def usd_pairs(ctx: Context) -> list[tuple[int, int]]:
             js = [j for j in by_key.get(_twin_key(ctx, p), ()) if ctx.unit[j] == base]
             if len(js) == 1:
                 twins.append((js[0], p))
+    # ... or as two tables (one per currency): same label, period and place in the row
+    paired |= {u for j, u in twins}
+    by_place = defaultdict(list)
+    for p in range(ctx.n):
+        if ctx.unit[p] in USD_OF:
+            by_place[_place_key(ctx, p)].append(p)
+    for p in range(ctx.n):
+        base = {v: k for k, v in USD_OF.items()}.get(ctx.unit[p])
+        if base and p not in paired:
+            js = [j for j in by_place.get(_place_key(ctx, p), ()) if ctx.unit[j] == base
+                  and ctx.table_id[j] != ctx.table_id[p]]
+            if len(js) == 1:
+                twins.append((js[0], p))
     ratios = defaultdict(list)
     for j, u in sure:
         if not nan(ctx.values[j]) and not nan(ctx.values[u]) and ctx.values[u] and ctx.values[j] / ctx.values[u] > 0:
@@ -205,6 +218,19 @@ CURRENCY_WORDS = re.compile(r"\(?\b(thousands?|millions?|billions?)\s+of\s+|\b(u
 def _twin_key(ctx: Context, p: int) -> tuple:
     name = " ".join(CURRENCY_WORDS.sub(" ", ctx.col_label[p]).split()).lower()
     return (ctx.table_id[p], ctx.label[p].strip().lower(), ctx.period_end[p], ctx.months[p], ctx.measure[p], name)
+
+
+def _place_key(ctx: Context, p: int) -> tuple:
+    """A cell's label, period and ordinal place among its row's cells of the same kind."""
+    row = getattr(ctx, "_row_of", None)
+    if row is None:
+        row = ctx._row_of = {}
+        for t in ctx.tables.values():
+            for r in t.rows:
+                cells = sorted(r.cells.values(), key=lambda i: (ctx.col[i], ctx.start[i]))
+                for k, i in enumerate(cells):
+                    row[i] = k
+    return (ctx.doc[p], ctx.label[p].strip().lower(), ctx.period_end[p], ctx.months[p], ctx.measure[p], row.get(p))
 
 
 def rates(ctx: Context) -> dict[str, float]:
@@ -650,6 +676,45 @@ def _one_digit_apart(ctx: Context, a: int, b: int) -> bool:
     return len(da) == len(db) >= 4 and sum(x != y for x, y in zip(da, db)) == 1
 
 
+EITHER_SIGN = re.compile(r"\b(loss|losses|gains?|income|benefit|other|net|changes?|increase|decrease|effect)\b", re.I)
+
+
+def _sign_flip_checks(ctx: Context, key, members, vals, a, ta, tca) -> list:
+    """a prints negative where the same item prints positive elsewhere and the other cells
+    of a's own row are positive: a's parentheses are wrong."""
+    va, ua = ctx.values[a], ctx.unit_last[a]
+    if EITHER_SIGN.search(ctx.label[a]):
+        return []             # gains / losses / income may take either sign from period to period
+    t = ctx.tables[ctx.table_id[a]]
+    row = next((r for r in t.rows if a in r.cells.values()), None)
+    others = [i for i in row.cells.values() if i != a and ctx.unit[i] == ctx.unit[a]
+              and ctx.measure[i] == ctx.measure[a] and not nan(ctx.values[i])] if row else []
+    if not others or not all(ctx.values[i] > 0 for i in others):
+        return []
+    lo, hi = bisect_left(vals, -va - 2 * ua), bisect_right(vals, -va + 2 * ua)
+    for b in members[lo:hi]:
+        if ctx.table_id[b] == ctx.table_id[a] or ctx.scale[b] > ctx.scale[a]:
+            continue
+        if abs(-va - ctx.values[b]) > pair_tolerance(ua, ctx.unit_last[b], va):
+            continue
+        s = max(item_similarity(ta, item_tokens(ctx, b)), item_similarity(tca, item_tokens_ctx(ctx, b)))
+        if s < SAME_ITEM_SIMILARITY:
+            continue
+
+        def ev(c, a=a, b=b):
+            if nan(c.values[a]) or nan(c.values[b]) or c.values[a] >= 0:
+                return []
+            return [make_finding(
+                c, "cross_table", "cross_table", "error", [a, b],
+                f"{item_name(c, a)} {period_text(c, a)} prints {c.printed[a]} (negative) in \"{c.title[a]}\" "
+                f"while its row's other figures are positive and \"{c.title[b]}\" (line {c.line[b]}) "
+                f"prints {c.printed[b]}: the sign is wrong.",
+                expected=-c.values[a], actual=c.values[a], expected_text=fmt_at(c, -c.values[a], a),
+                actual_text=c.printed[a], fix=a, fix_value=-c.values[a])]
+        return [Check("cross_table", (a, b), ev)]
+    return []
+
+
 @rule("cross_table")
 def cross_table(ctx: Context):
     """The same line item for the same period and unit in two tables of one release (e.g. a
@@ -678,6 +743,9 @@ def cross_table(ctx: Context):
                 s = max(item_similarity(ta, item_tokens(ctx, b)), item_similarity(tca, item_tokens_ctx(ctx, b)))
                 if s >= SAME_ITEM_SIMILARITY:
                     cands.append((s, b))
+            if not cands and va < 0:
+                checks.extend(_sign_flip_checks(ctx, key, members, vals, a, ta, tca))
+                continue
             if not cands:
                 continue
             finest = min(ctx.scale[b] for s, b in cands)
@@ -983,6 +1051,16 @@ def label_damage(ctx: Context):
     for t in ctx.tables.values():
         rows = _rows_with_cells(t)
         unlabelled = [ri for ri in rows if not t.rows[ri].label.strip()]
+        if len(rows) == 1 and unlabelled and len(t.rows[rows[0]].cells) <= 2:
+            pos = tuple(t.rows[rows[0]].cells.values())
+
+            def ev(c, pos=pos):
+                return [make_finding(
+                    c, "label_damage", "ocr_damage", "warning", list(pos),
+                    f"Line {c.line[pos[0]]} holds a stray number ({', '.join(c.printed[p] for p in pos)}) "
+                    f"with no row label and no table around it.", actual_text=c.printed[pos[0]])]
+            checks.append(Check("label_damage", pos, ev))
+            continue
         if len(unlabelled) >= MIN_UNLABELLED_ROWS and len(unlabelled) == len(rows):
             pos = tuple(next(iter(t.rows[ri].cells.values())) for ri in unlabelled)
 
@@ -1026,6 +1104,11 @@ def label_damage(ctx: Context):
     return checks
 
 
+# A label ending in one of these words continues on the next line.
+DANGLING_WORDS = frozenset({"to", "of", "and", "for", "in", "ended", "ending", "the", "by", "from",
+                            "on", "at", "with", "per"})
+
+
 @rule("wrapped_label_numbers")
 def wrapped_label_numbers(ctx: Context):
     """Numbers standing on the continuation line of a wrapped row label (its label is the tail
@@ -1042,7 +1125,8 @@ def wrapped_label_numbers(ctx: Context):
                 continue
             tail = la.lower().endswith(" " + lb.lower())
             joined = f"{la} {lb}".lower() in vocab
-            if not (tail or joined):
+            dangling = la.split()[-1].lower() in DANGLING_WORDS
+            if not (tail or joined or dangling):
                 continue
             pos = tuple(rb.cells.values())
             dup = all(any(abs(ctx.values[p] - ctx.values[q]) < 1e-9 for q in ra.cells.values()
@@ -1498,7 +1582,8 @@ def direction_label(ctx: Context):
             want = -1 if m.group(1).lower() == "decrease" else 1
             cells = [i for i in r.cells.values() if ctx.measure[i] == "value" and not nan(ctx.values[i])
                      and ctx.values[i] != 0 and not _in_label(ctx, i)]
-            if not any((ctx.values[i] > 0) == (want > 0) for i in cells):
+            signed = any(ctx.values[i] < 0 and "(" in ctx.printed[i] for r2 in t.rows for i in r2.cells.values())
+            if not signed:
                 continue
             for i in cells:
                 def ev(c, i=i, r=r, want=want):
@@ -1510,4 +1595,124 @@ def direction_label(ctx: Context):
                         f"the opposite direction of its label; the row is an increase (decrease).",
                         actual_text=c.printed[i])]
                 checks.append(Check("direction_label", (i,), ev))
+    return checks
+
+
+
+PERCENT_OF = re.compile(r"%\s*of\s+(?:total\s+)?([A-Za-z]+)", re.I)
+
+
+@rule("percent_of_base")
+def percent_of_base(ctx: Context):
+    """In a "% of X" column the row that is X itself (total X) prints 100; when it prints
+    something else, the column holds no percentages of X (the header or unit is wrong)."""
+    checks = []
+    for t in ctx.tables.values():
+        for ck, pos in t.columns.items():
+            if ctx.measure[pos[0]] != "share_pct":
+                continue
+            m = PERCENT_OF.search(ck[0])
+            if not m:
+                continue
+            base = ctx.tokens(m.group(1))
+            if not base:
+                continue
+            rows = [i for i in pos if base <= ctx.tokens(ctx.label[i]) and
+                    (ctx.tokens(ctx.label[i]) - base) <= {"total", "net", "operating"}]
+            if not rows:
+                continue
+            b = rows[0]
+            posl = tuple(pos)
+            head, _ = table_text_lines(ctx, t)
+
+            def ev(c, b=b, posl=posl, ck=ck, t=t, head=tuple(head)):
+                if nan(c.values[b]) or abs(c.values[b] - 100.0) <= HALF * c.unit_last[b] + FLOAT_SLACK:
+                    return []
+                return [make_finding(
+                    c, "percent_of_base", "label_error", "error", list(posl), extra_lines=head,
+                    message=f"The column \"{ck[0]}\" of \"{t.title}\" is headed as a percentage of "
+                            f"{c.label[b]}, yet {c.label[b]} (line {c.line[b]}) prints {c.printed[b]}, not 100: "
+                            f"the cells are not percentages (wrong header or unit).",
+                    expected=100.0, actual=c.values[b], expected_text="100.0", actual_text=c.printed[b])]
+            checks.append(Check("percent_of_base", posl, ev))
+    return checks
+
+
+# A table whose newest balance column is this many years older than the release's own
+# reporting date is suspect.
+STALE_YEARS = 1
+
+
+@rule("stale_column_date")
+def stale_column_date(ctx: Context):
+    """A table of balances (or counts) at dates whose newest column is exactly a year older
+    than the date the release reports at (the newest balance date of its statements), while
+    its columns are compared year on year: the header years are likely one year off."""
+    latest = {}
+    for p in range(ctx.n):
+        if ctx.months[p] == 0 and ctx.measure[p] == "value" and ctx.period_end[p][:4].isdigit():
+            d = ctx.doc[p]
+            if ctx.period_end[p] > latest.get(d, ""):
+                latest[d] = ctx.period_end[p]
+    support = Counter((ctx.doc[p], ctx.period_end[p]) for p in range(ctx.n)
+                      if ctx.months[p] == 0 and ctx.measure[p] == "value")
+    checks = []
+    for t in ctx.tables.values():
+        d = t.doc
+        if d not in latest or support[(d, latest[d])] < 20:
+            continue
+        inst = [p for pos in t.columns.values() for p in pos
+                if ctx.months[p] == 0 and ctx.measure[p] == "value" and ctx.period_end[p]]
+        if len(inst) < 2:
+            continue
+        ends = sorted({ctx.period_end[p] for p in inst})
+        if len(ends) < 2 or ends[-1] != shift_year(latest[d], -STALE_YEARS) or ends[-2] != shift_year(latest[d], -STALE_YEARS - 1):
+            continue
+        if not any(ctx.measure[p] in ("yoy_pct", "change") for pos in t.columns.values() for p in pos):
+            continue
+        posl = tuple(inst)
+        head, _ = table_text_lines(ctx, t)
+
+        def ev(c, posl=posl, t=t, ends=tuple(ends), head=tuple(head), want=latest[d]):
+            return [make_finding(
+                c, "stale_column_date", "label_error", "warning", list(posl), extra_lines=head,
+                message=f"\"{t.title}\" compares {ends[-1]} with {ends[-2]}, a year before the release's "
+                        f"reporting date {want}; its header years are likely one year off.",
+                expected_text=want, actual_text=ends[-1])]
+        checks.append(Check("stale_column_date", posl, ev))
+    return checks
+
+
+
+GLUED_NUMBERS = re.compile(r"\d\)\(?\d|\d\(\d|\d,\d{4,}|%\d")
+
+
+@rule("glued_numbers_in_text")
+def glued_numbers_in_text(ctx: Context):
+    """A line of the release whose text runs numbers together ("(4.9)2,007", "25,58115,922",
+    "2,2082,549"): cells were merged in conversion, so numbers are lost, duplicated or in
+    the wrong columns. Reads the documents."""
+    if not ctx.documents:
+        return []
+    at_line = defaultdict(list)
+    for p in range(ctx.n):
+        at_line[(ctx.doc[p], ctx.line[p])].append(p)
+    checks = []
+    for name in sorted(set(ctx.doc)):
+        lines = _doc_lines(ctx, name)
+        if not lines:
+            continue
+        for ln, text in enumerate(lines, start=1):
+            m = GLUED_NUMBERS.search(text)
+            if not m:
+                continue
+            pos = tuple(at_line.get((name, ln), ()))
+
+            def ev(c, pos=pos, ln=ln, name=name, frag=text[max(0, m.start() - 10):m.end() + 10]):
+                return [make_finding(
+                    c, "glued_numbers_in_text", "ocr_damage", "warning", [], doc=name, extra_lines=(ln,),
+                    message=f"Line {ln} runs numbers together (\"{frag.strip()}\"): cells were merged in "
+                            f"conversion, so numbers may be lost, repeated or in the wrong columns.",
+                    actual_text=frag.strip())]
+            checks.append(Check("glued_numbers_in_text", pos, ev))
     return checks
