@@ -38,7 +38,8 @@ BAR_DAYS = 55                    # bar width on the date axis, in days
 SECONDS_PER_DAY = 86400.0
 MAX_SERIES_PER_PLOT = 10         # legends beyond this are unreadable
 SUM_TOLERANCE = 0.01             # business lines must add to total revenues within 1%
-MODES = (("Quarters (3M)", (3,)), ("Year to date", (3, 6, 9, 12)), ("Fiscal years (12M)", (12,)))
+YTD = (3, 6, 9, 12)
+MODES = (("Quarters (3M)", (3,)), ("Year to date", YTD), ("Fiscal years (12M)", (12,)))
 
 # Line-item patterns, in plain English accounting vocabulary (no company names).
 TOTAL_REVENUE = re.compile(r"^(total )?(net )?(operating )?(revenue|sale)$")
@@ -257,14 +258,18 @@ class ChartContext:
         return str(hit.sort_values(["n_points", "series_id"], ascending=[False, True])
                    ["series_id"].iloc[0])
 
-    def label(self, sid: str) -> str:
-        if sid not in self._labels:
+    def label(self, sid: str, with_parent: bool = False) -> str:
+        key = (sid, with_parent)
+        if key not in self._labels:
             row = self._info[sid]
             lab = str(row["label"])
-            if normalise_label(lab) in ("total", "subtotal") and row["parent"]:
-                lab = f"{row['parent']} (total)"
-            self._labels[sid] = lab
-        return self._labels[sid]
+            parent = str(row["parent"] or "")
+            if normalise_label(lab) in ("total", "subtotal") and parent:
+                lab = f"{parent} (total)"
+            elif with_parent and parent and int(row.get("key_level", 0) or 0) >= 1:
+                lab = f"{lab} ({parent})"
+            self._labels[key] = lab
+        return self._labels[key]
 
     def business_lines(self, months) -> list[str]:
         """The revenue lines that add up to total revenues in the most periods."""
@@ -379,6 +384,8 @@ class OperatingTab(ChartTab):
 class LinesTab(ChartTab):
     """Several series as lines, one plot per unit."""
 
+    with_parent = True
+
     def draw_series(self, tl, ctx, groups: list[tuple[str, str, list[str]]], months) -> None:
         self.clear()
         drawn = 0
@@ -395,10 +402,11 @@ class LinesTab(ChartTab):
                 xs = [_ts(e) for e in s["period_end"]]
                 ys = list(s["value"] / scale)
                 color = PALETTE[i % len(PALETTE)]
-                p.plot(xs, ys, pen=pg.mkPen(color, width=2), symbol="o", symbolSize=6,
-                       symbolBrush=color, symbolPen=color, name=ctx.label(sid))
+                name = ctx.label(sid, self.with_parent)
+                p.plot(xs, ys, pen=pg.mkPen(color, width=2), symbol="o", symbolSize=7,
+                       symbolBrush=color, symbolPen=color, name=name)
                 for x, y, (_, r) in zip(xs, ys, s.iterrows()):
-                    self.record(p, x, y, ctx.label(sid), r)
+                    self.record(p, x, y, name, r)
                 self.mark_statuses(p, xs, ys, list(s["status"]))
                 drawn += 1
         if not drawn:
@@ -414,11 +422,17 @@ class SegmentTab(LinesTab):
         is_profit = (info["norm_parents"].map(lambda ps: any(prof.search(p) for p in ps)) |
                      info["norm_labels"].map(lambda ls: any(prof.search(l) for l in ls)))
         order = lambda df: list(df.sort_values("n_points", ascending=False)["series_id"])
-        self.draw_series(tl, ctx, [("Segment revenues", ctx.currency, order(info[~is_profit])),
-                                   ("Segment profit or loss", ctx.currency, order(info[is_profit]))],
-                         months)
+        groups = [("Segment revenues", ctx.currency, order(info[~is_profit])),
+                  ("Segment profit or loss", ctx.currency, order(info[is_profit]))]
+        note = ""
+        # Releases often print segments only cumulatively: fall back to year-to-date
+        # figures when the chosen periods leave no segment with two points.
+        if months != YTD and not any(len(ctx.points(s, months)) >= 2 for _, _, ids in groups
+                                     for s in ids):
+            months, note = YTD, " Shown year to date: the releases print segments cumulatively."
+        self.draw_series(tl, ctx, groups, months)
         if self.records:
-            self.message.setText("Segment revenues and segment profit or loss per period.")
+            self.message.setText("Segment revenues and segment profit or loss per period." + note)
 
 
 class CashFlowTab(ChartTab):

@@ -34,6 +34,8 @@ SEVERITY_COLORS = {
 }
 EDITED_COLOR = QColor(90, 190, 110, 80)
 INDENT = "    "   # per hierarchy level in the label column
+MAX_CLASHES = 8   # period-keyed cells holding two numbers tolerated before a table goes positional
+CLASH_SHARE = 0.1
 
 _DECIMALS_IN_PRINTED = re.compile(r"\.(\d+)")
 
@@ -202,6 +204,8 @@ class StatementModel(QAbstractTableModel):
                 row_keys.append(k)
             row_info[k] = (labels[i], levels[i], bool(totals[i]), parents[i])
             prev_key[t] = k
+        if not kind_mode:
+            row_keys = self._with_section_rows(row_keys, row_info)
         rindex = {k: n for n, k in enumerate(row_keys)}
 
         # Column keys: the period, measure, unit and scale; positional where periods collide.
@@ -211,16 +215,21 @@ class StatementModel(QAbstractTableModel):
 
         ckeys = [period_key(i) for i in range(len(sub))]
         if not kind_mode:
-            seen = set()
-            collide = False
-            for i in range(len(sub)):
+            # Two numbers of one row in one period column: a few such (a damaged row) get a
+            # column of their own; many (columns that are not periods, e.g. equity components)
+            # make the whole table positional, as printed.
+            seen: set = set()
+            clash = []
+            for i in order:
                 cell = (rkey(i), ckeys[i])
                 if cell in seen:
-                    collide = True
-                    break
+                    clash.append(i)
                 seen.add(cell)
-            if collide:
+            if len(clash) > max(MAX_CLASHES, CLASH_SHARE * len(sub)):
                 ckeys = [("#", cols_[i]) for i in range(len(sub))]
+            else:
+                for i in clash:
+                    ckeys[i] = ckeys[i][:5] + (f"#{cols_[i]}",)
         first_col: dict = {}
         unit_first: dict = {}
         for i in order:
@@ -253,6 +262,7 @@ class StatementModel(QAbstractTableModel):
         self._pos = {int(grid[r, c]): (r, c) for r, c in zip(*np.nonzero(grid >= 0))}
         for k in row_keys:
             label, level, total, parent = row_info[k]
+            total = total or (isinstance(k, tuple) and k[0] == "section")
             self._row_labels.append(label)
             self._row_levels.append(level)
             self._row_total.append(total)
@@ -260,11 +270,14 @@ class StatementModel(QAbstractTableModel):
         for k in col_keys:
             i, printed_labels = col_info[k]
             if k[0] == "#":
-                head = " ".join(str(col_labels[i]).split()) or f"column {k[1] + 1}"
+                head = (period_caption(ends[i], months[i]) if len(printed_labels) == 1 else "") \
+                    or " ".join(str(col_labels[i]).split()) or f"column {k[1] + 1}"
                 cap = unit_caption(units[i], scales[i], measures[i])
                 self._col_head.append(head if not cap or cap in head else f"{head}\n{cap}")
             else:
                 end, m, meas, unit, scale, extra = k
+                if isinstance(extra, str) and extra.startswith("#"):
+                    extra = ""          # a clash column: same caption, its own column
                 first = period_caption(end, m) or " ".join(str(extra).split()) or "(no period)"
                 cap = unit_caption(unit, scale, meas)
                 self._col_head.append(f"{first}\n{cap}" if cap else first)
@@ -272,6 +285,22 @@ class StatementModel(QAbstractTableModel):
             more = f"\n… and {len(tips) - 6} more" if len(tips) > 6 else ""
             self._col_tip.append("Printed as:\n" + "\n".join(tips[:6]) + more if tips else "")
         self._text = [None] * nc
+
+    @staticmethod
+    def _with_section_rows(row_keys: list, row_info: dict) -> list:
+        """Put a label-only row above a run of rows whose parent is a section heading that
+        holds no numbers itself (e.g. OPERATING ACTIVITIES), so the hierarchy stays visible."""
+        labelled = {_norm(row_info[k][0]) for k in row_keys}
+        out, prev_parent = [], None
+        for k in row_keys:
+            label, level, total, parent = row_info[k]
+            if parent and parent != prev_parent and _norm(parent) not in labelled:
+                hk = ("section", len(out), parent)
+                row_info[hk] = (parent, max(int(level) - 1, 0), False, "")
+                out.append(hk)
+            prev_parent = parent
+            out.append(k)
+        return out
 
     # -- findings ---------------------------------------------------------------------
     def _index_findings(self) -> None:

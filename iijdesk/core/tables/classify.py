@@ -62,7 +62,9 @@ def unit_list(label: str) -> list[str]:
     return ["USD" if re.search(r"U\.\s?S|USD|US\$", p, re.I) else "JPY" for p in m.group(1).split("/")]
 
 
-RATIO_RE = re.compile(r"\bratio\b|\bmargin\b|\brate\b|\bpayout\b", re.I)
+RATIO_RE = re.compile(r"\bratio\b|\bmargin\b|\brate\b|\bpayout\b|\bincome\s+to\b|\bto\s+total\b", re.I)
+# Between two balances of one date, "Equity to Total Assets" is a composition (a share).
+COMPOSITION_RE = re.compile(r"\bto\s+total\b|percentage\s+of", re.I)
 EDGE_RE = re.compile(r"\b(beginning|end)\s+of\s+(the\s+)?(period|year|quarter|fiscal\s+year)\b", re.I)
 _CELL_SCALE_RE = re.compile(r"^\s*(billion|million|thousand)s?\b", re.I)
 _CELL_UNIT_RE = re.compile(r"^\s*(shares|contracts|ATMs|persons|employees|people)\b", re.I)
@@ -96,7 +98,7 @@ def cell_words(field_text: str, num) -> tuple[str, int | None]:
 
 
 def row_unit(label: str, title: str, col_unit: str, is_usd: bool, cell_unit: str, cell_percent: bool,
-             measure: str, list_unit: str | None, kind: str = "") -> tuple[str, bool]:
+             measure: str, list_unit: str | None, kind: str = "", col_header: str = "") -> tuple[str, bool]:
     """(unit, per_unit) for one cell; per_unit True means the scale is 1 (counts, per-share)."""
     if cell_unit in ("JPY", "USD"):
         list_unit = cell_unit
@@ -107,9 +109,10 @@ def row_unit(label: str, title: str, col_unit: str, is_usd: bool, cell_unit: str
     if cell_percent:
         return "percent", True
     cur = list_unit or ("USD" if is_usd else "JPY")
-    if PER_ADS_RE.search(label):
+    if PER_ADS_RE.search(label) or PER_ADS_RE.search(col_header):
         return f"{cur}_per_ADS", True
-    if PER_SHARE_RE.search(label) or PER_SHARE_RE.search(title) and not re.search(r"shares\s+outstanding", title, re.I):
+    if PER_SHARE_RE.search(label) or PER_SHARE_RE.search(col_header) or \
+            PER_SHARE_RE.search(title) and not re.search(r"shares\s+outstanding", title, re.I):
         if not SHARES_RE.search(label):
             return f"{cur}_per_share", True
     if ADS_RE.search(label):

@@ -42,7 +42,7 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None) ->
                 list_unit = units[ci] if len(units) == len(r.line.cells) else None
                 cell_unit, cell_scale = classify.cell_words(cell.field_text, n)
                 unit, per_unit = classify.row_unit(r.label, t.title, col.unit, col.is_usd, n.unit or cell_unit,
-                                                   n.percent, col.measure, list_unit, t.kind)
+                                                   n.percent, col.measure, list_unit, t.kind, col.header)
                 scale = 1 if per_unit or unit == "percent" else (cell_scale or col.scale or 1)
                 end, months = col.period_end, col.period_months
                 measure = col.measure
@@ -55,8 +55,9 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None) ->
                     months = r.period.months
                 if measure == "value" and (r.target or (is_target_table and not col.from_header)):
                     measure = "target"
-                if measure == "share_pct" and classify.RATIO_RE.search(col.header):
-                    measure = "value"          # "Payout Ratio %" is a ratio, not a share of a total
+                if measure == "share_pct" and classify.RATIO_RE.search(col.header) and not (
+                        months == 0 and classify.COMPOSITION_RE.search(col.header)):
+                    measure = "value"   # a flow over a stock ("Payout Ratio", "Income to Total Assets")
                 if classify.INSTANT_ROW_RE.search(r.label) and months:
                     months = 0
                 edge = classify.period_edge(r.label)

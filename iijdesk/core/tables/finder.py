@@ -41,7 +41,9 @@ def find_tables(doc: Document) -> list[Table]:
             u = [i for i in units if first - UNIT_SCOPE_LINES <= i < first]
             t.unit_context = lines[u[-1]].text.strip() if u else ""
             top = min([h.no - 1 for h in t.header_lines] + [first])
-            t.preamble = " ".join(ln.text.strip() for ln in lines[max(0, top - PREAMBLE_LINES): top] if ln.kind == "text")
+            floor = tables[-1].rows[-1].line.no if tables and tables[-1].rows else 0
+            t.preamble = " ".join(ln.text.strip() for ln in lines[max(0, floor, top - PREAMBLE_LINES): top]
+                                  if ln.kind == "text")
             if not t.title or t.title == _fallback_title(lines, b):
                 cap = _caption_below(lines, b)
                 if cap:
@@ -86,7 +88,7 @@ HEADER_FILLER = re.compile(r"^(?:\s*(?:of|in|total|revenues?|the|and|ended|end|y
 # A heading that sets the duration of the tables under it ("... Results (3 months)").
 DURATION_HEADING = re.compile(r"\(\s*3\s*months?\s*\)|\b(three|six|nine|twelve)\s+months\s+(ended|ending)\b|\bfull[- ]year\b", re.I)
 # Lines above a table read for notes that govern it ("% shown is YoY change").
-PREAMBLE_LINES = 10
+PREAMBLE_LINES = 40
 # A fixed-width header line stands over the numeric columns, right of the label area.
 FIXED_HEADER_MIN_INDENT = 12
 # A "Unit: JPY million" line applies to the tables this many lines below it.
@@ -111,6 +113,8 @@ def is_header_line(line: Line, layout: str | None = None, filler: bool = False, 
     s = line.text.strip()
     if line.tabbed:
         rest = [f.strip() for f in line.fields[1:] if f.strip()]
+        if filler and len(rest) >= 2 and not line.fields[0].strip():
+            return True    # column names over a tab-separated table
         return bool(rest) and any(HEADER_WORDS.search(f) or f in ("%",) for f in rest + [line.fields[0]])
     if s.endswith(":"):
         return False
@@ -198,7 +202,7 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
                 break
         j -= 1
         steps += 1
-    while headers and not is_header_line(headers[0], "tabbed" if lines[first].tabbed else "fixed"):
+    while headers and not headers[0].tabbed and not is_header_line(headers[0], "fixed"):
         headers.pop(0)   # filler lines ("of", "and") belong to a header only under a real one
     # title: nearest short non-header text line above the headers
     title, title_line = "", 0
@@ -215,7 +219,7 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
                 context.insert(0, s)
             elif _is_bullet(s) or (s.endswith(")") and "(" not in s) or (s.startswith("(") and ")" not in s):
                 pass   # "- Ownership: 74.2% (as of July 2010)" is commentary, not a title
-            elif len(s) <= TITLE_MAX_LENGTH and not is_prose(ln):
+            elif (len(s) <= TITLE_MAX_LENGTH and not is_prose(ln)) or (len(s) <= 260 and NUMBERED_HEADING.match(s)):
                 title, title_line = _clean_title(s), ln.no
                 break
             elif is_prose(ln):
@@ -244,6 +248,10 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
     return t
 
 
+# "# 3. Target of ...", "(2) Consolidated Financial Position": a numbered heading is a title at any length.
+NUMBERED_HEADING = re.compile(r"^(?:#+\s*)?(?:\d{1,2}\.|\(\d{1,2}\)|[IVX]+-\d+\.)\s+[A-Z]")
+
+
 def _is_bullet(s: str) -> bool:
     return bool(re.match(r"^(?:[-–•➤◆■●✓・*]|\(note|note\s*\d|\d\)\s)", s, re.I))
 
@@ -263,7 +271,7 @@ def _is_section_label(ln: Line, first_row: Line) -> bool:
 
 
 def _clean_title(s: str) -> str:
-    s = re.sub(r"</?u>|\*\*", "", s)
+    s = re.sub(r"</?u>|\*\*|^#+\s*", "", s)
     s = s.replace("\t", " ")
     return " ".join(s.split())
 

@@ -150,6 +150,9 @@ def _lex_tabbed(line: Line) -> None:
             n.end += starts[i] + (len(fields[i]) - len(fields[i].lstrip()))
             line.cells.append(Cell(n, i, fields[i].strip()))
     line.label_end = len(fields[0])
+    text_fields = sum(1 for f in fields[begin:] if f.strip() and numeric_field(f) is None)
+    if line.cells and text_fields >= 2 and text_fields > len({c.field for c in line.cells}):
+        line.cells = []   # a header line with a stray digit ("Operatir Income\t0\t...")
 
 
 def _looks_like_label_number(s: str) -> bool:
@@ -165,6 +168,11 @@ def _lex_fixed(line: Line) -> None:
         return
     cells: list[Num] = []
     i = len(words) - 1
+    trailing_unit = ""
+    if len(words) >= 2 and words[-1][2].lower().strip(".") in ("shares", "million", "millions", "billion", "contracts", "atms", "persons"):
+        if find_numbers(words[-2][2]):
+            trailing_unit = words[-1][2]
+            i -= 1
     while i >= 0:
         s, e, w = words[i]
         if w in ("Gbps", "Mbps", "Tbps", "%") and i > 0:
@@ -198,7 +206,8 @@ def _lex_fixed(line: Line) -> None:
     label_end = label_words[-1][1] if label_words else 0
     while cells and label_words and cells[0].start - label_end < FIXED_WIDTH_MIN_GAP:
         first = cells[0]
-        spaced = len(cells) >= 3 and all(b.start - a.end >= FIXED_WIDTH_MIN_GAP for a, b in zip(cells, cells[1:]))
+        wide = sum(1 for a, b in zip(cells, cells[1:]) if b.start - a.end >= FIXED_WIDTH_MIN_GAP)
+        spaced = len(cells) >= 3 and wide >= len(cells) // 2
         if (first.unit and first.paren) or first.printed.startswith("(-"):
             label_end = first.end      # "(-99Mbps)" is part of the label
             cells.pop(0)
@@ -215,4 +224,5 @@ def _lex_fixed(line: Line) -> None:
         pass
     line.label = text[:label_end].strip()
     line.label_end = label_end
-    line.cells = [Cell(n) for n in cells]
+    line.cells = [Cell(n, -1, (n.printed + " " + trailing_unit) if trailing_unit and n is cells[-1] else "")
+                  for n in cells]

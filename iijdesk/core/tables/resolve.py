@@ -110,8 +110,8 @@ def slot_headers(t: Table) -> tuple[dict[int, str], dict[int, str]]:
                 phrase = m.group(0)
                 hit = [s for s, (x, y) in ranges.items() if a < y and b > x]
                 if len(hit) > 1 and not PERIOD_WORDS_RE.search(phrase) and not re.search(r"fiscal|year|months|ended", phrase, re.I):
-                    centre = (a + b) / 2
-                    hit = [min(hit, key=lambda s: abs((ranges[s][0] + ranges[s][1]) / 2 - centre))]
+                    # a unit phrase over two columns belongs to the one it covers most
+                    hit = [max(hit, key=lambda s: min(b, ranges[s][1]) - max(a, ranges[s][0]))]
                 if not hit:
                     near = min(ranges, key=lambda s: min(abs(a - ranges[s][1]), abs(b - ranges[s][0])))
                     x, y = ranges[near]
@@ -220,7 +220,7 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
     else:
         for s in value_slots:
             if tokens[s]:
-                periods[s] = tokens[s][0]
+                periods[s] = tokens[s][-1]      # the bottom header line is the most specific
         used = {(p.end, p.months) for p in periods.values()}
         for s in value_slots:
             if s in periods:

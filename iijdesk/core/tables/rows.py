@@ -29,7 +29,7 @@ def _hierarchy(t: Table) -> None:
         r.parent = classify.clean_label(r.section) if r.section else ""
 
 
-QUARTER_END_RE = re.compile(r"\b(1st|2nd|3rd|first|second|third|interim)\b.*\b(quarter|end)|\bquarter[- ]?end", re.I)
+QUARTER_END_RE = re.compile(r"\b(1st|2nd|3rd|first|second|third|interim)\b.*\b(quarter|end)|\b([1-3])Q[- ]?end|\bquarter[- ]?end", re.I)
 YEAR_END_RE = re.compile(r"year[- ]?end|fiscal\s+year[- ]?end", re.I)
 TOTAL_COL_RE = re.compile(r"\btotal\b|\bannual\b", re.I)
 TARGET_ROW_RE = re.compile(r"target|forecast|plan\b|estimate", re.I)
@@ -49,7 +49,9 @@ def _row_periods(t: Table, dp: DocPeriods) -> None:
     if not dated:
         return
     for r, p in dated:
-        if p.months is None:
+        if t.kind == "balance":
+            p.months = 0
+        elif p.months is None:
             p.months = 12 if re.search(r"fiscal|\byear\b|\bFY", r.label, re.I) else 0
         r.period = p
         r.target = bool(TARGET_ROW_RE.search(r.label))
@@ -58,7 +60,7 @@ def _row_periods(t: Table, dp: DocPeriods) -> None:
             h = col.header
             m = QUARTER_END_RE.search(h)
             if m and p.months == 12:
-                q = ORDINALS.get(m.group(1).lower(), 0)
+                q = ORDINALS.get((m.group(1) or "").lower(), 0) or int(m.group(3) or 0)
                 if q:
                     from iijdesk.core.periods import add_months
                     r.cell_periods[slot] = Period(add_months(p.end, -3 * (4 - q)), 0)
