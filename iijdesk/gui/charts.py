@@ -215,12 +215,35 @@ class ChartTab(QWidget):
         path = Path(path)
         item = self.glw.ci
         if path.suffix.lower() == ".svg":
-            ex = pg.exporters.SVGExporter(item)
+            try:
+                pg.exporters.SVGExporter(item).export(str(path))
+            except Exception:
+                # pyqtgraph's SVG post-processing cannot parse some paths Qt 6 writes
+                # (bar charts); Qt's own SVG generator draws the same scene.
+                log.info("pyqtgraph SVG export failed; using QSvgGenerator", exc_info=True)
+                self._export_svg_qt(path)
         else:
             ex = pg.exporters.ImageExporter(item)
             ex.parameters()["width"] = width
-        ex.export(str(path))
+            ex.export(str(path))
         return path
+
+    def _export_svg_qt(self, path: Path) -> None:
+        from PySide6.QtCore import QRectF, QSize
+        from PySide6.QtGui import QPainter
+        from PySide6.QtSvg import QSvgGenerator
+
+        rect = self.glw.ci.sceneBoundingRect()
+        gen = QSvgGenerator()
+        gen.setFileName(str(path))
+        gen.setSize(QSize(int(rect.width()), int(rect.height())))
+        gen.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+        gen.setTitle(self.title)
+        painter = QPainter(gen)
+        try:
+            self.glw.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+        finally:
+            painter.end()
 
     # .. to implement ..................................................................
     def draw(self, tl: Timeline, months: tuple[int, ...], ctx: "ChartContext") -> None:

@@ -7,7 +7,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from iijdesk.core.workspace import Workspace
-from iijdesk.gui.statement_model import SEVERITY_COLORS, SEVERITY_RANK, fact_ids_of, severity_icon
+from iijdesk.gui.formatting import format_number
+from iijdesk.gui.statement_model import (SEVERITY_COLORS, SEVERITY_RANK, _decimals, fact_ids_of,
+                                         severity_icon)
 
 COLUMNS = [("severity", "Severity"), ("doc", "Release"), ("kind", "Check"), ("lines", "Lines"),
            ("message", "Finding"), ("expected", "Expected"), ("actual", "Actual")]
@@ -49,6 +51,8 @@ class FindingsModel(QAbstractTableModel):
         if role in (Qt.DisplayRole, Qt.ToolTipRole):
             if col == "kind" and not str(v or ""):
                 v = row.get("rule", "")
+            if col in ("expected", "actual"):
+                return self._amount(row, col)
             s = "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
             if isinstance(v, float) and v == int(v):
                 s = f"{int(v):,}"
@@ -63,6 +67,26 @@ class FindingsModel(QAbstractTableModel):
         if role == Qt.UserRole:           # sort key for severity
             return SEVERITY_RANK.get(str(v), 0) if col == "severity" else v
         return None
+
+
+    def _amount(self, row: pd.Series, col: str) -> str:
+        """Expected / actual as the table prints them (the engine's text when it gives one)."""
+        text = row.get(f"{col}_text")
+        if isinstance(text, str) and text.strip():
+            return text
+        v = row.get(col)
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return ""
+        ids = fact_ids_of(row.get("fix_fact")) or fact_ids_of(row.get("fact_ids"))
+        facts = self.ws.facts
+        try:
+            if ids and ids[0] in facts.index:
+                f = facts.loc[ids[0]]
+                return format_number(float(v), int(f["scale"] or 1), _decimals(f["decimals"], f["printed"]),
+                                     str(f["unit"]))
+            return f"{float(v):,.0f}"
+        except (TypeError, ValueError):
+            return str(v)
 
 
 class FindingsFilter(QSortFilterProxyModel):

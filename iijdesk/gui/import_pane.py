@@ -29,10 +29,11 @@ class ImportPane(QWidget):
         self.list.setColumnCount(len(COLS))
         self.list.setHeaderLabels(COLS)
         self.list.setRootIsDecorated(False)
+        self.list.setIndentation(12)
         self.list.setSelectionMode(QAbstractItemView.SingleSelection)
         self.list.setWordWrap(True)
         self.list.header().setSectionResizeMode(0, QHeaderView.Interactive)
-        self.list.setColumnWidth(0, 190)
+        self.list.setColumnWidth(0, 170)
         for c in (1, 2, 3):
             self.list.header().setSectionResizeMode(c, QHeaderView.ResizeToContents)
         self.list.header().setStretchLastSection(True)
@@ -87,11 +88,21 @@ class ImportPane(QWidget):
                 it.setText(1, "")
                 it.setText(2, "")
                 it.setText(3, "")
-                it.setText(4, r.message or "could not be imported")
-                it.setToolTip(4, r.message)
+                it.setText(4, "failed")
+                it.setToolTip(0, r.message)
                 it.setIcon(0, style.standardIcon(QStyle.SP_MessageBoxCritical))
                 it.setForeground(4, QBrush(ERROR_TEXT))
                 it.setData(0, Qt.UserRole, None)
+                # The reason, inline under the file name, across the whole row.
+                reason = it.child(0) if it.childCount() else QTreeWidgetItem(it)
+                reason.setText(0, r.message or "could not be imported")
+                reason.setToolTip(0, r.message)
+                reason.setForeground(0, QBrush(ERROR_TEXT))
+                reason.setFlags(Qt.ItemIsEnabled)
+                reason.setFirstColumnSpanned(True)
+                it.setExpanded(True)
+            if r.ok and it.childCount():
+                it.takeChildren()
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
@@ -119,6 +130,11 @@ class ImportPane(QWidget):
     def status_of(self, name: str) -> str:
         it = self._items.get(name)
         return it.text(4) if it else ""
+
+    def reason_of(self, name: str) -> str:
+        """The failure reason shown under a file that could not be imported ("" if none)."""
+        it = self._items.get(name)
+        return it.child(0).text(0) if it is not None and it.childCount() else ""
 
     def select_release(self, name: str) -> None:
         it = self._items.get(name)

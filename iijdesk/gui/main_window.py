@@ -197,8 +197,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
         else:
             self.resize(1500, 900)
-            self.resizeDocks([self.import_dock, self.source_dock], [330, 460], Qt.Horizontal)
-            self.resizeDocks([self.findings_dock], [220], Qt.Vertical)
+            self.resizeDocks([self.import_dock, self.source_dock], [270, 470], Qt.Horizontal)
+            self.resizeDocks([self.findings_dock], [210], Qt.Vertical)
         if state is not None:
             self.restoreState(state)
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QW
 
 from iijdesk.core.workspace import Workspace
 
+TAB_STOP_CHARS = 8
 LINE_MARK = QColor(255, 215, 0, 70)
 SPAN_MARK = QColor(255, 140, 0, 150)
 
@@ -32,6 +33,7 @@ class SourceText(QPlainTextEdit):
         self.setReadOnly(True)
         self.setLineWrapMode(QPlainTextEdit.NoWrap)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
+        self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * TAB_STOP_CHARS)
         self.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
         self._gutter = _Gutter(self)
         self._programmatic = False
@@ -100,8 +102,19 @@ class SourceText(QPlainTextEdit):
         self._programmatic = True
         try:
             c = QTextCursor(block)
-            self.setTextCursor(c)
-            self.centerCursor()
+            if end is not None and 0 < end <= block.length():
+                # Scroll sideways as far as the printed number, then back to show its line start
+                # when the number fits in view.
+                c.setPosition(block.position() + end)
+                self.setTextCursor(c)
+                self.centerCursor()
+                if start is not None:
+                    c.setPosition(block.position() + start)
+                    self.setTextCursor(c)
+                    self.ensureCursorVisible()
+            else:
+                self.setTextCursor(c)
+                self.centerCursor()
         finally:
             self._programmatic = False
 

@@ -241,9 +241,10 @@ class StatementModel(QAbstractTableModel):
 
         def csort(k):
             if k[0] == "#":
-                return (0, k[1])
+                return (False, k[1])
             end, m, meas, unit, scale, extra = k
-            return (end == "", end, m, MEASURE_ORDER.get(meas, 9), unit_first.get(unit, 99), scale,
+            clash_col = isinstance(extra, str) and extra.startswith("#")
+            return (clash_col, end == "", end, m, MEASURE_ORDER.get(meas, 9), unit_first.get(unit, 99), scale,
                     first_col[k][1], first_col[k][0], str(extra))
 
         col_keys = sorted(col_info, key=csort)
@@ -491,8 +492,8 @@ class StatementModel(QAbstractTableModel):
             sev = str(f.get("severity", ""))
             parts.append(f"<p><b>{_esc(sev.upper())}</b> · {_esc(f.get('kind', '') or f.get('rule', ''))}<br>"
                          f"{_esc(f.get('message', ''))}<br>"
-                         f"Expected: <b>{_esc(self._show(f.get('expected'), scale, dec, unit))}</b> · "
-                         f"Actual: <b>{_esc(self._show(f.get('actual'), scale, dec, unit))}</b>"
+                         f"Expected: <b>{_esc(_text_or(f, 'expected', self._show(f.get('expected'), scale, dec, unit)))}</b> · "
+                         f"Actual: <b>{_esc(_text_or(f, 'actual', self._show(f.get('actual'), scale, dec, unit)))}</b>"
                          + (f" · Difference: {_esc(self._show(f.get('difference'), scale, dec, unit))}"
                             if _present(f.get("difference")) else "") + "</p>")
             fix = fact_ids_of(f.get("fix_fact"))
@@ -587,6 +588,11 @@ def _nz(v, default=0):
 
 def _ints(s: pd.Series, default: int) -> list[int]:
     return pd.to_numeric(s, errors="coerce").fillna(default).astype("int64").tolist()
+
+
+def _text_or(finding, col: str, default: str) -> str:
+    t = finding.get(f"{col}_text")
+    return t if isinstance(t, str) and t.strip() else default
 
 
 def _present(v) -> bool:

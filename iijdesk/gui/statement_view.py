@@ -12,6 +12,9 @@ from iijdesk.gui.statement_model import StatementModel
 ENTRY_PATTERN = r"^\s*\(?\s*[-+\u2212\u25b3]?[\d,]*\.?\d*\s*%?\s*\)?\s*$|^\s*[-\u2014\u2013]{1,2}\s*$"
 
 
+LABEL_MAX_WIDTH = 380      # the frozen label column; longer labels are elided (full text in the tooltip)
+
+
 class NumberDelegate(QStyledItemDelegate):
     def createEditor(self, parent, option, index):
         ed = QLineEdit(parent)
@@ -38,7 +41,8 @@ class StatementView(QTableView):
         vh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         vh.setSectionResizeMode(QHeaderView.Fixed)
         vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        vh.setMaximumWidth(520)
+        vh.setMaximumWidth(LABEL_MAX_WIDTH)
+        vh.setTextElideMode(Qt.ElideRight)
         hh = self.horizontalHeader()
         hh.setDefaultAlignment(Qt.AlignCenter)
         hh.setSectionResizeMode(QHeaderView.Interactive)

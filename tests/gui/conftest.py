@@ -1,8 +1,8 @@
 """GUI test set-up: a window with its own settings file, and stand-ins while the core is young.
 
-The tests import the real releases with Workspace.add_files. Two stand-ins keep them useful
-while the extractor and the reconciliation engine are being written, and switch themselves
-off as soon as the real thing produces output:
+The tests import the real releases with Workspace.add_files. For working on the window while
+the core is broken, IIJDESK_GUI_STANDINS=1 patches in two stand-ins (each only when the real
+component produces nothing):
 - if the extractor finds no table in the first release, extraction returns the gold facts;
 - if the engine reports nothing at all, a small cross-table rule stands in for it (same row
   label, period, unit and scale printed with different values in two tables of a release).
@@ -10,6 +10,7 @@ off as soon as the real thing produces output:
 from __future__ import annotations
 
 import functools
+import os
 
 import numpy as np
 import pandas as pd
@@ -102,8 +103,12 @@ def engine_reports() -> bool:
 
 @pytest.fixture
 def core_standins(monkeypatch):
-    """Patch in the stand-ins that are still needed; yields which ones were used."""
+    """With IIJDESK_GUI_STANDINS=1, patch in the stand-ins that are still needed (for working
+    on the window while the core is broken); by default the tests run on the real core."""
     used = []
+    if os.environ.get("IIJDESK_GUI_STANDINS") != "1":
+        yield used
+        return
     if not extractor_works():
         monkeypatch.setattr(W, "extract_document", _gold_extract)
         used.append("gold-extract")
@@ -120,12 +125,31 @@ def window(qtbot, tmp_path, core_standins):
     from iijdesk.gui.main_window import MainWindow
     settings = QSettings(str(tmp_path / "iijdesk.ini"), QSettings.IniFormat)
     w = MainWindow(settings=settings)
-    qtbot.addWidget(w)
+    w.resize(1400, 900)
     w.show()
-    return w
+    yield w
+    close_window(w)
 
 
 def import_and_wait(qtbot, window, paths, timeout=60000):
     with qtbot.waitSignal(window.importFinished, timeout=timeout) as blocker:
         window.import_paths(paths)
     return blocker.args[0]
+
+
+def fact_at(ws, doc_prefix: str, line: int, **match) -> int:
+    """The id of the fact printed on `line` of the release starting with `doc_prefix`."""
+    f = ws.facts
+    sel = f["doc"].str.startswith(doc_prefix) & (f["line"] == line)
+    for k, v in match.items():
+        sel &= f[k] == v
+    ids = f.index[sel].tolist()
+    assert ids, f"no fact on {doc_prefix} line {line} with {match}"
+    return int(ids[0])
+
+
+def close_window(w):
+    from PySide6.QtWidgets import QApplication
+    w.close()
+    w.deleteLater()
+    QApplication.processEvents()

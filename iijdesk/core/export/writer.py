@@ -360,7 +360,8 @@ class _Book:
     def _findings_sheet(self) -> None:
         sh = self.wb.add_worksheet("Findings")
         cols = ["#", "Severity", "Kind", "Rule", "Release", "Lines", "Message", "Expected", "Actual",
-                "Difference", "Suggested value", "Cells"]
+                "Difference", "Suggested value", "Finding id", "Cells"]
+        first_link = len(cols) - 1
         hdr = self.fmt(bold=True, bg_color=HEADER_FILL, border=1, border_color="#B7C4D6")
         for c, h in enumerate(cols):
             sh.write_string(0, c, h, hdr)
@@ -380,14 +381,15 @@ class _Book:
                 sh.write_string(n, 6, _text(r.get("message", "")), wrap)
                 for c, key in ((7, "expected"), (8, "actual"), (9, "difference"), (10, "fix_value")):
                     _write_any(sh, n, c, r.get(key, None))
+                sh.write_string(n, first_link - 1, _text(r.get("id", "")))
                 ids = fact_ids_of(r.get("fact_ids", None))
-                c = 11
+                c = first_link
                 rest = []
                 for fid in ids:
                     where = self.res.cells.get(fid)
                     if where is None:
                         continue
-                    if c - 11 < MAX_LINKS_PER_FINDING:
+                    if c - first_link < MAX_LINKS_PER_FINDING:
                         sheet, cell = where
                         sh.write_url(n, c, f"internal:{quote_sheetname(sheet)}!{cell}", link,
                                      string=f"{sheet}!{cell}",
@@ -398,16 +400,16 @@ class _Book:
                 if rest:
                     sh.write_string(n, c, "also: " + ", ".join(rest))
                     c += 1
-                maxlinks = max(maxlinks, c - 11)
+                maxlinks = max(maxlinks, c - first_link)
         else:
             sh.write_string(1, 6, "No findings: every check passed (or no checks ran).")
-        for c in range(12, 11 + maxlinks):
-            sh.write_string(0, c, f"Cell {c - 10}", hdr)
+        for c in range(first_link + 1, first_link + maxlinks):
+            sh.write_string(0, c, f"Cell {c - first_link + 1}", hdr)
         sh.freeze_panes(1, 0)
-        sh.autofilter(0, 0, max(len(fd), 1), 10)
-        for c, w in enumerate([5, 9, 15, 18, 26, 12, 80, 14, 14, 14, 14]):
+        sh.autofilter(0, 0, max(len(fd), 1), first_link - 1)
+        for c, w in enumerate([5, 9, 15, 18, 26, 12, 80, 14, 14, 14, 14, 24]):
             sh.set_column(c, c, w)
-        sh.set_column(11, 11 + max(maxlinks, 1), 22)
+        sh.set_column(first_link, first_link + max(maxlinks, 1), 22)
 
     def _doc_rank(self, doc: str) -> int:
         try:

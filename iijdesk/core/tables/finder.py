@@ -89,6 +89,8 @@ HEADER_FILLER = re.compile(r"^(?:\s*(?:of|in|total|revenues?|the|and|ended|end|y
 DURATION_HEADING = re.compile(r"\(\s*3\s*months?\s*\)|\b(three|six|nine|twelve)\s+months\s+(ended|ending)\b|\bfull[- ]year\b", re.I)
 # Lines above a table read for notes that govern it ("% shown is YoY change").
 PREAMBLE_LINES = 40
+# How far left of the first numeric column a fixed-width header may start.
+FIXED_HEADER_OVERHANG = 10
 # A fixed-width header line stands over the numeric columns, right of the label area.
 FIXED_HEADER_MIN_INDENT = 12
 # A "Unit: JPY million" line applies to the tables this many lines below it.
@@ -162,6 +164,12 @@ def _title_between(between: list[Line]) -> bool:
     blanks = sum(1 for b in between if b.kind == "blank")
     if not texts:
         return False
+    for k, b in enumerate(between):
+        # a flush-left heading between blank lines in an indented fixed-width release
+        if b.kind == "text" and not b.tabbed and b.indent == 0 and not b.text.strip().isupper() and \
+                0 < k < len(between) - 1 and between[k - 1].kind == "blank" and between[k + 1].kind == "blank" \
+                and any(x.kind == "text" and x.indent > 0 for x in between):
+            return True
     if any(b.tabbed for b in texts):
         return False
     # tab-separated releases put no blank line between a section label and its rows
@@ -185,12 +193,23 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
     context: list[str] = []
     j = first - 1
     steps = 0
+    fixed = not lines[first].tabbed
+    blank_above_headers = False
+    num_left = min((c.num.start for i in block for c in lines[i].cells), default=0)
     while j >= 0 and steps < HEADER_LOOKBACK:
         ln = lines[j]
         if ln.kind == "data" or is_prose(ln):
             break
+        if ln.kind == "blank" and headers:
+            blank_above_headers = True
         if ln.kind == "text":
-            if is_header_line(ln, "tabbed" if lines[first].tabbed else "fixed", filler=True):
+            if fixed and ln.indent < num_left - FIXED_HEADER_OVERHANG:
+                header_ok = False   # centred over the label area too: a title, not a column header
+            else:
+                header_ok = is_header_line(ln, "tabbed" if lines[first].tabbed else "fixed", filler=True) or (
+                    fixed and bool(headers) and not blank_above_headers and ln.indent >= FIXED_HEADER_MIN_INDENT
+                    and not _is_subtitle(ln.text.strip()))
+            if header_ok:
                 headers.insert(0, ln)
             elif _is_unit_line(ln):
                 context.insert(0, ln.text.strip())
