@@ -1,0 +1,1 @@
+"""Tests of iijdesk.core.export (the Excel workbook)."""
