@@ -156,4 +156,4 @@ class Engine:
                 rows.append(f)
         if not rows:
             return empty_findings()
-        return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+        return pd.DataFrame({c: [r[c] for r in rows] for c in FINDING_COLUMNS})
