@@ -1,12 +1,29 @@
-"""Findings -> CSV in the scorer's columns."""
+"""Findings -> CSV in the scorer's columns (doc, lines, kind, severity, expected, actual, message).
+
+Expected / actual are written as the table prints them (the `*_text` columns) when the rule
+gave them, else as plain numbers; rule, id and the suggested correction follow."""
 from __future__ import annotations
 
 import csv
+import math
 import os
 
 import pandas as pd
 
-REPORT_COLUMNS = ["doc", "lines", "kind", "severity", "expected", "actual", "message", "rule", "id"]
+REPORT_COLUMNS = ["doc", "lines", "kind", "severity", "expected", "actual", "message", "rule", "id",
+                  "fix_fact", "fix_value"]
+
+
+def _cell(r, name: str) -> str:
+    text = r.get(f"{name}_text", "")
+    if isinstance(text, str) and text:
+        return text
+    v = r.get(name, "")
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return ""
+    if isinstance(v, float) and v == int(v) and abs(v) < 1e17:
+        return str(int(v))
+    return str(v)
 
 
 def write_findings_csv(findings: pd.DataFrame, facts: pd.DataFrame, path: str | os.PathLike) -> None:
@@ -14,4 +31,11 @@ def write_findings_csv(findings: pd.DataFrame, facts: pd.DataFrame, path: str | 
         w = csv.writer(f)
         w.writerow(REPORT_COLUMNS)
         for _, r in findings.iterrows():
-            w.writerow([r.get(c, "") for c in REPORT_COLUMNS])
+            row = []
+            for c in REPORT_COLUMNS:
+                if c in ("expected", "actual", "fix_value"):
+                    row.append(_cell(r, c) if c != "fix_value" else _cell({"fix_value": r.get(c)}, c))
+                else:
+                    v = r.get(c, "")
+                    row.append("" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v)
+            w.writerow(row)

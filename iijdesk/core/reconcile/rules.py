@@ -1244,7 +1244,28 @@ def cross_release(ctx: Context):
                             if _agree(ctx, a, b):
                                 tally[ca][f"shift{shift:+d}"] += 1
                                 tally[ca][f"shift{shift:+d}_ex"] = b
+    misdated = set()
+    for (da, tid, ck), n in tally.items():
+        for shift in (-1, 1):
+            if n["same_bad"] >= 2 and n["same_ok"] == 0 and n[f"shift{shift:+d}"] >= 2:
+                misdated.add((da, tid, ck))
+                t = ctx.tables[tid]
+                pos = tuple(t.columns.get(ck, ()))
+                ex = n[f"shift{shift:+d}_ex"]
+                true_end = shift_year(ck[1], shift)
+
+                def ev(c, pos=pos, t=t, ck=ck, true_end=true_end, ex=ex, da=da):
+                    return [make_finding(
+                        c, "cross_release", "label_error", "error", list(pos), doc=da,
+                        message=f"The column \"{ck[0]}\" of \"{t.title}\" is dated {ck[1]}, but its figures "
+                                f"disagree with the other releases at that date and match {c.doc[ex]}'s "
+                                f"figures at {true_end} (e.g. line {c.line[ex]}): the column is mis-dated.",
+                        expected_text=true_end, actual_text=ck[1])]
+                checks.append(Check("cross_release", pos, ev))
     for (da, ta, db, tb, pe, m), pairs in pairs_at.items():
+        pairs = [(a, b) for a, b in pairs
+                 if (ctx.doc[a], ctx.table_id[a], ctx.colkey(a)) not in misdated
+                 and (ctx.doc[b], ctx.table_id[b], ctx.colkey(b)) not in misdated]
         if len({a for a, b in pairs}) < CROSS_RELEASE_MIN_ITEMS:
             continue
         pos = tuple(sorted({p for ab in pairs for p in ab}))
@@ -1268,22 +1289,6 @@ def cross_release(ctx: Context):
                     actual_text=c.printed[a]))
             return out
         checks.append(Check("cross_release", pos, ev))
-    for (da, tid, ck), n in tally.items():
-        for shift in (-1, 1):
-            if n["same_bad"] >= 2 and n["same_ok"] == 0 and n[f"shift{shift:+d}"] >= 2:
-                t = ctx.tables[tid]
-                pos = tuple(t.columns.get(ck, ()))
-                ex = n[f"shift{shift:+d}_ex"]
-                true_end = shift_year(ck[1], shift)
-
-                def ev(c, pos=pos, t=t, ck=ck, true_end=true_end, ex=ex, da=da):
-                    return [make_finding(
-                        c, "cross_release", "label_error", "error", list(pos), doc=da,
-                        message=f"The column \"{ck[0]}\" of \"{t.title}\" is dated {ck[1]}, but its figures "
-                                f"disagree with the other releases at that date and match {c.doc[ex]}'s "
-                                f"figures at {true_end} (e.g. line {c.line[ex]}): the column is mis-dated.",
-                        expected_text=true_end, actual_text=ck[1])]
-                checks.append(Check("cross_release", pos, ev))
     return checks
 
 
@@ -1585,16 +1590,19 @@ def direction_label(ctx: Context):
             signed = any(ctx.values[i] < 0 and "(" in ctx.printed[i] for r2 in t.rows for i in r2.cells.values())
             if not signed:
                 continue
-            for i in cells:
-                def ev(c, i=i, r=r, want=want):
-                    if nan(c.values[i]) or c.values[i] == 0 or (c.values[i] > 0) == (want > 0):
-                        return []
-                    return [make_finding(
-                        c, "direction_label", "label_error", "warning", [i],
-                        f"\"{r.label}\" (line {r.line}) prints {c.printed[i]} {period_text(c, i)}, "
-                        f"the opposite direction of its label; the row is an increase (decrease).",
-                        actual_text=c.printed[i])]
-                checks.append(Check("direction_label", (i,), ev))
+            cells = tuple(cells)
+
+            def ev(c, cells=cells, r=r, want=want):
+                bad = [i for i in cells if not nan(c.values[i]) and c.values[i] != 0 and (c.values[i] > 0) != (want > 0)]
+                if not bad:
+                    return []
+                return [make_finding(
+                    c, "direction_label", "label_error", "warning", bad,
+                    f"\"{r.label}\" (line {r.line}) prints {', '.join(c.printed[i] for i in bad)} "
+                    f"({', '.join(period_text(c, i) for i in bad[:2])}), the opposite direction of its label; "
+                    f"the row is an increase (decrease).", actual_text=c.printed[bad[0]])]
+            if cells:
+                checks.append(Check("direction_label", cells, ev))
     return checks
 
 
