@@ -36,12 +36,14 @@ _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b]+")
 
 
 class _Table:
-    __slots__ = ("cells", "cell", "in_cell")
+    __slots__ = ("cells", "cell", "in_cell", "span", "rows")
 
     def __init__(self) -> None:
-        self.cells: list[str] = []       # finished cells of the current row
-        self.cell: list[str] = []        # lines of the current cell
+        self.cells: list[tuple[str, int]] = []   # finished (text, colspan) of the current row
+        self.cell: list[str] = []                # lines of the current cell
         self.in_cell = False
+        self.span = 1                            # colspan of the current cell
+        self.rows: list[list[tuple[str, int]]] = []   # data rows waiting for the table's end
 
 
 class _TextBuilder(HTMLParser):
@@ -54,7 +56,6 @@ class _TextBuilder(HTMLParser):
         self.pre_buf: list[str] = []
         self.pre_first = False
         self.tables: list[_Table] = []
-        self.colspan_pad = 0
 
     # -- where text goes ------------------------------------------------------------------
     def _cur_table(self) -> _Table | None:
@@ -79,27 +80,30 @@ class _TextBuilder(HTMLParser):
     def _end_cell(self, t: _Table) -> None:
         self._flush_inline()
         if t.in_cell:
-            t.cells.append("\n".join(t.cell))
-            t.cells.extend([""] * self.colspan_pad)
-        t.cell, t.in_cell, self.colspan_pad = [], False, 0
+            t.cells.append(("\n".join(t.cell), t.span))
+        t.cell, t.in_cell, t.span = [], False, 1
 
     def _end_row(self, t: _Table) -> None:
         if t.in_cell:
             self._end_cell(t)
         cells, t.cells = t.cells, []
-        if not any(c.strip() for c in cells):
+        if not any(c.strip() for c, _ in cells):
             return
-        multi = [c.count("\n") + 1 for c in cells if c]
-        filled = [c for c in cells if c.strip()]
-        if max(multi) > MAX_CELL_LINES or (len(filled) == 1 and "\n" in filled[0]):
-            for c in filled:            # a layout row: its cells are paragraphs of their own
-                self._emit_lines(c.split("\n"))
+        filled = [c for c, _ in cells if c.strip()]
+        if (max(c.count("\n") + 1 for c in filled) > MAX_CELL_LINES
+                or (len(filled) == 1 and "\n" in filled[0])):
+            # A layout row: its cells are paragraphs of their own (after the rows before it).
+            self._flush_rows(t)
+            for c in filled:
+                self.lines.extend(c.split("\n"))
             return
-        row = "\t".join(c.replace("\n", " ") for c in cells).rstrip("\t")
-        self._emit_lines([row])
+        t.rows.append([(c.replace("\n", " "), span) for c, span in cells])
 
-    def _emit_lines(self, lines: list[str]) -> None:
-        self.lines.extend(lines)
+    def _flush_rows(self, t: _Table) -> None:
+        """Emit the data rows collected so far, laid out on their shared columns."""
+        if t.rows:
+            self.lines.extend(layout_rows(t.rows))
+            t.rows = []
 
     # -- parser callbacks -------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs) -> None:
@@ -126,7 +130,8 @@ class _TextBuilder(HTMLParser):
             # A table inside a cell: the cell's text so far becomes lines of its own first.
             t = self._cur_table()
             if t is not None:
-                self._emit_lines(t.cell)
+                self._flush_rows(t)
+                self.lines.extend(t.cell)
                 t.cell = []
             self.tables.append(_Table())
             return
@@ -139,7 +144,7 @@ class _TextBuilder(HTMLParser):
                 if t.in_cell:
                     self._end_cell(t)
                 t.in_cell = True
-                self.colspan_pad = _colspan(attrs) - 1
+                t.span = _colspan(attrs)
                 return
             if tag in ("thead", "tbody", "tfoot", "colgroup", "col"):
                 return
@@ -179,6 +184,7 @@ class _TextBuilder(HTMLParser):
             if self.tables:
                 t = self.tables[-1]
                 self._end_row(t)
+                self._flush_rows(t)
                 self.tables.pop()
                 if not self.tables and self.lines and self.lines[-1] != "":
                     self.lines.append("")
@@ -237,9 +243,71 @@ class _TextBuilder(HTMLParser):
             self._end_pre()
         while self.tables:
             self._end_row(self.tables[-1])
+            self._flush_rows(self.tables[-1])
             self.tables.pop()
         self._flush_inline()
         return self.lines
+
+
+# Cells that are only part of a number, as financial HTML (SEC-style filings, wire services)
+# splits them: "$" | "1,234" and "(1,234" | ")" and "4.9" | "%". They are joined to the number.
+_CLOSERS = frozenset([")", "%", ")%", "%)", "pts", "pt"])
+_OPENERS = frozenset(["(", "$", "US$", "¥", "￥", "€", "£", "($", "(¥"])
+_NUMBERISH = re.compile(r"^[(\-+−–]?[$¥￥€£]?\d|^\(?\d")
+
+
+def layout_rows(rows: list[list[tuple[str, int]]]) -> list[str]:
+    """Rows of (text, colspan) cells -> tab-separated lines on the columns the table uses.
+
+    Number fragments are joined ("$" "1,234" -> "$1,234"; "(1,234" ")" -> "(1,234)"), then
+    columns that no single-column cell fills (spacers, emptied fragment columns) are dropped,
+    and a spanning header moves to the first used column under it, so every header stands
+    above its numbers.
+    """
+    grid: list[list[tuple[int, int, str]]] = []        # per row: (start col, span, text)
+    for cells in rows:
+        placed, col = [], 0
+        for text, span in cells:
+            placed.append([col, span, text.strip()])
+            col += span
+        _join_fragments(placed)
+        grid.append([tuple(c) for c in placed])
+    used = {start for row in grid for start, span, text in row if span == 1 and text}
+    for row in grid:                  # a spanning cell over no used column keeps its own
+        for start, span, text in row:
+            if span > 1 and text and not any(start <= c < start + span for c in used):
+                used.add(start)
+    order = sorted(used)
+    index = {c: i for i, c in enumerate(order)}
+    out = []
+    for row in grid:
+        line = [""] * len(order)
+        for start, span, text in row:
+            if not text:
+                continue
+            target = next((c for c in order if start <= c < start + span), None)
+            if target is not None:
+                i = index[target]
+                line[i] = f"{line[i]} {text}".strip() if line[i] else text
+        out.append("\t".join(line).rstrip("\t"))
+    return out
+
+
+def _join_fragments(cells: list[list]) -> None:
+    """Join number fragments in one row's [start, span, text] cells, in place."""
+    filled = [c for c in cells if c[2]]
+    for k, c in enumerate(filled):
+        text = c[2]
+        if text in _CLOSERS:
+            prev = next((p for p in reversed(filled[:k]) if p[2]), None)
+            if prev is not None and (prev[2][-1:].isdigit() or prev[2].endswith("%")):
+                prev[2] += text
+                c[2] = ""
+        elif text in _OPENERS:
+            nxt = filled[k + 1] if k + 1 < len(filled) else None
+            if nxt is not None and _NUMBERISH.match(nxt[2]):
+                nxt[2] = text + nxt[2]
+                c[2] = ""
 
 
 def _colspan(attrs) -> int:

@@ -119,3 +119,23 @@ def test_text_with_inline_tags_is_not_html(text_000):
     doc = load_bytes("000.txt", text_000.encode())
     assert doc.source_kind != "html"
     assert doc.text == text_000        # <u> tags stay as printed, lines unchanged
+
+
+def test_number_fragments_and_spacer_columns_of_filing_style_tables():
+    """SEC-style HTML splits "$", "(1,234" and ")" into cells and pads with spacer columns;
+    the numbers are joined again and stand under their spanning headers."""
+    page = """<table>
+<tr><td></td><td colspan=3>Three months ended<br>Dec 31, 2009</td><td>&nbsp;</td>
+    <td colspan=3>Nine months ended<br>Dec 31, 2009</td></tr>
+<tr><td>Total revenues</td><td>$</td><td>17,535</td><td></td><td>&nbsp;</td>
+    <td>$</td><td>48,313</td><td></td></tr>
+<tr><td>Net loss</td><td></td><td>(1,234</td><td>)</td><td>&nbsp;</td>
+    <td></td><td>(4.9</td><td>%)</td></tr>
+<tr><td>Margin</td><td></td><td>4.9</td><td>%</td><td></td><td></td><td>(0.1</td><td>)%</td></tr>
+</table>"""
+    assert html_to_text(page).split("\n")[:4] == [
+        "\tThree months ended Dec 31, 2009\tNine months ended Dec 31, 2009",
+        "Total revenues\t$17,535\t$48,313",
+        "Net loss\t(1,234)\t(4.9%)",
+        "Margin\t4.9%\t(0.1)%",
+    ]
