@@ -11,16 +11,16 @@ from iijdesk.core.document import Document
 from iijdesk.core.ingest import load
 
 
-def extract_document(doc: Document) -> pd.DataFrame:
+def extract_document(doc: Document, normalised: bool = True) -> pd.DataFrame:
     """All facts of one document (empty frame when it holds no table)."""
     from iijdesk.core.tables import find_tables
     from iijdesk.core.tables.emit import facts_from_tables
 
     tables = find_tables(doc)
-    return facts_from_tables(doc, tables)
+    return facts_from_tables(doc, tables, normalised=normalised)
 
 
 def extract_files(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:
-    frames = [extract_document(load(p)) for p in paths]
+    frames = [extract_document(load(p), normalised=False) for p in paths]
     frames = [f for f in frames if len(f)]
     return F.normalise(pd.concat(frames, ignore_index=True)) if frames else F.empty_facts()

@@ -85,11 +85,15 @@ def normalise(df: pd.DataFrame) -> pd.DataFrame:
     for c in _INT_COLS:
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
     for c in _STR_COLS:
-        df[c] = df[c].astype("object").where(df[c].notna(), "").astype(str)
+        col = df[c]
+        if col.isna().any():
+            col = col.astype("object").where(col.notna(), "")
+        df[c] = col.astype(str)
     df["kind"] = df["kind"].replace("", "other")
     df["measure"] = df["measure"].replace("", "value")
     df["level"] = df["level"].fillna(0)
-    df["is_total"] = df["is_total"].map(_truthy).astype(bool)
+    if df["is_total"].dtype != bool:
+        df["is_total"] = df["is_total"].map(_truthy).astype(bool)
     df["scale"] = pd.to_numeric(df["scale"], errors="coerce").fillna(1).astype("int64")
     df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("float64")
     df = df[FACT_COLUMNS + [c for c in df.columns if c not in FACT_COLUMNS]]

@@ -96,8 +96,13 @@ class FindingsFilter(QSortFilterProxyModel):
         self.release = ALL
 
     def set_filter(self, severity: str, release: str) -> None:
-        self.severity, self.release = severity, release
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            self.severity, self.release = severity, release
+            self.endFilterChange()
+        else:
+            self.severity, self.release = severity, release
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         f = self.sourceModel().finding(source_row)

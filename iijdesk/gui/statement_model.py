@@ -106,6 +106,10 @@ class StatementModel(QAbstractTableModel):
         self._flags_by_fact: dict[int, list[int]] = {}
         self._findings = workspace.findings
         self._edited: set[int] = set()
+        if undo_stack is not None:
+            # The workspace records an edit after announcing the changed fact: read the edit
+            # list again once the command is done.
+            undo_stack.indexChanged.connect(self.refresh_edited)
 
     # -- what is shown ----------------------------------------------------------------
     def _empty(self) -> None:
@@ -363,6 +367,14 @@ class StatementModel(QAbstractTableModel):
             self._text[c] = None
             ix = self.index(r, c)
             self.dataChanged.emit(ix, ix)
+
+    def refresh_edited(self, *_) -> None:
+        old, self._edited = self._edited, self.ws.edited_ids()
+        for fid in old ^ self._edited:
+            p = self._pos.get(fid)
+            if p:
+                ix = self.index(*p)
+                self.dataChanged.emit(ix, ix)
 
     def _all_changed(self) -> None:
         if self._ids.size:

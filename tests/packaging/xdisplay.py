@@ -73,7 +73,9 @@ class Xvfb:
 
     # -- windows ----------------------------------------------------------------------
     def app_windows(self, pid: int | None = None) -> list["Window"]:
-        """Mapped top-level windows (bigger than a helper), optionally of process `pid`."""
+        """Mapped top-level windows (bigger than a helper), optionally of process `pid` or
+        its descendants (a onefile build's bootloader runs the app in a child process)."""
+        pids = family(pid) if pid is not None else set()
         out = self._run("xwininfo", "-root", "-children").stdout
         wins = []
         for wid, w, h in _CHILD.findall(out):
@@ -85,7 +87,7 @@ class Xvfb:
             if pid is not None:
                 prop = self._run("xprop", "-id", wid, "_NET_WM_PID").stdout
                 m = re.search(r"= (\d+)", prop)
-                if not m or int(m.group(1)) != pid:
+                if not m or int(m.group(1)) not in pids:
                     continue
             name = self._run("xprop", "-id", wid, "WM_NAME").stdout
             m = re.search(r'= "(.*)"', name)
@@ -111,6 +113,23 @@ class Xvfb:
         if r.returncode != 0:
             raise RuntimeError(f"import failed: {r.stderr.strip()}")
         return path
+
+
+def family(pid: int) -> set[int]:
+    """`pid` and all its descendants (from /proc; just `pid` where there is no /proc)."""
+    parent: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parent[int(stat.parent.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    found, grew = {pid}, True
+    while grew:
+        kids = {c for c, p in parent.items() if p in found} - found
+        grew = bool(kids)
+        found |= kids
+    return found
 
 
 @dataclass

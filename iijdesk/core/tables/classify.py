@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 KIND_RULES = [
     ("equity", re.compile(r"(shareholders|stockholders)['’]?\s+equity\s*\(|statements?\s+of\s+(changes\s+in\s+)?(shareholders|stockholders)|changes\s+in\s+(net\s+assets|equity)", re.I)),
@@ -97,6 +98,7 @@ def cell_words(field_text: str, num) -> tuple[str, int | None]:
     return unit, scale
 
 
+@lru_cache(maxsize=4096)
 def row_unit(label: str, title: str, col_unit: str, is_usd: bool, cell_unit: str, cell_percent: bool,
              measure: str, list_unit: str | None, kind: str = "", col_header: str = "") -> tuple[str, bool]:
     """(unit, per_unit) for one cell; per_unit True means the scale is 1 (counts, per-share)."""

@@ -22,7 +22,8 @@ def _edge_instant(end: str, months: int, edge: str) -> str:
     return start_prev.isoformat()
 
 
-def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None) -> pd.DataFrame:
+def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
+                      normalised: bool = True) -> pd.DataFrame:
     if not tables:
         return F.empty_facts()
     dp = dp or DocPeriods.read(doc.text)
@@ -79,4 +80,5 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None) ->
                 })
     if not recs:
         return F.empty_facts()
-    return F.normalise(pd.DataFrame.from_records(recs))
+    df = pd.DataFrame.from_records(recs, columns=F.FACT_COLUMNS)
+    return F.normalise(df) if normalised else df

@@ -24,6 +24,10 @@ PROSE_MIN_LENGTH = 160
 MAX_NUMBERS_PER_FIELD = 3
 _GLUED_RE = re.compile(r"\d,\d{3}\d|(?<!JP)(?<!US)[A-Za-z]\d{1,3},\d{3}")
 DEBRIS: list = []   # sentinel: the field is debris, not a cell
+_DIGIT_RE = re.compile(r"\d")
+_NIL_HINT_RE = re.compile(r"(?:^|\s)[-—–_―‐－]{1,3}(?:\s|$)")
+# A tab-less line this long is a paragraph: not lexed for cells at all.
+PROSE_LINE_SKIP = 400
 RULE_RE = re.compile(r"^[\s\-=_─━–—\.]{4,}$")
 _MONTH_WORD = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?$", re.I)
 _WORD_RE = re.compile(r"\S+")
@@ -63,6 +67,12 @@ def lex(no: int, text: str) -> Line:
     if RULE_RE.match(text) and "\t" not in stripped:
         line.kind = "rule"
         return line
+    if not _DIGIT_RE.search(text) and not _NIL_HINT_RE.search(text):
+        line.fields = text.split("\t") if "\t" in text else None
+        line.label = line.fields[0].strip() if line.fields else ""
+        return line                        # no digit and no dash: text, nothing to read
+    if "\t" not in text and len(stripped) > PROSE_LINE_SKIP:
+        return line                        # a paragraph
     if "\t" in text:
         _lex_tabbed(line)
     else:
@@ -137,8 +147,11 @@ def _lex_tabbed(line: Line) -> None:
     else:
         line.label = fields[0].strip()
         begin = 1
+    text_fields = 0
     for i in range(begin, len(fields)):
         nums = numeric_field(fields[i])
+        if nums is None and fields[i].strip():
+            text_fields += 1
         if nums is DEBRIS:
             line.cells = []
             line.debris = True
@@ -150,7 +163,6 @@ def _lex_tabbed(line: Line) -> None:
             n.end += starts[i] + (len(fields[i]) - len(fields[i].lstrip()))
             line.cells.append(Cell(n, i, fields[i].strip()))
     line.label_end = len(fields[0])
-    text_fields = sum(1 for f in fields[begin:] if f.strip() and numeric_field(f) is None)
     if line.cells and text_fields >= 2 and text_fields > len({c.field for c in line.cells}):
         line.cells = []   # a header line with a stray digit ("Operatir Income\t0\t...")
 

@@ -27,6 +27,8 @@ _NUM_RE = re.compile(
     """,
     re.X,
 )
+_ANY_DIGIT = re.compile(r"\d")
+_ANY_DASH = re.compile(r"[-—–_―‐−－]")
 _NIL_RE = re.compile(r"(?<![\w\-—–_―])(?:-{1,3}|—{1,2}|–|_|―|‐|－)(?![\w\-—–_―])")
 
 
@@ -66,7 +68,8 @@ def find_numbers(text: str, offset: int = 0) -> list[Num]:
     """Every number token in `text` (spans shifted by `offset`). Digits glued to letters (FY2008,
     3Q09, IPv6) are not numbers; nil dashes standing alone are."""
     out: list[Num] = []
-    for m in _NUM_RE.finditer(text):
+    has_digit = _ANY_DIGIT.search(text) is not None
+    for m in (_NUM_RE.finditer(text) if has_digit else ()):
         s, e = m.span()
         num = m.group("num")
         # digits glued to a word on the left or right are part of that word (FY2008, 3Q09, 1H).
@@ -81,6 +84,8 @@ def find_numbers(text: str, offset: int = 0) -> list[Num]:
         if core_left in "/." or right in "/" or (right == "." and e + 1 < len(text) and text[e + 1].isdigit()):
             continue  # dates and versions: 10/04, 2010.8.13
         out.append(_make(m, text, offset))
+    if not _ANY_DASH.search(text):
+        return out
     for m in _NIL_RE.finditer(text):
         s, e = m.span()
         if any(n.start - offset <= s < n.end - offset for n in out):
