@@ -139,3 +139,31 @@ def test_number_fragments_and_spacer_columns_of_filing_style_tables():
         "Net loss\t(1,234)\t(4.9%)",
         "Margin\t4.9%\t(0.1)%",
     ]
+
+
+def _release_as_html(text: str) -> str:
+    """A release as a wire service publishes it: tab-separated runs as <table>, the rest <p>."""
+    out, lines, i = ["<!DOCTYPE html><html><body>"], text.split("\n"), 0
+    while i < len(lines):
+        if "\t" in lines[i]:
+            out.append("<table>")
+            while i < len(lines) and "\t" in lines[i]:
+                out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>"
+                                            for c in lines[i].split("\t")) + "</tr>")
+                i += 1
+            out.append("</table>")
+        else:
+            out.append(f"<p>{html.escape(lines[i])}</p>" if lines[i].strip() else "")
+            i += 1
+    return "\n".join(out) + "</body></html>"
+
+
+def test_an_html_release_gives_the_same_facts_as_its_text(text_000):
+    """End to end: tables survive the trip through HTML."""
+    from iijdesk.core.extract import extract_document
+    from_text = extract_document(load_bytes("000.txt", text_000.encode()))
+    from_html = extract_document(load_bytes("000.html", _release_as_html(text_000).encode()))
+    key = ["table", "row_label", "col_label", "period_end", "measure", "unit", "printed", "value"]
+    assert len(from_text) > 500
+    assert sorted(map(tuple, from_html[key].astype(str).values)) == \
+        sorted(map(tuple, from_text[key].astype(str).values))
