@@ -1,0 +1,94 @@
+"""Property tests of the table finder through the extraction core:
+`extract_document(Document.from_text(name, text))` never raises, and what it returns keeps the
+facts contract (every fact's line exists and its printed text stands at its span)."""
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from iijdesk.core.document import Document
+from iijdesk.core.extract import extract_document
+from iijdesk.core.facts import FACT_COLUMNS
+from tests.fuzz.mutations import MUTATIONS, fuzz_input, mutate, release_lines, snippet
+
+CORPUS = release_lines()
+FUZZ = settings(max_examples=120, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def extract(text: str, name: str = "fuzz.txt") -> pd.DataFrame:
+    doc = Document.from_text(name, text)
+    facts = extract_document(doc)
+    assert list(facts.columns[: len(FACT_COLUMNS)]) == FACT_COLUMNS
+    assert (facts["doc"] == name).all()
+    for line, s, e, printed in zip(facts["line"], facts["start"], facts["end"], facts["printed"]):
+        assert 1 <= int(line) <= len(doc.lines)
+        if not (pd.isna(s) or pd.isna(e)):
+            assert doc.lines[int(line) - 1][int(s):int(e)] == printed
+    return facts
+
+
+# Inputs that once raised (found by benchmarks/fuzz_extract.py): kept as regression examples.
+IMPOSSIBLE_DATE = "Three months ended June 31, 2010\nRevenue\t1,000\t2,000"
+LONG_NUMBER_ROW = " OPERATING INCOME       " + "9" * 180
+
+
+@FUZZ
+@example(IMPOSSIBLE_DATE)
+@example(LONG_NUMBER_ROW)
+@example("")
+@example("\x00\x0c\r\r\n\t")
+@example("(" * 3000)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_any_text_is_extracted_without_an_exception(text):
+    extract(text)
+
+
+@st.composite
+def mutated_release_text(draw):
+    rnd = random.Random(draw(st.integers(0, 2**32 - 1)))
+    return "\n".join(mutate(rnd, snippet(rnd, CORPUS)))
+
+
+@FUZZ
+@given(mutated_release_text())
+def test_mutated_real_tables_are_extracted_without_an_exception(text):
+    extract(text)
+
+
+@FUZZ
+@given(st.integers(0, 2**32 - 1))
+def test_fuzz_inputs_of_every_kind(seed):
+    extract(fuzz_input(random.Random(seed), CORPUS))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.integers(1, 5))
+def test_blank_lines_above_only_shift_the_lines(seed, k):
+    """Prepending blank lines moves every fact down by as many lines and changes nothing else."""
+    rnd = random.Random(seed)
+    text = "\n".join(snippet(rnd, CORPUS, max_lines=25))
+    a = extract(text)
+    b = extract("\n" * k + text)
+    assert len(a) == len(b)
+    assert list(b["line"]) == [x + k for x in a["line"]]
+    for col in ("printed", "value", "row_label", "col_label", "period_end", "unit", "scale"):
+        pd.testing.assert_series_equal(a[col].reset_index(drop=True),
+                                       b[col].reset_index(drop=True), check_names=False)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1))
+def test_extraction_is_deterministic(seed):
+    text = fuzz_input(random.Random(seed), CORPUS)
+    pd.testing.assert_frame_equal(extract(text), extract(text))
+
+
+def test_every_mutation_is_exercised():
+    rnd = random.Random(5)
+    for m in MUTATIONS:
+        for _ in range(20):
+            extract("\n".join(m(rnd, snippet(rnd, CORPUS))))
