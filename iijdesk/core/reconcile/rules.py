@@ -1206,6 +1206,14 @@ def _agree(ctx: Context, a: int, b: int) -> bool:
     return abs(ctx.values[a] - ctx.values[b]) <= pair_tolerance(ctx.unit_last[a], ctx.unit_last[b], ctx.values[a])
 
 
+# A column is mis-dated when this many of its items (and this share of those compared) match
+# another release a year away and none matches at its own date; with no other release at
+# its own date, more items must match.
+MISDATED_MIN_ITEMS = 2
+MISDATED_SHARE = 0.8
+MISDATED_ALONE_ITEMS = 5
+
+
 @rule("cross_release")
 def cross_release(ctx: Context):
     """The same line item and period in two loaded releases: agreement is noted per table and
@@ -1244,10 +1252,14 @@ def cross_release(ctx: Context):
                             if _agree(ctx, a, b):
                                 tally[ca][f"shift{shift:+d}"] += 1
                                 tally[ca][f"shift{shift:+d}_ex"] = b
+                            else:
+                                tally[ca][f"shift{shift:+d}_bad"] += 1
     misdated = set()
     for (da, tid, ck), n in tally.items():
         for shift in (-1, 1):
-            if n["same_bad"] >= 2 and n["same_ok"] == 0 and n[f"shift{shift:+d}"] >= 2:
+            ok, bad = n[f"shift{shift:+d}"], n[f"shift{shift:+d}_bad"]
+            if n["same_ok"] == 0 and ok >= MISDATED_MIN_ITEMS and ok >= MISDATED_SHARE * (ok + bad) \
+                    and (n["same_bad"] >= 2 or ok >= MISDATED_ALONE_ITEMS):
                 misdated.add((da, tid, ck))
                 t = ctx.tables[tid]
                 pos = tuple(t.columns.get(ck, ()))

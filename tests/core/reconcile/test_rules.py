@@ -1,0 +1,143 @@
+"""Each rule fires on a real defect of the sample releases and stays quiet on a clean table."""
+from __future__ import annotations
+
+import math
+
+from iijdesk.core.reconcile import Engine
+from tests.core.reconcile.conftest import at
+
+
+def test_usd_translation_fires_on_a_rounding_miss_and_not_on_a_clean_row(gold_findings):
+    # 000 nine-month income statement: JPY 683,253 thousand / 93.08 = 7,340.49, printed 7,341
+    f = at(gold_findings, "000", 341, "usd_mismatch")
+    assert len(f) == 1
+    assert f.iloc[0]["expected_text"] == "7,340" and f.iloc[0]["actual_text"] == "7,341"
+    assert "93.08" in f.iloc[0]["message"]
+    # the balance sheet's accounts receivable row translates within rounding
+    assert at(gold_findings, "000", 271, "usd_mismatch").empty
+
+
+def test_damaged_number_truncated_cell_with_evidence(gold_findings):
+    # "868,17": the nine-month cash flow lost the last digit of net income
+    f = at(gold_findings, "000", 389, "ocr_damage", "damaged_number")
+    assert len(f) == 1
+    row = f.iloc[0]
+    assert "truncated" in row["message"]
+    # USD 9,327 x 93.08 = 868,157 (thousand) is offered as the likely value
+    assert abs(row["fix_value"] - 9327 * 93.08 * 1000) < 1000
+    # the clean income statement's net income row is not damaged
+    assert at(gold_findings, "000", 359, rule="damaged_number").empty
+
+
+def test_damaged_number_lost_parenthesis(gold_findings):
+    f = at(gold_findings, "000", 395, "ocr_damage", "damaged_number")
+    assert len(f) == 1 and "parenthesis" in f.iloc[0]["message"]
+
+
+def test_share_of_total(gold_findings):
+    # total cost 41,254,994 / 50,789,003 = 81.23% printed 81.3
+    f = at(gold_findings, "000", 342, "share_mismatch")
+    assert len(f) == 1 and f.iloc[0]["expected_text"] == "81.2"
+    # sales and marketing 3,506,005 / 50,789,003 = 6.90% printed 6.9: clean
+    assert at(gold_findings, "000", 343, "share_mismatch").empty
+
+
+def test_cross_table_summary_against_statement(gold_findings):
+    # segment summary 2,326 (JPY millions) vs segment information 2,326,526 thousand
+    f = at(gold_findings, "000", 63, "cross_table")
+    assert len(f) == 1 and "479" in f.iloc[0]["lines"].split(";")
+    assert f.iloc[0]["expected_text"] == "2,327"
+    # total revenues 50,789 vs 50,789,003 thousand agree
+    assert at(gold_findings, "000", 38, "cross_table").empty
+
+
+def test_cross_table_one_digit_misread(gold_findings):
+    # cash-flow net income 3,123,480 vs the income statement's 3,123,486 (same scale)
+    f = at(gold_findings, "003", 419, "cross_table")
+    assert len(f) >= 1
+
+
+def test_items_vs_total_fires_in_one_column_only(gold_findings):
+    # three-month investing cash flow 3Q11: items add to (1,132,452), total prints (1,157,099)
+    f = at(gold_findings, "003", 686, "sum_mismatch")
+    assert len(f) == 1 and "1,132,452" in f.iloc[0]["message"]
+    # the same statement's financing section adds up
+    assert at(gold_findings, "003", 695, "sum_mismatch").empty
+
+
+def test_phantom_row_found_by_leaving_it_out(gold_findings):
+    # "Systems integration:" section header carries numbers that fit no total
+    f = at(gold_findings, "000", 330, "ocr_damage", "items_vs_total")
+    assert len(f) == 1 and "phantom" in f.iloc[0]["message"]
+    # the real SI items and their total are not phantoms
+    assert at(gold_findings, "000", 333, rule="items_vs_total").empty
+
+
+def test_missing_cell(gold_findings):
+    f = at(gold_findings, "000", 104, "ocr_damage", "missing_cell")
+    assert len(f) == 1
+    assert at(gold_findings, "000", 105, rule="missing_cell").empty
+
+
+def test_duplicated_sibling_label(gold_findings):
+    f = at(gold_findings, "000", 327, "label_error", "label_damage")
+    assert len(f) == 1 and "Connectivity (corporate use)" in f.iloc[0]["message"]
+
+
+def test_numbers_on_a_wrapped_label_line(gold_findings):
+    f = at(gold_findings, "003", 582, "ocr_damage", "wrapped_label_numbers")
+    assert len(f) == 1 and "repeat" in f.iloc[0]["message"]
+    assert at(gold_findings, "003", 583, rule="wrapped_label_numbers").empty
+
+
+def test_header_text_needs_the_document(gold_facts, gold_findings):
+    # "As of December 31, 2009 As of December 31, 2009" / "As of March 31, 2"
+    assert not at(gold_findings, "000", 266, rule="header_text").empty
+    # "Nine Months December 31": the column header lost its year
+    assert not at(gold_findings, "000", 322, rule="header_text").empty
+    without = Engine(gold_facts).run()
+    assert (without["rule"] == "header_text").sum() == 0
+
+
+def test_column_without_period(gold_findings):
+    f = gold_findings[gold_findings["rule"] == "column_without_period"]
+    assert any("56" in s.split(";") or "57" in s.split(";") for s in f["lines"])
+
+
+def test_header_date_against_resolved_period(gold_findings):
+    # 004 slide II-9: column headed March 31, 2009 carries the March 31, 2010 balances
+    f = at(gold_findings, "004", 321, "label_error", "header_date")
+    assert len(f) == 1 and "2010-03-31" in f.iloc[0]["message"]
+
+
+def test_percent_header_holding_amounts(gold_findings):
+    assert not at(gold_findings, "004", 60, "label_error").empty
+
+
+def test_yoy_recomputed_fires_after_an_edit_and_not_before(gold_facts, documents):
+    facts = gold_facts.copy()
+    # 000 Operating Results Summary, total revenues YoY (4.9%): 48,313 / 50,789 - 1 = -4.88%
+    sel = facts[(facts["doc"].str.startswith("000")) & (facts["line"] == 38) & (facts["measure"] == "yoy_pct")]
+    fid = sel.index[0]
+    eng = Engine(facts, documents=documents)
+    before = eng.run()
+    assert at(before, "000", 38, "yoy_mismatch").empty
+    facts.loc[fid, "value"] = -6.0
+    after = eng.recheck([fid])
+    f = at(after, "000", 38, "yoy_mismatch")
+    assert len(f) == 1 and f.iloc[0]["expected_text"] == "-4.9%"
+
+
+def test_direction_label(gold_findings):
+    f = at(gold_findings, "003", 694, "label_error", "direction_label")
+    assert len(f) == 1
+
+
+def test_every_finding_is_complete(gold_findings):
+    assert gold_findings["id"].is_unique
+    for _, r in gold_findings.iterrows():
+        assert r["message"] and r["lines"] and r["severity"] in ("error", "warning", "info")
+        assert r["kind"] in {"sum_mismatch", "cross_table", "yoy_mismatch", "share_mismatch",
+                             "usd_mismatch", "ocr_damage", "label_error", "cross_release", "restatement"}
+        if not (isinstance(r["fix_value"], float) and math.isnan(r["fix_value"])):
+            assert r["fix_fact"] is not None
