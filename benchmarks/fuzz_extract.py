@@ -3,7 +3,7 @@ many raised.
 
     nice .venv/bin/python benchmarks/fuzz_extract.py --count 1000000 [--seed 1] [--batch 100]
 
-An input is a snippet of a real release (1-40 lines, biased to tables) with 1-4 mutations:
+An input is a snippet of a real release (1-15 lines by default, biased to tables) with 1-4 mutations:
 byte flips, column shuffles, random numbers and years, inserted period headers, truncated
 lines and blocks, odd characters (full-width digits, bidi marks, NUL), whitespace changes,
 duplicated/dropped/swapped lines, huge lines; a few are pure noise. Extraction has a fixed
@@ -20,6 +20,7 @@ import argparse
 import os
 import random
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -128,12 +129,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--count", type=int, default=1_000_000, help="inputs to run")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--batch", type=int, default=100, help="inputs per document")
+    ap.add_argument("--batch", type=int, default=30, help="inputs per document")
     ap.add_argument("--single-every", type=int, default=200, help="also run every Nth alone")
     ap.add_argument("--bytes-every", type=int, default=500,
                     help="also feed every Nth through ingest as bytes")
-    ap.add_argument("--max-lines", type=int, default=40, help="longest snippet, in lines")
-    ap.add_argument("--crash-dir", default=str(ROOT / "benchmarks" / "fuzz_crashes"))
+    ap.add_argument("--max-lines", type=int, default=15, help="longest snippet, in lines")
+    ap.add_argument("--crash-dir", default=os.path.join(tempfile.gettempdir(), "iijdesk_fuzz_crashes"))
     ap.add_argument("--keep", type=int, default=50, help="failing inputs to write out")
     ap.add_argument("--report-every", type=float, default=60.0, help="seconds between lines")
     ap.add_argument("--max-seconds", type=float, default=0, help="stop early (0: no limit)")
