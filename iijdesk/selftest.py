@@ -158,7 +158,10 @@ def _run(report: Report, outdir: Path) -> None:
         except Exception as e:
             report.add("export", FAIL, f"{type(e).__name__}: {e}")
 
-    # 5. the window's code is importable (no window is created)
+    # 5. the PDF reader's native library is bundled and reads a text layer
+    _check_pdf(report)
+
+    # 6. the window's code is importable (no window is created)
     _check_gui(report)
 
 
@@ -217,6 +220,61 @@ def _xlsx_sheets(path: Path) -> list[str]:
     if not names:
         raise ValueError("the workbook has no sheet")
     return names
+
+
+# Lines written into the generated PDF and read back through the PDF reader.
+PDF_PROBE_LINES = ("Selftest PDF probe", "Revenues 1,234 5,678")
+
+
+def minimal_pdf(lines: tuple[str, ...] = PDF_PROBE_LINES) -> bytes:
+    """A one-page PDF with `lines` in Helvetica: enough for a text layer, no library needed."""
+    def esc(t: str) -> str:
+        return t.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    ops = ["BT", "/F1 12 Tf", "14 TL", "72 720 Td"]
+    for line in lines:
+        ops += [f"({esc(line)}) Tj", "T*"]
+    ops.append("ET")
+    stream = "\n".join(ops).encode("latin-1")
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def _check_pdf(report: Report) -> None:
+    frozen = getattr(sys, "frozen", False)
+    try:
+        from iijdesk.core.ingest import load_bytes
+        import pypdfium2  # noqa: F401  (its native library loads on import)
+    except ImportError as e:
+        report.add("pdf", MISSING if frozen else INFO, f"PDF import unavailable: {_missing_part(e)}")
+        return
+    try:
+        doc, secs = _timed(lambda: load_bytes("selftest.pdf", minimal_pdf()))
+    except Exception as e:
+        report.add("pdf", FAIL, f"reading a generated PDF raised {type(e).__name__}: {e}")
+        return
+    text = " ".join(doc.text.split())
+    missing = [line for line in PDF_PROBE_LINES if " ".join(line.split()) not in text]
+    if missing:
+        report.add("pdf", FAIL, f"text layer read back without {missing!r}: {text[:80]!r}", secs)
+    else:
+        report.add("pdf", PASS, f"pypdfium2 read {len(doc.lines)} line(s) from a generated PDF", secs)
 
 
 def _check_gui(report: Report) -> None:

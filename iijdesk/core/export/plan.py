@@ -111,7 +111,8 @@ class SheetPlan:
 
 # ----------------------------------------------------------------------------------------------
 def plan_sheets(facts: pd.DataFrame, doc_order: list[str] | None = None,
-                reserved: set[str] | None = None, recs: dict | None = None) -> list[SheetPlan]:
+                reserved: set[str] | None = None, recs: dict | None = None,
+                findings: pd.DataFrame | None = None) -> list[SheetPlan]:
     """Decide every statement sheet, block, row and column for `facts`."""
     if not len(facts):
         return []
@@ -120,7 +121,7 @@ def plan_sheets(facts: pd.DataFrame, doc_order: list[str] | None = None,
     doc_rank = {d: i for i, d in enumerate(docs)}
     recs = recs if recs is not None else records(f)
     tables = _tables(recs)
-    structure = reconcile_structure(f)             # table_id -> _Table, in document order
+    structure = structure_from_findings(findings, recs)             # table_id -> _Table, in document order
     by_kind: dict[str, list[_Table]] = {}
     for t in tables.values():
         by_kind.setdefault(t.kind, []).append(t)
@@ -262,16 +263,17 @@ def _block(tables: list[_Table], doc_rank: dict, structure: dict | None = None) 
         b.columns.extend(cols)
         for (ri, ci), fid in cells.items():
             b.cells[(ri, base + ci)] = fid
-        if structure is not None:
-            # The checks' sums, plus section rows that head the items below them where
-            # those add up in every column (the checks leave such rows alone).
-            groups, tol = groups_from_structure(t, cols, cells, structure)
-            g2, t2 = sum_groups(t, cols, cells, strict=True, skip={ri for ri, _c in groups})
-            for k, v in g2.items():
-                if k not in groups:
-                    groups[k], tol[k] = v, t2[k]
-        else:
-            groups, tol = sum_groups(t, cols, cells)
+        # The sums the checks report as not adding up (so the workbook flags exactly what
+        # the findings say), then every other sum the table's numbers confirm, where it adds up.
+        groups, tol = groups_from_structure(t, cols, cells, structure or {})
+        own, _own_tol = sum_groups(t, cols, cells)
+        recs_t = dict(t.recs)
+        for k, grp in own.items():
+            if k in groups:
+                continue
+            ok, tl = _fits(recs_t, cells, k[0], k[1], grp)
+            if ok:
+                groups[k], tol[k] = grp, tl
         for (ri, ci), items in groups.items():
             b.sums[(ri, base + ci)] = [(i, base + c, sg) for i, c, sg in items]
             b.tolerance[(ri, base + ci)] = tol[(ri, ci)]
@@ -538,75 +540,78 @@ def is_number(v) -> bool:
 
 
 # ----------------------------------------------------------------------------------------------
-def reconcile_structure(facts: pd.DataFrame) -> dict | None:
-    """total fact id -> [(item fact id, sign)], exactly the sums the reconciliation checks.
+def structure_from_findings(findings: pd.DataFrame | None, recs: dict) -> dict:
+    """total fact id -> [(item fact id, sign)] for every sum the reconciliation reports as not
+    adding up (sum_mismatch findings list the total first, then its items).
 
-    Mirrors iijdesk.core.reconcile's items-vs-total rule (the run of rows above a total that
-    adds up, confirmed by the table's other columns; subtracted rows negated) so a highlighted
-    check cell in the workbook is a sum_mismatch finding and the other way round. Returns None
-    when that rule's structure is not available (the export then finds the sums itself)."""
-    try:
-        from collections import Counter
-
-        from iijdesk.core.reconcile import rules as R
-        from iijdesk.core.reconcile.model import SUBTRACTED_LABEL, Context
-        amount_columns, resolve, block_sum = R._amount_columns, R._resolve_totals, R._block_sum
-        ok_number = R.is_ok_number
-    except (ImportError, AttributeError):
-        return None
-    try:
-        ctx = Context(facts)
-        out: dict = {}
-        for t in ctx.tables.values():
-            cols = amount_columns(ctx, t)
-            if not cols:
-                continue
-            resolved = {ck: resolve(ctx, t, col)[0] for ck, col in cols.items()}
-            totals = sorted({ri for res in resolved.values() for ri in res})
-            for ri in totals:
-                blocks = Counter(res[ri] for res in resolved.values() if res.get(ri))
-                major = blocks.most_common(1)[0][0] if blocks else None
-                for ck, col in cols.items():
-                    res = resolved[ck]
-                    if ri not in res:
-                        continue
-                    block = res[ri] or major
-                    if not block:
-                        continue
-                    cells = dict(col)
-                    if ri not in cells or any(b not in cells for b in block):
-                        continue
-                    tpos = cells[ri]
-                    pos = [cells[b] for b in block]
-                    if math.isnan(ctx.values[tpos]) or not all(
-                            ok_number(ctx.printed[p]) for p in pos + [tpos]):
-                        continue
-                    plain, signed, units = block_sum(ctx, t, block, cells)
-                    tol = sum_tolerance(units + [ctx.unit_last[tpos]])
-                    subtracted = [bool(SUBTRACTED_LABEL.search(t.rows[b].label)) for b in block]
-                    v = float(ctx.values[tpos])
-                    use_signed = any(subtracted) and (abs(plain - v) > tol)
-                    out[ctx.ids[tpos]] = [(ctx.ids[p], -1 if (use_signed and sub) else 1)
-                                          for p, sub in zip(pos, subtracted)]
+    The signs are those that reproduce the finding's `expected` sum (rows such as "Less ..."
+    or "Elimination" enter negated), so the workbook's formula is the sum the checks made."""
+    out: dict = {}
+    if findings is None or not len(findings) or "kind" not in findings.columns:
         return out
-    except Exception:  # never lose the export to a change in the checks' internals
-        return None
+    from iijdesk.core.export.writer import fact_ids_of
+
+    for f in findings[findings["kind"] == "sum_mismatch"].itertuples(index=False):
+        ids = fact_ids_of(getattr(f, "fact_ids", None))
+        if len(ids) < 2 or any(i not in recs for i in ids):
+            continue
+        total, items = ids[0], ids[1:]
+        t = recs[total]
+        if any((recs[i].table_id, recs[i].col_label, recs[i].unit) != (t.table_id, t.col_label, t.unit)
+               for i in items):
+            continue                     # not one column of one table: not a formula
+        vals = [_val0(recs[i].value) for i in items]
+        minus = [bool(SUBTRACTED.search(str(recs[i].row_label))) for i in items]
+        expected = getattr(f, "expected", math.nan)
+        signed = sum(-v if m else v for v, m in zip(vals, minus))
+        use_signed = any(minus) and not (isinstance(expected, float) and math.isnan(expected)) and \
+            abs(signed - float(expected)) < abs(sum(vals) - float(expected))
+        out[total] = [(i, -1 if (use_signed and m) else 1) for i, m in zip(items, minus)]
+    return out
+
+
+def _val0(v) -> float:
+    return 0.0 if v is None or v is pd.NA or v != v else float(v)
 
 
 def groups_from_structure(t: _Table, cols: list[Column], cells: dict, structure: dict):
-    """`sum_groups`' result for table t, taken from the reconciliation's structure."""
+    """Sums of table t the reconciliation reported, per column, and the same rows' sums in
+    the table's other columns where they add up."""
     where = {fid: rc for rc, fid in cells.items()}
     recs = dict(t.recs)
     groups, tol = {}, {}
+    rows_of: dict[int, list] = {}
     for (ri, ci), fid in cells.items():
         items = structure.get(fid)
         if not items or any(i not in where for i, _s in items):
             continue
-        groups[(ri, ci)] = [(where[i][0], where[i][1], s) for i, s in items]
-        r = recs[fid]
-        units = [unit_of(r.scale, _decimals(r.decimals, r.printed))]
-        for i, _s in items:
-            ir = recs[i]
-            units.append(unit_of(ir.scale, _decimals(ir.decimals, ir.printed)))
-        tol[(ri, ci)] = sum_tolerance(units)
+        grp = [(where[i][0], where[i][1], s) for i, s in items]
+        groups[(ri, ci)] = grp
+        tol[(ri, ci)] = _tolerance(recs, fid, [i for i, _s in items])
+        rows_of.setdefault(ri, [(i, s) for i, _c, s in grp])
+    for ri, rows in rows_of.items():
+        for ci, col in enumerate(cols):
+            if (ri, ci) in groups or (ri, ci) not in cells or not col.additive:
+                continue
+            if any((i, ci) not in cells for i, _s in rows):
+                continue
+            grp = [(i, ci, s) for i, s in rows]
+            ok, tl = _fits(recs, cells, ri, ci, grp)
+            if ok:
+                groups[(ri, ci)], tol[(ri, ci)] = grp, tl
     return groups, tol
+
+
+def _tolerance(recs: dict, total, items) -> float:
+    units = [unit_of(recs[x].scale, _decimals(recs[x].decimals, recs[x].printed))
+             for x in [total, *items]]
+    return sum_tolerance(units)
+
+
+def _fits(recs: dict, cells: dict, ri: int, ci: int, grp) -> tuple[bool, float]:
+    tv = recs[cells[(ri, ci)]].value
+    if tv is None or tv != tv:
+        return False, 0.0
+    s = sum(sg * _val0(recs[cells[(i, c)]].value) for i, c, sg in grp)
+    tl = _tolerance(recs, cells[(ri, ci)], [cells[(i, c)] for i, c, _s in grp])
+    return abs(s - float(tv)) <= tl, tl

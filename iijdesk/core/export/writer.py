@@ -118,7 +118,8 @@ class _Book:
         self.wb.set_calc_mode("auto")
         self._properties()
         reserved = {n.casefold() for n in RESERVED_SHEETS}
-        plans = plan_sheets(self.facts, self.docs, reserved=reserved, recs=self.recs)
+        plans = plan_sheets(self.facts, self.docs, reserved=reserved, recs=self.recs,
+                            findings=self.findings)
         n = len(plans) + 5
         about = self.wb.add_worksheet("About")
         self.sheet_objs = {}

@@ -129,4 +129,8 @@ def row_unit(label: str, title: str, col_unit: str, is_usd: bool, cell_unit: str
         return "persons", True
     if re.search(r"number\s+of\s+ATMs|\bATMs\b", label):
         return "ATMs", True
-    return (list_unit or col_unit), False
+    unit = list_unit or col_unit
+    return unit, unit in COUNT_UNITS
+
+
+COUNT_UNITS = frozenset({"shares", "ADS", "contracts", "persons", "ATMs", "Gbps", "Mbps"})

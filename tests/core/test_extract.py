@@ -1,0 +1,152 @@
+"""Extraction on the real releases, one test per layout, and against the hand-verified gold."""
+import csv
+import math
+from collections import defaultdict
+
+import pytest
+
+from tests.conftest import GOLD, RELEASES, release
+from iijdesk.core.document import Document
+from iijdesk.core.extract import extract_document, extract_files
+from iijdesk.core.ingest import load
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return extract_files(RELEASES)
+
+
+def one(df, doc_prefix, line, **kw):
+    rows = df[(df["doc"].str.startswith(doc_prefix)) & (df["line"] == line)]
+    for k, v in kw.items():
+        rows = rows[rows[k] == v]
+    assert len(rows) >= 1, f"no fact on {doc_prefix}:{line} with {kw}"
+    return rows.iloc[0]
+
+
+def test_tab_separated_statement_with_usd_and_percent_columns(facts):
+    # balance sheet: JPY | % | USD | JPY | %, header years damaged in conversion
+    r = one(facts, "000", 276, unit="USD")
+    assert (r["period_end"], r["period_months"], r["scale"], r["value"]) == ("2009-12-31", 0, 1000, 232834000)
+    r = one(facts, "000", 276, measure="share_pct", period_end="2009-03-31")
+    assert r["value"] == 46.6
+    r = one(facts, "000", 270, unit="JPY", period_end="2009-03-31")
+    assert r["value"] == 10187724000 and r["kind"] == "balance"
+
+
+def test_tab_separated_damaged_number_is_suspect_not_fixed(facts):
+    r = one(facts, "000", 389, period_end="2009-12-31", unit="JPY")
+    assert r["printed"] == "868,17" and r["flag"] == "suspect" and r["value"] == 86817000
+
+
+def test_fixed_width_wrapped_labels_and_columns(facts):
+    # "Connectivity and / Outsourcing Services  35,076  31,303  12.1%"
+    r = one(facts, "001", 126, period_end="2009-03-31", measure="value")
+    assert r["value"] == 35076e6 and r["period_months"] == 12
+    assert r["row_label"] == "Connectivity and Outsourcing Services"
+    r = one(facts, "001", 126, measure="yoy_pct")
+    assert r["value"] == 12.1
+    # nil dashes are facts without a value
+    nil = facts[(facts["doc"].str.startswith("001")) & (facts["line"] == 132) & (facts["printed"] == "--")]
+    assert len(nil) >= 1 and nil["value"].isna().all()
+
+
+def test_fixed_width_statement_of_income(facts):
+    r = one(facts, "001", 749, unit="USD")
+    assert (r["value"], r["period_end"], r["period_months"]) == (703285000, "2009-03-31", 12)
+    r = one(facts, "001", 749, measure="share_pct", period_end="2008-03-31")
+    assert r["value"] == 100.0
+
+
+def test_equity_statement_rows_carry_their_own_periods(facts):
+    opening = one(facts, "001", 870, unit="shares")
+    assert (opening["period_end"], opening["period_months"], opening["value"]) == ("2007-03-31", 0, 204300)
+    movement = one(facts, "001", 872)
+    assert (movement["period_end"], movement["period_months"]) == ("2008-03-31", 12)
+
+
+def test_markdown_like_footnote_markers_are_removed_from_labels(facts):
+    r = one(facts, "002", 58, period_end="2010-09-30", measure="value")
+    assert r["row_label"] == "Network Services" and r["value"] == 20686e6 and r["period_months"] == 6
+
+
+def test_slide_table_unit_line_and_quarter_series(facts):
+    r = one(facts, "004", 298, period_end="2010-03-31")
+    assert (r["value"], r["period_months"], r["unit"]) == (98e6, 3, "JPY")
+    t = one(facts, "004", 408, measure="target", period_end="2011-03-31")
+    assert t["scale"] == 1_000_000_000
+
+
+def test_both_meanings_of_3q(facts):
+    nine = one(facts, "003", 35, period_end="2012-12-31", measure="value")
+    assert nine["period_months"] == 9
+    three = one(facts, "000", 502, period_end="2009-12-31", measure="value")
+    assert three["period_months"] == 3
+
+
+def test_units_kpis_per_share_and_counts(facts):
+    assert one(facts, "000", 84, period_end="2009-12-31", measure="value")["unit"] == "contracts"
+    g = one(facts, "000", 96, period_end="2009-12-31", measure="value")
+    assert (g["unit"], g["value"]) == ("Gbps", 647.2)
+    ps = one(facts, "000", 371, period_end="2009-12-31", unit="JPY_per_share")
+    assert ps["value"] == 5595.29
+    assert one(facts, "000", 371, unit="USD_per_share")["value"] == 60.11
+    assert one(facts, "000", 367, period_end="2009-12-31")["unit"] == "shares"
+
+
+def test_a_header_dated_a_year_off_is_corrected_and_flagged(facts):
+    r = one(facts, "001", 252, measure="value", value=48802.0)
+    assert r["period_end"] == "2009-03-31" and r["flag"] == "suspect" and "header reads" in r["note"]
+
+
+def test_facts_know_their_table_kind_hierarchy_and_source_span(facts):
+    r = one(facts, "000", 326, unit="JPY", period_end="2008-12-31")
+    assert r["kind"] == "income"
+    line = release("000").read_text(encoding="utf-8").split("\n")[325]
+    assert line[r["start"]: r["end"]] == r["printed"]
+
+
+def _gold():
+    rows = []
+    for p in sorted(GOLD.glob("*.facts.csv")):
+        with open(p, newline="", encoding="utf-8") as f:
+            rows += [g for g in csv.DictReader(f) if g["value"] and not g["col_label"].startswith("(number in row")]
+    return rows
+
+
+def test_recall_against_the_gold_does_not_regress(facts):
+    have = defaultdict(list)
+    for r in facts.itertuples():
+        if not math.isnan(r.value):
+            have[(r.doc, r.line, r.period_end, r.period_months, r.unit, r.measure)].append(r.value)
+    gold = _gold()
+    found = sum(any(abs(v - float(g["value"])) <= 1e-9 * max(1, abs(v)) for v in
+                    have.get((g["doc"], int(g["line"]), g["period_end"], int(g["period_months"]),
+                              g["unit"], g["measure"]), [])) for g in gold)
+    assert found / len(gold) >= 0.96
+
+
+def test_another_company_in_the_same_layout():
+    text = """Acme Widgets Corp. announces results for the fiscal year ended December 31, 2011 ("FY2011").
+
+                       Operating Results Summary
+ --------------------------------------------------------------------
+                                        FY2011    FY2010       YoY %
+                                                              change
+ --------------------------------------------------------------------
+                                         USD       USD
+                                       millions  millions
+ Net Sales                                1,250     1,100      13.6%
+ --------------------------------------------------------------------
+ Operating Profit                           210       180      16.7%
+ --------------------------------------------------------------------
+"""
+    df = extract_document(Document.from_text("acme.txt", text))
+    r = df[(df["line"] == 10) & (df["measure"] == "value")].set_index("period_end")
+    assert r.loc["2011-12-31", "value"] == 1250e6 and r.loc["2010-12-31", "value"] == 1100e6
+    assert set(df["period_months"].dropna()) == {12}
+
+
+def test_a_file_that_is_not_a_release_yields_no_facts():
+    prose = Document.from_text("letter.txt", "Dear shareholder,\n\nThank you for your support in 2011.\n")
+    assert len(extract_document(prose)) == 0
