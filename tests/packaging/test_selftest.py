@@ -29,8 +29,9 @@ def test_selftest_passes_on_the_bundled_sample(tmp_path, monkeypatch):
     rc, out = run()
     assert rc == 0, out
     assert "selftest PASSED" in out
-    for step in ("resources", "import", "facts", "check", "export", "gui"):
+    for step in ("resources", "import", "facts", "export", "pdf", "gui"):
         assert any(line.split()[:2] == ["ok", step] for line in out.splitlines()), (step, out)
+    assert any(line.split()[1:2] == ["check"] for line in out.splitlines()), out
     assert "7/7 key figures" in out
     assert (tmp_path / selftest.LOG_NAME).read_text() == out
     assert not list(tmp_path.glob("iijdesk-selftest-*")), "the temp output was not cleaned up"
@@ -72,6 +73,25 @@ def test_a_wrong_expectation_fails_the_selftest(tmp_path, monkeypatch):
     rc, out = run()
     assert rc == 1
     assert "6/7 key figures" in out and spec["facts"][0]["row_label"] in out
+
+
+def test_the_consistent_sample_raises_no_finding():
+    """Every total, subtotal and YoY % of the synthetic sample agrees (see its README), so
+    any finding on it is a false positive of a reconcile rule on a release never seen."""
+    from iijdesk.core.workspace import Workspace
+
+    ws = Workspace()
+    assert all(r.ok for r in ws.add_files([SAMPLE]))
+    assert ws.findings.empty, ws.findings[["rule", "lines", "message"]].to_string()
+
+
+def test_generated_pdf_reads_back_through_the_pdf_reader():
+    from iijdesk.core.ingest import load_bytes
+
+    doc = load_bytes("probe.pdf", selftest.minimal_pdf(("Total assets 28,848", "(a) b\\c")))
+    assert doc.source_kind == "pdf"
+    text = " ".join(doc.text.split())
+    assert "Total assets 28,848" in text and "(a) b\\c" in text
 
 
 def test_frozen_app_finds_resources_in_the_bundle(tmp_path, monkeypatch):
