@@ -138,3 +138,24 @@ def test_export_onto_an_existing_workbook_is_a_message_not_a_traceback(tmp_path)
 def test_version():
     r = run_cli("--version")
     assert r.returncode == 0 and r.stdout.startswith("iijdesk ")
+
+
+def test_extract_reads_a_pdf_and_a_utf16_copy_like_the_text(tmp_path):
+    from tests.core.ingest.conftest import make_pdf
+    src = RELEASES[1]                                # the fixed-width release
+    text = src.read_text(encoding="utf-8")
+    pdf = tmp_path / "release.pdf"
+    pdf.write_bytes(make_pdf(text.split("\n")))
+    utf16 = tmp_path / "release-utf16.txt"
+    utf16.write_bytes(text.encode("utf-16"))
+    counts = {}
+    for p in (src, pdf, utf16):
+        out = tmp_path / f"{p.stem}.csv"
+        r = run_cli("extract", p, "-o", out)
+        assert r.returncode == 0, r.stderr
+        with open(out, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        assert {row["doc"] for row in rows} == {p.name}
+        counts[p.suffix + p.stem[-5:]] = sorted((row["row_label"], row["printed"]) for row in rows)
+    first, *others = counts.values()
+    assert first and all(o == first for o in others)
