@@ -70,10 +70,15 @@ def make_huge_text(d: Path, size: int = HUGE_BYTES) -> Path:
     return p
 
 
+def nested_html_table_text() -> str:
+    """The release text the nested HTML wraps in <pre>."""
+    return "\n".join(release("000").read_text(encoding="utf-8").splitlines()[:80])
+
+
 def make_nested_html(d: Path, depth: int = 100_000) -> Path:
     """Tags nested far deeper than any recursive parser or tree builder survives."""
     p = d / "nested.html"
-    table = "\n".join(release("000").read_text(encoding="utf-8").splitlines()[:80])
+    table = nested_html_table_text()
     body = ("<div>" * depth) + "<pre>" + table + "</pre>" + ("</div>" * depth)
     p.write_text(f"<!DOCTYPE html><html><head><title>Results</title></head><body>{body}"
                  f"</body></html>", encoding="utf-8")

@@ -1266,12 +1266,16 @@ def cross_release(ctx: Context):
                 ex = n[f"shift{shift:+d}_ex"]
                 true_end = shift_year(ck[1], shift)
 
-                def ev(c, pos=pos, t=t, ck=ck, true_end=true_end, ex=ex, da=da):
+                same_bad, n_ok = n["same_bad"], ok
+
+                def ev(c, pos=pos, t=t, ck=ck, true_end=true_end, ex=ex, da=da, same_bad=same_bad, n_ok=n_ok):
+                    why = (f"its figures disagree with the other releases at that date and"
+                           if same_bad else "no other release gives that date, and")
                     return [make_finding(
                         c, "cross_release", "label_error", "error", list(pos), doc=da,
-                        message=f"The column \"{ck[0]}\" of \"{t.title}\" is dated {ck[1]}, but its figures "
-                                f"disagree with the other releases at that date and match {c.doc[ex]}'s "
-                                f"figures at {true_end} (e.g. line {c.line[ex]}): the column is mis-dated.",
+                        message=f"The column \"{ck[0]}\" of \"{t.title}\" is dated {ck[1]}, but {why} "
+                                f"{n_ok} of its figures match {c.doc[ex]}'s figures at {true_end} (e.g. "
+                                f"{item_name(c, ex)} {c.printed[ex]}, line {c.line[ex]}): the column is mis-dated.",
                         expected_text=true_end, actual_text=ck[1])]
                 checks.append(Check("cross_release", pos, ev))
     for (da, ta, db, tb, pe, m), pairs in pairs_at.items():
@@ -1735,4 +1739,221 @@ def glued_numbers_in_text(ctx: Context):
                             f"conversion, so numbers may be lost, repeated or in the wrong columns.",
                     actual_text=frag.strip())]
             checks.append(Check("glued_numbers_in_text", pos, ev))
+    return checks
+
+
+
+CASH_BEGIN = re.compile(r"\bbeginning\b", re.I)
+CASH_END = re.compile(r"\bend of\b", re.I)
+CASH_NET = re.compile(r"^\W*net\s+(increase|decrease)\b.*\bcash\b", re.I)
+CASH_SECTION = re.compile(r"^\W*net cash\b.*\b(operating|investing|financing)\b", re.I)
+CASH_FX = re.compile(r"\beffect of exchange rate", re.I)
+
+
+def _row_cells_by_label(ctx: Context, t, pattern) -> list:
+    return [r for r in t.rows if r.cells and pattern.search(r.label)]
+
+
+def _cash_check(name: str, target, parts, t, what: str):
+    positions = (target,) + tuple(parts)
+
+    def ev(c, target=target, parts=tuple(parts), t=t):
+        if any(nan(c.values[p]) and not NIL.match(c.printed[p]) for p in (target,) + parts):
+            return []
+        if not all(is_ok_number(c.printed[p]) for p in (target,) + parts):
+            return []
+        s = sum(_val0(c, p) for p in parts)
+        tol = sum_tolerance([c.unit_last[p] for p in (target,) + parts])
+        if abs(s - _val0(c, target)) <= tol:
+            return []
+        return [make_finding(
+            c, name, "sum_mismatch", "error", (target,) + parts,
+            f"{what} {period_text(c, target)}: {' + '.join(c.printed[p] for p in parts)} = "
+            f"{fmt_at(c, s, target)}, but \"{c.label[target]}\" prints {c.printed[target]}.",
+            expected=s, actual=_val0(c, target), expected_text=fmt_at(c, s, target),
+            actual_text=c.printed[target])]
+    return Check(name, positions, ev)
+
+
+@rule("cash_roll_forward")
+def cash_roll_forward(ctx: Context):
+    """Cash flow statement: beginning cash + the net change = ending cash, and the net change
+    = operating + investing + financing cash flows + the exchange-rate effect, per column."""
+    checks = []
+    for t in ctx.tables.values():
+        begin, end = _row_cells_by_label(ctx, t, CASH_BEGIN), _row_cells_by_label(ctx, t, CASH_END)
+        net = _row_cells_by_label(ctx, t, CASH_NET)
+        sections = _row_cells_by_label(ctx, t, CASH_SECTION)
+        fx = _row_cells_by_label(ctx, t, CASH_FX)
+        if not net:
+            continue
+        for ck, n_pos in net[0].cells.items():
+            unit = ctx.unit[n_pos]
+            if begin and end:
+                b = next((i for i in begin[0].cells.values() if ctx.unit[i] == unit and ctx.col[i] == ctx.col[n_pos]), None)
+                e = next((i for i in end[0].cells.values() if ctx.unit[i] == unit and ctx.col[i] == ctx.col[n_pos]), None)
+                if b is not None and e is not None:
+                    checks.append(_cash_check("cash_roll_forward", e, (b, n_pos), t, "Ending cash"))
+            if len(sections) == 3:
+                parts = [r.cells.get(ck) for r in sections + fx[:1]]
+                if all(p is not None for p in parts):
+                    checks.append(_cash_check("cash_roll_forward", n_pos, tuple(parts), t, "Net change in cash"))
+    return checks
+
+
+BALANCE_ROW = re.compile(r"^\W*balance\b", re.I)
+TOTAL_COMPREHENSIVE = re.compile(r"total comprehensive", re.I)
+
+
+@rule("equity_roll_forward")
+def equity_roll_forward(ctx: Context):
+    """Statement of equity: each component's opening balance + the movements printed below it
+    = its closing balance (a "total comprehensive income" subtotal is not counted twice)."""
+    checks = []
+    for t in ctx.tables.values():
+        bal = [ri for ri, r in enumerate(t.rows) if r.cells and BALANCE_ROW.search(r.label)]
+        if len(bal) < 2:
+            continue
+        # a component is named by its column label where the labels tell the cells of a row
+        # apart, else by the extractor's column position
+        by_label = all(len({ctx.col_label[i] for i in r.cells.values()}) == len(r.cells) for r in t.rows)
+        comps = defaultdict(dict)
+        for ri, r in enumerate(t.rows):
+            for i in r.cells.values():
+                if ctx.measure[i] == "value" and not _in_label(ctx, i):
+                    name = ctx.col_label[i] if by_label else f"{ctx.col_label[i]} (column {ctx.col[i] + 1})"
+                    comps[(name, ctx.unit[i])].setdefault(ri, i)
+        table_checks = []
+        for comp, cells in comps.items():
+            for b1, b2 in zip(bal, bal[1:]):
+                if b1 not in cells or b2 not in cells:
+                    continue
+                moves = [ri for ri in range(b1 + 1, b2) if ri in cells]
+                if not moves:
+                    continue
+                plain = tuple(cells[ri] for ri in moves if not TOTAL_COMPREHENSIVE.search(t.rows[ri].label))
+                full = tuple(cells[ri] for ri in moves)
+
+                def ev(c, o=cells[b1], e=cells[b2], plain=plain, full=full, comp=comp):
+                    pos = (o, e) + full
+                    if not all(is_ok_number(c.printed[p]) for p in pos):
+                        return []
+                    tol = sum_tolerance([c.unit_last[p] for p in pos])
+                    sums = [_val0(c, o) + sum(_val0(c, p) for p in mv) for mv in (plain, full)]
+                    if any(abs(s_ - _val0(c, e)) <= tol for s_ in sums):
+                        return []
+                    s_ = sums[0]
+                    return [make_finding(
+                        c, "equity_roll_forward", "sum_mismatch", "error", pos,
+                        f"{comp[0] or 'Equity'}: opening {c.printed[o]} plus the movements = {fmt_at(c, s_, e)}, "
+                        f"but the closing balance (line {c.line[e]}) prints {c.printed[e]}.",
+                        expected=s_, actual=_val0(c, e), expected_text=fmt_at(c, s_, e), actual_text=c.printed[e])]
+                table_checks.append(Check("equity_roll_forward", (cells[b1], cells[b2]) + full, ev))
+        # the components are only trusted where at least one of them rolls forward
+        if sum(1 for c in table_checks if not c.evaluate(ctx)) >= 1:
+            checks.extend(table_checks)
+    return checks
+
+
+@rule("balance_sheet_identity")
+def balance_sheet_identity(ctx: Context):
+    """Balance sheet: total assets = total liabilities and equity (the two grand totals), and
+    that = total liabilities + minority / noncontrolling interests + shareholders' equity
+    (or + total equity where one is printed), per column."""
+    checks = []
+    pat = {
+        "liab": re.compile(r"^\W*total liabilities\W*$", re.I),
+        "equity": re.compile(r"^\W*total (shareholders'? )?equity\W*$|^\W*total .*shareholders'? equity\W*$", re.I),
+        "total_equity": re.compile(r"^\W*total equity\W*$", re.I),
+        "nci": re.compile(r"^\W*(minority interests?|noncontrolling interests?)\W*$", re.I),
+    }
+    for t in ctx.tables.values():
+        grand = [r for r in t.rows if r.cells and re.fullmatch(r"\W*(total|total assets|total liabilities and "
+                                                                  r"(shareholders'? )?equity)\W*", r.label, re.I)]
+        liab = [r for r in t.rows if r.cells and pat["liab"].search(r.label)]
+        if len(grand) < 2 or not liab:
+            continue
+        assets, le = grand[0], grand[-1]
+        tot_eq = [r for r in t.rows if r.cells and pat["total_equity"].search(r.label)]
+        sh_eq = [r for r in t.rows if r.cells and pat["equity"].search(r.label) and not pat["total_equity"].search(r.label)]
+        nci = [r for r in t.rows if r.cells and pat["nci"].search(r.label)]
+        for ck, a in assets.cells.items():
+            if ctx.measure[a] != "value" or ck not in le.cells:
+                continue
+            checks.append(_cash_check("balance_sheet_identity", le.cells[ck], (a,), t,
+                                      "Total liabilities and equity against total assets"))
+            parts = [liab[0].cells.get(ck)]
+            if tot_eq:
+                parts.append(tot_eq[0].cells.get(ck))
+            elif sh_eq:
+                parts.append(sh_eq[-1].cells.get(ck))
+                if nci:
+                    parts.append(nci[0].cells.get(ck))
+            if len(parts) >= 2 and all(p is not None for p in parts):
+                checks.append(_cash_check("balance_sheet_identity", le.cells[ck], tuple(parts), t,
+                                          "Liabilities + equity"))
+    return checks
+
+
+def _shift_months(iso: str, months: int) -> str:
+    """The month-end `months` before `iso` (a period end)."""
+    try:
+        y, m, _ = (int(x) for x in iso.split("-"))
+    except ValueError:
+        return ""
+    m -= months
+    while m <= 0:
+        m += 12
+        y -= 1
+    nxt = date(y + (m == 12), m % 12 + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1).isoformat()
+
+
+@rule("derived_period")
+def derived_period(ctx: Context):
+    """Cumulative periods agree with the quarter between them: nine months - six months = the
+    third quarter (likewise 6 - 3, 12 - 9), for the same item, in one release or across the
+    loaded releases, within the three figures' rounding."""
+    idx = _release_index(ctx)
+    by_item = defaultdict(dict)
+    for (toks, pe, m, unit), by_doc in idx.items():
+        if m <= 0:
+            continue
+        for d, pos in by_doc.items():
+            for p in pos:
+                by_item[(toks, unit)].setdefault((pe, m), []).append(p)
+    checks, seen = [], set()
+    for (toks, unit), periods in by_item.items():
+        for (pe, m), longs in periods.items():
+            if m not in (6, 9, 12):
+                continue
+            shorts = periods.get((_shift_months(pe, 3), m - 3))
+            quarters = periods.get((pe, 3))
+            if not shorts or not quarters:
+                continue
+            a = min(longs, key=lambda p: ctx.scale[p])
+            b = min(shorts, key=lambda p: ctx.scale[p])
+            q = min(quarters, key=lambda p: ctx.scale[p])
+            key = (a, b, q)
+            if key in seen:
+                continue
+            seen.add(key)
+
+            def ev(c, a=a, b=b, q=q):
+                if any(nan(c.values[p]) for p in (a, b, q)):
+                    return []
+                exp = c.values[a] - c.values[b]
+                tol = sum_tolerance([c.unit_last[a], c.unit_last[b], c.unit_last[q]])
+                if abs(exp - c.values[q]) <= tol:
+                    return []
+                docs = sorted({c.doc[a], c.doc[b], c.doc[q]})
+                kind = "cross_table" if len(docs) == 1 else "cross_release"
+                return [make_finding(
+                    c, "derived_period", kind, "warning", [q, a, b], doc=c.doc[q],
+                    message=f"{item_name(c, q)}: {c.printed[a]} ({c.months[a]} months to {c.period_end[a]}, "
+                            f"{c.doc[a]} line {c.line[a]}) - {c.printed[b]} ({c.months[b]} months to "
+                            f"{c.period_end[b]}, {c.doc[b]} line {c.line[b]}) = {fmt_at(c, exp, q)}, but the "
+                            f"quarter prints {c.printed[q]}.",
+                    expected=exp, actual=c.values[q], expected_text=fmt_at(c, exp, q), actual_text=c.printed[q])]
+            checks.append(Check("derived_period", (a, b, q), ev))
     return checks

@@ -33,6 +33,7 @@ def find_tables(doc: Document) -> list[Table]:
     tables: list[Table] = []
     headings = _duration_headings(lines)
     units = [i for i, ln in enumerate(lines) if ln.kind == "text" and _is_unit_line(ln)]
+    pct_yoy = [i for i, ln in enumerate(lines) if ln.kind == "text" and PCT_IS_YOY.search(ln.text)]
     for b in blocks:
         t = _make_table(lines, b, tables)
         if t and t.rows:
@@ -40,6 +41,8 @@ def find_tables(doc: Document) -> list[Table]:
             t.section_heading = next((h for i, h in reversed(headings) if i < first), "")
             u = [i for i in units if first - UNIT_SCOPE_LINES <= i < first]
             t.unit_context = lines[u[-1]].text.strip() if u else ""
+            prev_first = tables[-1].rows[0].line.no - 1 if tables and tables[-1].rows else -1
+            t.pct_is_yoy = any(max(prev_first, first - UNIT_SCOPE_LINES) < i <= first for i in pct_yoy)
             top = min([h.no - 1 for h in t.header_lines] + [first])
             floor = tables[-1].rows[-1].line.no if tables and tables[-1].rows else 0
             t.preamble = " ".join(ln.text.strip() for ln in lines[max(0, floor, top - PREAMBLE_LINES): top]
@@ -93,6 +96,8 @@ PREAMBLE_LINES = 40
 FIXED_HEADER_OVERHANG = 10
 # A fixed-width header line stands over the numeric columns, right of the label area.
 FIXED_HEADER_MIN_INDENT = 12
+# "(% shown is YoY change)": the percent columns of the tables under it are changes.
+PCT_IS_YOY = re.compile(r"%\s*shown\s*is\s*(YoY|year)", re.I)
 # A "Unit: JPY million" line applies to the tables this many lines below it.
 UNIT_SCOPE_LINES = 60
 
@@ -240,6 +245,10 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
                 pass   # "- Ownership: 74.2% (as of July 2010)" is commentary, not a title
             elif (len(s) <= TITLE_MAX_LENGTH and not is_prose(ln)) or (len(s) <= 260 and NUMBERED_HEADING.match(s)):
                 title, title_line = _clean_title(s), ln.no
+                up = lines[k - 1] if k > 0 else None
+                if up is not None and up.kind == "text" and not up.tabbed and not is_prose(up) and \
+                        NUMBERED_HEADING.match(up.text.strip()) and not s[:1].isdigit():
+                    title = _clean_title(up.text.strip() + " " + s)   # a heading wrapped over two lines
                 break
             elif is_prose(ln):
                 # a prose sentence can carry the title's periods ("... (from October 1 to December 31)")

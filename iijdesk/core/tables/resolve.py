@@ -18,7 +18,7 @@ SLOT_TOLERANCE = 3
 HEADER_REACH = 4
 
 USD_RE = re.compile(r"U\.\s?S\.|\bUSD\b|US\$|dollars", re.I)
-SHARE_RE = re.compile(r"%\s*of\s*(total\s*)?(net\s*)?revenues?|%\s*of\s*total|%\s*of\s*sales|composition|^%$|total\s+revenues$|^revenues$", re.I)
+SHARE_RE = re.compile(r"%\s*of\s*(total\s*)?(net\s*)?revenues?|%\s*of\s*total|%\s*of\s*sales|composition|^%$|%.*\b(total|revenues)$", re.I)
 YOY_RE = re.compile(r"\bYoY\b|\bQoQ\b|chang|increase|decrease|growth|\bvs\.?\b|compared", re.I)
 TARGET_RE = re.compile(r"target|forecast|plan\b|outlook|guidance", re.I)
 ACTUAL_RE = re.compile(r"\bactual|\bresults?\b", re.I)
@@ -141,7 +141,7 @@ def resolve(t: Table, dp: DocPeriods) -> None:
     if re.search(r"\b(nine|six)\s+months\b", t.section_heading, re.I) and not THREE_MONTHS_RE.search(t.title):
         three = False
     cumulative = False if three else None
-    pct_is_yoy = bool(PCT_IS_YOY_RE.search(table_text + " " + t.preamble))
+    pct_is_yoy = t.pct_is_yoy or bool(PCT_IS_YOY_RE.search(table_text + " " + t.preamble))
     usd_by_rows = _usd_slots_from_row_labels(t)
     cols: dict[int, Column] = {}
     for s, h in headers.items():
