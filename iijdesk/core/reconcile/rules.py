@@ -1202,6 +1202,12 @@ def _release_index(ctx: Context) -> dict:
     return idx
 
 
+def parents_compatible(ctx: Context, a: int, b: int) -> bool:
+    """Two rows name the same item only if they stand in the same section (or one has none)."""
+    pa, pb = ctx.tokens(ctx.parent[a]), ctx.tokens(ctx.parent[b])
+    return not pa or not pb or pa == pb or pa <= pb or pb <= pa
+
+
 def _agree(ctx: Context, a: int, b: int) -> bool:
     return abs(ctx.values[a] - ctx.values[b]) <= pair_tolerance(ctx.unit_last[a], ctx.unit_last[b], ctx.values[a])
 
@@ -1238,6 +1244,8 @@ def cross_release(ctx: Context):
                     if db == da:
                         continue
                     for b in pb:
+                        if not parents_compatible(ctx, a, b):
+                            continue
                         tally[ca]["same_ok" if _agree(ctx, a, b) else "same_bad"] += 1
                         if da < db:
                             pairs_at[(da, ctx.table_id[a], db, ctx.table_id[b], pe, m)].append((a, b))
@@ -1249,6 +1257,8 @@ def cross_release(ctx: Context):
                         if db == da:
                             continue
                         for b in pb:
+                            if not parents_compatible(ctx, a, b):
+                                continue
                             if _agree(ctx, a, b):
                                 tally[ca][f"shift{shift:+d}"] += 1
                                 tally[ca][f"shift{shift:+d}_ex"] = b
@@ -1931,9 +1941,15 @@ def derived_period(ctx: Context):
             quarters = periods.get((pe, 3))
             if not shorts or not quarters:
                 continue
-            a = min(longs, key=lambda p: ctx.scale[p])
-            b = min(shorts, key=lambda p: ctx.scale[p])
-            q = min(quarters, key=lambda p: ctx.scale[p])
+            if unit not in ("JPY", "USD"):
+                continue
+            triples = [(a, b, q) for a in longs[:6] for b in shorts[:6] for q in quarters[:6]
+                       if len({ctx.label[x].strip().lower() for x in (a, b, q)}) == 1
+                       and parents_compatible(ctx, a, b) and parents_compatible(ctx, a, q)
+                       and parents_compatible(ctx, b, q)]
+            if not triples:
+                continue
+            a, b, q = min(triples, key=lambda t3: (sum(ctx.scale[x] for x in t3), t3))
             key = (a, b, q)
             if key in seen:
                 continue
@@ -1946,10 +1962,14 @@ def derived_period(ctx: Context):
                 tol = sum_tolerance([c.unit_last[a], c.unit_last[b], c.unit_last[q]])
                 if abs(exp - c.values[q]) <= tol:
                     return []
+                if (c.values[a] < 0) != (c.values[b] < 0) and c.values[a] and c.values[b]:
+                    return []     # printed with different sign conventions (a statement vs a KPI table)
                 docs = sorted({c.doc[a], c.doc[b], c.doc[q]})
-                kind = "cross_table" if len(docs) == 1 else "cross_release"
+                # within one release it is an inconsistency; across releases most often a
+                # restatement or reclassification between them
+                kind, sev = ("cross_table", "warning") if len(docs) == 1 else ("cross_release", "info")
                 return [make_finding(
-                    c, "derived_period", kind, "warning", [q, a, b], doc=c.doc[q],
+                    c, "derived_period", kind, sev, [q, a, b], doc=c.doc[q],
                     message=f"{item_name(c, q)}: {c.printed[a]} ({c.months[a]} months to {c.period_end[a]}, "
                             f"{c.doc[a]} line {c.line[a]}) - {c.printed[b]} ({c.months[b]} months to "
                             f"{c.period_end[b]}, {c.doc[b]} line {c.line[b]}) = {fmt_at(c, exp, q)}, but the "

@@ -163,7 +163,9 @@ def _lex_tabbed(line: Line) -> None:
             n.end += starts[i] + (len(fields[i]) - len(fields[i].lstrip()))
             line.cells.append(Cell(n, i, fields[i].strip()))
     line.label_end = len(fields[0])
-    if line.cells and text_fields >= 2 and text_fields > len({c.field for c in line.cells}):
+    if line.cells and text_fields >= 2 and text_fields > len({c.field for c in line.cells}) and all(
+            c.num.value is None or (abs(c.num.value) < 10 and not c.num.percent and not c.num.decimals)
+            for c in line.cells):
         line.cells = []   # a header line with a stray digit ("Operatir Income\t0\t...")
 
 

@@ -143,6 +143,7 @@ def resolve(t: Table, dp: DocPeriods) -> None:
     cumulative = False if three else None
     pct_is_yoy = t.pct_is_yoy or bool(PCT_IS_YOY_RE.search(table_text + " " + t.preamble))
     usd_by_rows = _usd_slots_from_row_labels(t)
+    prev: Column | None = None
     cols: dict[int, Column] = {}
     for s, h in headers.items():
         c = Column(slot=s, header=h)
@@ -170,11 +171,15 @@ def resolve(t: Table, dp: DocPeriods) -> None:
             c.is_usd = False
         elif TARGET_RE.search(h) and not ACTUAL_RE.search(h):
             c.measure = "target"
+        if not h and prev is not None and prev.measure in ("change", "yoy_pct") and valued and \
+                all(x.num.percent for x in valued):
+            c.measure, c.header = "yoy_pct", prev.header   # the % half of a "YoY" header over two cells
         if c.measure in ("yoy_pct", "share_pct"):
             c.unit, c.scale = "percent", 1
         else:
             c.scale = scale_of(h) or table_scale or 1
         cols[s] = c
+        prev = c
     _fill_periods(t, cols, dp, cumulative, table_text)
     t.columns = cols
 
