@@ -169,6 +169,8 @@ def _title_between(between: list[Line]) -> bool:
     blanks = sum(1 for b in between if b.kind == "blank")
     if not texts:
         return False
+    if any(not b.tabbed and NUMBERED_HEADING.match(b.text.strip()) for b in texts):
+        return True       # "2. Dividends", "(3) Number of Shares ..." start a new table
     for k, b in enumerate(between):
         # a flush-left heading between blank lines in an indented fixed-width release
         if b.kind == "text" and not b.tabbed and b.indent == 0 and not b.text.strip().isupper() and \

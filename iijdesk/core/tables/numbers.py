@@ -118,7 +118,7 @@ def _make(m: re.Match, text: str, offset: int) -> Num:
     if num.endswith(","):
         damage = damage or "trailing comma"
     word = (m.group("word") or "").strip().lower()
-    neg = (opened and not (m.group("pct") and _is_parenthetical(text, m))) or \
+    neg = (opened and not (m.group("pct") and _is_parenthetical(text, m)) and word not in ("up", "increase")) or \
         (m.group("sign") or "") in "-−–" and bool(m.group("sign")) or word in ("down", "decrease")
     if opened and not closed:
         # "(20,640" whose closing parenthesis was cut off
