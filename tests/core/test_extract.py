@@ -150,3 +150,11 @@ def test_another_company_in_the_same_layout():
 def test_a_file_that_is_not_a_release_yields_no_facts():
     prose = Document.from_text("letter.txt", "Dear shareholder,\n\nThank you for your support in 2011.\n")
     assert len(extract_document(prose)) == 0
+
+
+def test_a_share_column_that_holds_amounts_is_rescaled_from_the_release_and_flagged(facts):
+    # a slide headed "% of Revenues" under "Unit: JPY million" prints revenue as 15.8: the release
+    # itself prints the same revenue as JPY 15,813 million, so these are billions
+    r = one(facts, "004", 60, measure="value", period_end="2010-06-30")
+    assert r["scale"] == 1_000_000_000 and r["value"] == 15.8e9
+    assert r["flag"] == "suspect" and "billions" in r["note"]

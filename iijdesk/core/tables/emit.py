@@ -1,6 +1,8 @@
 """Tables -> the facts frame (one row per printed number)."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from iijdesk.core import facts as F
@@ -66,6 +68,7 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                     end, months = _edge_instant(end, months, edge), 0
                 value = None if n.value is None else n.value * scale
                 flag, note = "", ""
+                rescale = col.false_share
                 if n.damage:
                     flag, note = "suspect", n.damage
                 elif col.suspect:
@@ -77,8 +80,59 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                     "period_end": end, "period_months": months, "measure": measure,
                     "unit": unit, "scale": scale, "printed": n.printed, "value": value,
                     "decimals": n.decimals, "flag": flag, "note": note, "start": n.start, "end": n.end,
+                    "_rescale": rescale,
                 })
     if not recs:
         return F.empty_facts()
-    df = pd.DataFrame.from_records(recs, columns=F.FACT_COLUMNS)
+    df = pd.DataFrame.from_records(recs, columns=F.FACT_COLUMNS + ["_rescale"])
+    _rescale_from_other_tables(df)
+    df = df.drop(columns="_rescale")
     return F.normalise(df) if normalised else df
+
+
+SCALES = (1000, 1_000_000, 1_000_000_000)
+SCALE_NAMES = {1000: "thousand", 1_000_000: "million", 1_000_000_000: "billion"}
+# How many rows must agree with amounts printed elsewhere before a column's scale is replaced.
+RESCALE_MIN_MATCHES = 2
+
+
+def _label_key(label: str) -> str:
+    s = re.sub(r"\btotal\b", "", label.lower())
+    s = re.sub(r"[^a-z0-9]", "", s)
+    return s[:-1] if s.endswith("s") else s
+
+
+def _rescale_from_other_tables(df: pd.DataFrame) -> None:
+    """Cells whose header misstates what they hold (a "% of revenues" column of amounts) take
+    the scale at which they match the same items printed elsewhere in the release."""
+    flagged = df[df["_rescale"].astype(bool)]
+    if flagged.empty:
+        return
+    others = df[(~df["_rescale"].astype(bool)) & (df["measure"] == "value") & df["value"].notna()]
+    index: dict = {}
+    for r in others.itertuples():
+        index.setdefault((_label_key(r.row_label), r.period_end, r.period_months, r.unit), []).append(r)
+    for table_id, grp in flagged.groupby("table_id"):   # one unit governs a table
+        best, best_hits, example = None, 0, None
+        for scale in SCALES:
+            hits, ex = 0, None
+            for r in grp.itertuples():
+                if pd.isna(r.value):
+                    continue
+                printed = r.value / (r.scale or 1)
+                for o in index.get((_label_key(r.row_label), r.period_end, r.period_months, r.unit), []):
+                    if abs(printed * scale - o.value) <= 0.5 * scale:
+                        hits += 1
+                        ex = ex or (r.printed, o.printed, o.line)
+                        break
+            if hits > best_hits:
+                best, best_hits, example = scale, hits, ex
+        for i in grp.index:
+            note = df.at[i, "note"]
+            if best and best_hits >= RESCALE_MIN_MATCHES:
+                old = df.at[i, "scale"]
+                df.at[i, "value"] = df.at[i, "value"] / (old or 1) * best
+                df.at[i, "scale"] = best
+                note += (f"; the figures are JPY {SCALE_NAMES[best]}s: {example[0]} matches {example[1]} "
+                         f"printed on line {example[2]}")
+            df.at[i, "flag"], df.at[i, "note"] = "suspect", note

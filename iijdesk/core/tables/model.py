@@ -33,6 +33,7 @@ class Column:
     suspect: str = ""           # why the column's printed header cannot be right
     is_usd: bool = False
     from_header: bool = False   # the period was read from this column's own header
+    false_share: bool = False   # headed as a share of revenues but holding amounts
 
 
 @dataclass

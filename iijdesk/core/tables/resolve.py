@@ -174,6 +174,11 @@ def resolve(t: Table, dp: DocPeriods) -> None:
         if not h and prev is not None and prev.measure in ("change", "yoy_pct") and valued and \
                 all(x.num.percent for x in valued):
             c.measure, c.header = "yoy_pct", prev.header   # the % half of a "YoY" header over two cells
+        if c.measure == "share_pct" and _not_a_share(t, s):
+            # a "% of revenues" column whose revenue row is not 100 holds amounts: flag it
+            c.measure, c.false_share = "value", True
+            c.suspect = (f"the header reads '{h}' but the revenue row is not 100 in this column: "
+                         "the cells are amounts")
         if c.measure in ("yoy_pct", "share_pct"):
             c.unit, c.scale = "percent", 1
         else:
@@ -182,6 +187,20 @@ def resolve(t: Table, dp: DocPeriods) -> None:
         prev = c
     _fill_periods(t, cols, dp, cumulative, table_text)
     t.columns = cols
+
+
+REVENUE_ROW_RE = re.compile(r"^(total\s+)?(net\s+)?(operating\s+)?(revenues?|sales)$", re.I)
+# A share of revenues on the revenue row itself is 100 within this.
+SHARE_TOTAL_TOLERANCE = 0.5
+
+
+def _not_a_share(t: Table, slot: int) -> bool:
+    for r in t.rows:
+        if REVENUE_ROW_RE.match(r.label.strip()):
+            for cell, sl in zip(r.line.cells, r.slots):
+                if sl == slot and cell.num.value is not None and not cell.num.percent:
+                    return abs(cell.num.value - 100) > SHARE_TOTAL_TOLERANCE
+    return False
 
 
 def _usd_slots_from_row_labels(t: Table) -> set[int]:
