@@ -289,6 +289,7 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
             p.months = months_default if months_default is not None else _months_from_report(dp, p.end)
         cols[s].period = p
     _year_off(cols, value_slots, order, dp)
+    _stale_comparative(t, cols, value_slots, dp)
     dated = [cols[s].period for s in value_slots if cols[s].period.end]
     actual = [cols[s].period for s in value_slots if cols[s].period.end and cols[s].measure == "value"]
     latest = max(actual or dated, key=lambda p: p.end, default=None)
@@ -333,6 +334,33 @@ def _year_off(cols: dict[int, Column], value_slots: list[int], order: list[int],
             cols[s].period.months = 0
             cols[s].suspect = (f"column header reads {old:%B %d, %Y} but the release reports as of "
                                f"{rep:%B %d, %Y}; a year-on-year table's latest column is the release's own date")
+
+
+BALANCE_TITLE_RE = re.compile(r"balance\s+sheets?|financial\s+position", re.I)
+
+
+def _stale_comparative(t: Table, cols: dict[int, Column], value_slots: list[int], dp: DocPeriods) -> None:
+    """An interim balance sheet compares with the latest fiscal year end. A comparative column
+    dated at an earlier fiscal year end (a year too old) is the conversion's or the printer's
+    slip: it is re-dated to the fiscal year end before the latest column and flagged."""
+    if not BALANCE_TITLE_RE.search(t.title) or not dp.fy_read or len(value_slots) != 2:
+        return
+    ps = {s: cols[s].period for s in value_slots}
+    if any(p.end is None or p.months != 0 for p in ps.values()):
+        return
+    latest_slot = max(ps, key=lambda s: ps[s].end)
+    latest = ps[latest_slot].end
+    if (latest.month, latest.day) == (dp.fy_end_month, dp.fy_end_day):
+        return
+    fy_before = date(latest.year if (dp.fy_end_month, dp.fy_end_day) < (latest.month, latest.day) else latest.year - 1,
+                     dp.fy_end_month, dp.fy_end_day)
+    for s, p in ps.items():
+        if s != latest_slot and (p.end.month, p.end.day) == (dp.fy_end_month, dp.fy_end_day) and \
+                p.end.year == fy_before.year - 1:
+            old = p.end
+            cols[s].period = Period(fy_before, 0)
+            cols[s].suspect = (f"column header reads {old:%B %d, %Y} but an interim balance sheet at "
+                               f"{latest:%B %d, %Y} compares with the fiscal year end {fy_before:%B %d, %Y}")
 
 
 # A period more than this many years from the release's own period is a misread date.

@@ -141,3 +141,61 @@ def test_every_finding_is_complete(gold_findings):
                              "usd_mismatch", "ocr_damage", "label_error", "cross_release", "restatement"}
         if not (isinstance(r["fix_value"], float) and math.isnan(r["fix_value"])):
             assert r["fix_fact"] is not None
+
+
+def _edit(facts, doc, line, **match):
+    sel = facts[facts["doc"].str.startswith(doc) & (facts["line"] == line)]
+    for k, v in match.items():
+        sel = sel[sel[k] == v]
+    return sel.index[0]
+
+
+def _fires_after_edit(gold_facts, documents, doc, line, rule, delta, **match):
+    """The rule is quiet on the real table and fires once one of its figures is changed."""
+    facts = gold_facts.copy()
+    eng = Engine(facts, documents=documents)
+    before = eng.run()
+    assert at(before, doc, line, rule=rule).empty
+    fid = _edit(facts, doc, line, **match)
+    facts.loc[fid, "value"] = facts.loc[fid, "value"] + delta
+    after = eng.recheck([fid])
+    return at(after, doc, line, rule=rule)
+
+
+def test_cash_roll_forward(gold_facts, documents):
+    # 001 annual cash flow: beginning 11,470,980 + net decrease (1,283,256) = ending 10,187,724
+    f = _fires_after_edit(gold_facts, documents, "001", 1188, "cash_roll_forward", 5_000_000.0,
+                          unit="JPY", period_end="2009-03-31")
+    assert len(f) >= 1 and f.iloc[0]["kind"] == "sum_mismatch"
+
+
+def test_balance_sheet_identity(gold_facts, documents):
+    # 001 balance sheet: total liabilities 27,058,280 + minority 73,735 + equity 25,169,184 = 52,301,199
+    f = _fires_after_edit(gold_facts, documents, "001", 655, "balance_sheet_identity", 10_000_000.0,
+                          unit="JPY", period_end="2009-03-31")
+    assert len(f) >= 1
+
+
+def test_equity_roll_forward(gold_facts, documents):
+    # 001 equity: accumulated deficit (19,555,489) + 1,419,304 - 412,956 = (18,549,141)
+    f = _fires_after_edit(gold_facts, documents, "001", 894, "equity_roll_forward", 50_000_000.0)
+    assert len(f) >= 1
+
+
+def test_derived_periods_agree_across_the_releases(gold_facts, documents):
+    # nine months - six months = the quarter, for items found in three tables of the releases
+    eng = Engine(gold_facts, documents=documents)
+    eng.run()
+    triples = [c for c in eng.checks if c.rule == "derived_period"]
+    assert len(triples) >= 20
+    assert sum(1 for c in triples if not c.findings) >= 0.9 * len(triples)
+    # an edit to a quarter breaks its triple
+    c = next(c for c in triples if not c.findings)
+    a, b, q = c.positions
+    facts = gold_facts.copy()
+    eng2 = Engine(facts, documents=documents)
+    eng2.run()
+    fid = eng2.ctx.ids[q]
+    facts.loc[fid, "value"] = facts.loc[fid, "value"] * 1.5 + 1e9
+    out = eng2.recheck([fid])
+    assert (out["rule"] == "derived_period").sum() > (eng.findings["rule"] == "derived_period").sum()
