@@ -77,8 +77,10 @@ def lex(no: int, text: str) -> Line:
         _lex_tabbed(line)
     else:
         _lex_fixed(line)
-    if line.cells and (_only_date_parts(line) or (not line.label and all(c.num.is_nil for c in line.cells))):
-        line.cells = []
+    if line.cells and (_only_date_parts(line) or (not line.label and all(
+            c.num.is_nil or (abs(c.num.value) < 10 and not c.num.decimals and not c.num.percent)
+            for c in line.cells))):
+        line.cells = []   # no label and only dashes or a stray digit: page furniture, not a row
     line.kind = "data" if line.cells else "text"
     return line
 
