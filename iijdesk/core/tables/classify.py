@@ -100,7 +100,8 @@ def cell_words(field_text: str, num) -> tuple[str, int | None]:
 
 @lru_cache(maxsize=4096)
 def row_unit(label: str, title: str, col_unit: str, is_usd: bool, cell_unit: str, cell_percent: bool,
-             measure: str, list_unit: str | None, kind: str = "", col_header: str = "") -> tuple[str, bool]:
+             measure: str, list_unit: str | None, kind: str = "", col_header: str = "",
+             col_scaled: bool = False) -> tuple[str, bool]:
     """(unit, per_unit) for one cell; per_unit True means the scale is 1 (counts, per-share)."""
     if cell_unit in ("JPY", "USD"):
         list_unit = cell_unit
@@ -119,7 +120,8 @@ def row_unit(label: str, title: str, col_unit: str, is_usd: bool, cell_unit: str
             return f"{cur}_per_share", True
     if ADS_RE.search(label):
         return "ADS", True
-    if kind == "dividends" and not SHARES_RE.search(label) and (list_unit or col_unit) in ("JPY", "USD"):
+    if kind == "dividends" and not SHARES_RE.search(label) and (list_unit or col_unit) in ("JPY", "USD") \
+            and not col_scaled:
         return f"{cur}_per_share", True
     if SHARES_RE.search(label) or re.search(r"shares\s+outstanding|number\s+of\s+shares", title, re.I):
         return "shares", True

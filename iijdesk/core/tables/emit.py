@@ -9,7 +9,7 @@ from iijdesk.core import facts as F
 from iijdesk.core.periods import DocPeriods
 from iijdesk.core.tables import classify
 from iijdesk.core.tables.model import Table
-from iijdesk.core.tables.resolve import resolve
+from iijdesk.core.tables.resolve import resolve, scale_of
 from iijdesk.core.tables.rows import finish_rows
 
 
@@ -45,7 +45,8 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                 list_unit = units[ci] if len(units) == len(r.line.cells) else None
                 cell_unit, cell_scale = classify.cell_words(cell.field_text, n)
                 unit, per_unit = classify.row_unit(r.label, t.title, col.unit, col.is_usd, n.unit or cell_unit,
-                                                   n.percent, col.measure, list_unit, t.kind, col.header)
+                                                   n.percent, col.measure, list_unit, t.kind, col.header,
+                                                   bool(scale_of(col.header)))
                 scale = 1 if per_unit or unit == "percent" else (cell_scale or col.scale or 1)
                 end, months = col.period_end, col.period_months
                 measure = col.measure

@@ -228,7 +228,8 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
                 break
         j -= 1
         steps += 1
-    while headers and not headers[0].tabbed and not is_header_line(headers[0], "fixed"):
+    while headers and not headers[0].tabbed and HEADER_FILLER.match(headers[0].text.strip()) and \
+            not is_header_line(headers[0], "fixed"):
         headers.pop(0)   # filler lines ("of", "and") belong to a header only under a real one
     # title: nearest short non-header text line above the headers
     title, title_line = "", 0
