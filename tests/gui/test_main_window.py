@@ -1,0 +1,249 @@
+"""The main window on the real releases (offscreen): import, grid, highlighting, edits, panels."""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QPoint, QPointF, QMimeData, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from iijdesk.gui.statement_model import SEVERITY_COLORS, SEVERITY_ROLE, fact_ids_of
+from tests.conftest import release
+from tests.gui.conftest import close_window, fact_at, import_and_wait
+
+R000 = release("000")
+R003 = release("003")
+
+
+def drop(qtbot, window, paths):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(QPoint(20, 20), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    ev = QDropEvent(QPointF(20, 20), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    with qtbot.waitSignal(window.importFinished, timeout=120000) as blocker:
+        QApplication.sendEvent(window, ev)
+    return blocker.args[0]
+
+
+def row_of(model, label):
+    for r in range(model.rowCount()):
+        if model.row_label(r) == label:
+            return r
+    raise AssertionError(f"no row {label!r}")
+
+
+def cross_table_findings(ws, fid):
+    f = ws.findings
+    return [i for i, (ids, kind) in enumerate(zip(f["fact_ids"], f["kind"]))
+            if fid in fact_ids_of(ids) and kind == "cross_table"]
+
+
+# -- import ------------------------------------------------------------------------------
+def test_dropping_two_releases_fills_the_list_and_the_grid(qtbot, window):
+    results = drop(qtbot, window, [R000, R003])
+    assert [r.ok for r in results] == [True, True]
+    assert window.import_pane.names() == [R000.name, R003.name]
+    assert [window.import_pane.status_of(n) for n in window.import_pane.names()] == ["loaded", "loaded"]
+    item = window.import_pane.list.topLevelItem(0)
+    assert int(item.text(1)) > 10          # tables found
+    m = window.model
+    assert m.mode == "table" and m.key.startswith(R000.name)
+    assert m.rowCount() > 0 and m.columnCount() > 0
+    # The first table of the nine-month release: periods as headers, negatives in parentheses.
+    heads = [m.column_header(c) for c in range(m.columnCount())]
+    assert "9M to 2008-12-31\nJPY mn" in heads and "9M to 2009-12-31\nJPY mn" in heads
+    r = row_of(m, "Total Revenues")
+    cells = [m.cell_text(r, c) for c in range(m.columnCount())]
+    assert "50,789" in cells and "48,313" in cells and "(4.9%)" in cells
+    assert cells.index("50,789") < cells.index("48,313")      # time order
+    # The release list offers every table of the release.
+    assert window.table_box.count() == int(item.text(1))
+
+
+def test_a_bad_file_shows_its_reason_inline_and_keeps_what_is_loaded(qtbot, window, tmp_path):
+    import_and_wait(qtbot, window, [R000])
+    shown = window.model.key
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(bytes(range(256)) * 40)
+    results = import_and_wait(qtbot, window, [empty, junk, R003])
+    assert [r.ok for r in results] == [False, False, True]
+    for r in results[:2]:
+        assert r.message
+        assert window.import_pane.status_of(r.name) == "failed"
+        assert window.import_pane.reason_of(r.name) == r.message
+    assert "empty" in window.import_pane.reason_of("empty.txt")
+    assert set(window.ws.documents) == {R000.name, R003.name}
+    assert window.model.key == shown and window.model.rowCount() > 0
+    assert QApplication.activeModalWidget() is None          # no dialogs stacked up
+
+
+# -- highlighting, editing, undo ---------------------------------------------------------
+def _net_income_cell(qtbot, window):
+    """Release 003's cash-flow net income, misread as 3,123,480 (income statement: 3,123,486)."""
+    import_and_wait(qtbot, window, [R003])
+    fid = fact_at(window.ws, "003", 419, unit="JPY", period_end="2012-12-31")
+    assert window.select_facts([fid]) == 1
+    return fid, window.model.index_of(fid)
+
+
+def test_a_known_defect_is_highlighted_with_its_explanation(qtbot, window):
+    fid, ix = _net_income_cell(qtbot, window)
+    m = window.model
+    assert m.cell_text(ix.row(), ix.column()) == "3,123,480"
+    assert cross_table_findings(window.ws, fid)
+    assert m.data(ix, SEVERITY_ROLE) == "error"
+    assert m.data(ix, Qt.BackgroundRole) == SEVERITY_COLORS["error"]
+    assert not m.data(ix, Qt.DecorationRole).isNull()
+    tip = m.data(ix, Qt.ToolTipRole)
+    assert "Expected: <b>3,123,486</b>" in tip and "Actual: <b>3,123,480</b>" in tip
+    assert "Suggested correction" in tip and "line 382" in tip
+    # The fix bar above the grid says the same and offers the correction.
+    assert window.fix_bar.isVisibleTo(window) and window.fix_button.isEnabled()
+
+
+def test_editing_the_damaged_cell_clears_the_finding_and_undo_brings_it_back(qtbot, window):
+    fid, ix = _net_income_cell(qtbot, window)
+    m = window.model
+    assert m.setData(ix, "3,123,486")
+    assert m.cell_text(ix.row(), ix.column()) == "3,123,486"
+    assert window.ws.facts.at[fid, "value"] == 3_123_486_000
+    assert not cross_table_findings(window.ws, fid)
+    assert m.data(ix, SEVERITY_ROLE) != "error"
+    assert m.data(ix, Qt.FontRole).italic()                        # marked as edited
+    assert "replaced printed “3,123,480”" in m.data(ix, Qt.ToolTipRole)
+    assert window.ws.edits[-1].old_printed == "3,123,480"
+
+    assert window.undo_action.shortcut() == QKeySequence(QKeySequence.Undo)
+    window.undo_action.trigger()
+    assert m.cell_text(ix.row(), ix.column()) == "3,123,480"
+    assert cross_table_findings(window.ws, fid)
+    assert m.data(ix, SEVERITY_ROLE) == "error"
+    assert not window.ws.edits
+
+    assert QKeySequence("Ctrl+Shift+Z") in window.redo_action.shortcuts()
+    window.redo_action.trigger()
+    assert m.cell_text(ix.row(), ix.column()) == "3,123,486"
+    assert not cross_table_findings(window.ws, fid)
+
+
+def test_apply_fix_is_one_click_and_undoable(qtbot, window):
+    fid, ix = _net_income_cell(qtbot, window)
+    qtbot.mouseClick(window.fix_button, Qt.LeftButton)
+    assert window.model.cell_text(ix.row(), ix.column()) == "3,123,486"
+    assert not cross_table_findings(window.ws, fid)
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert window.model.cell_text(ix.row(), ix.column()) == "3,123,480"
+    assert cross_table_findings(window.ws, fid)
+
+
+def test_typed_numbers_are_validated(qtbot, window):
+    fid, ix = _net_income_cell(qtbot, window)
+    m = window.model
+    with qtbot.waitSignal(m.editRejected) as rejected:
+        assert not m.setData(ix, "12x4")
+    assert "not a number" in rejected.args[0]
+    assert m.cell_text(ix.row(), ix.column()) == "3,123,480" and window.undo_stack.count() == 0
+    assert m.setData(ix, "(1,234)")
+    assert window.ws.facts.at[fid, "value"] == -1_234_000 and m.cell_text(ix.row(), ix.column()) == "(1,234)"
+    assert m.setData(ix, "-1234")
+    assert window.ws.facts.at[fid, "value"] == -1_234_000
+    assert m.setData(ix, "1,234")
+    assert window.ws.facts.at[fid, "value"] == 1_234_000
+
+
+# -- panels ------------------------------------------------------------------------------
+def test_activating_a_finding_selects_its_cells(qtbot, window):
+    import_and_wait(qtbot, window, [R000, R003])
+    fid = fact_at(window.ws, "003", 419, unit="JPY", period_end="2012-12-31")
+    panel = window.findings_panel
+    panel.release_box.setCurrentText(R003.name)
+    panel.severity_box.setCurrentText("error")
+    assert 0 < panel.visible_count() < len(window.ws.findings)
+    rows = [r for r in range(panel.visible_count())
+            if fid in fact_ids_of(panel.finding_at(r)["fact_ids"]) and panel.finding_at(r)["kind"] == "cross_table"]
+    assert rows
+    window.show_release(R000.name)                       # somewhere else first
+    panel.activate_row(rows[0])
+    m = window.model
+    assert m.key == window.ws.facts.at[fid, "table_id"]
+    assert window.view.current_fact() == fid
+    selected = {m.fact_id(i) for i in window.view.selectionModel().selectedIndexes()}
+    involved = set(fact_ids_of(panel.finding_at(rows[0])["fact_ids"]))
+    assert fid in selected and selected <= involved
+    assert window.source_panel.marked_line() == 419
+
+
+def test_selecting_a_cell_shows_its_source_line_and_a_line_selects_its_cells(qtbot, window):
+    fid, ix = _net_income_cell(qtbot, window)
+    window.view.setCurrentIndex(window.model.index(0, 0))
+    window.view.setCurrentIndex(ix)
+    sp = window.source_panel
+    assert sp.doc == R003.name and sp.marked_line() == 419
+    assert "3,123,480" in sp.current_line_text() and "line 419" in sp.title.text()
+    # Putting the cursor on the income statement's net income line selects its cells there.
+    block = sp.text.document().findBlockByNumber(382 - 1)
+    sp.text.setTextCursor(QTextCursor(block))
+    facts = window.ws.facts
+    on_line = set(facts.index[(facts["doc"] == R003.name) & (facts["line"] == 382)])
+    m = window.model
+    assert m.key == facts.at[next(iter(on_line)), "table_id"]
+    selected = {m.fact_id(i) for i in window.view.selectionModel().selectedIndexes()}
+    assert selected == {i for i in on_line if m.contains(i)} and len(selected) >= 2
+
+
+def test_copy_gives_tab_separated_text_with_row_labels(qtbot, window):
+    import_and_wait(qtbot, window, [R000])
+    fid = fact_at(window.ws, "000", 38, measure="yoy_pct")
+    window.show_table(window.ws.facts.at[fid, "table_id"])
+    m, v = window.model, window.view
+    r = row_of(m, "Total Revenues")
+    v.selectionModel().clearSelection()
+    for c in range(m.columnCount()):
+        for rr in (r, r + 1):
+            v.selectionModel().select(m.index(rr, c), QItemSelectionModel.Select)
+    v.copy_action.trigger()
+    text = QGuiApplication.clipboard().text()
+    assert text == ("\t9M to 2008-12-31 JPY mn\t9M to 2009-12-31 JPY mn\t9M to 2009-12-31 YoY %\n"
+                    "Total Revenues\t50,789\t48,313\t(4.9%)\n"
+                    "Connectivity and Outsourcing Services\t25,941\t27,601\t6.4%\n")
+
+
+def test_find_goes_to_the_next_match(qtbot, window):
+    import_and_wait(qtbot, window, [R003])
+    assert window.find_action.shortcut() == QKeySequence(QKeySequence.Find)
+    assert window.find_next("depreciation and amortization")
+    m = window.model
+    r = window.view.currentIndex().row()
+    assert "depreciation and amortization" in m.row_label(r).casefold()
+    assert not window.find_next("no such line item anywhere")
+
+
+def test_a_statement_kind_across_releases_has_periods_in_time_order(qtbot, window):
+    import_and_wait(qtbot, window, [R000, R003])
+    window.show_kind("income")
+    m = window.model
+    assert m.mode == "kind" and m.rowCount() > 10
+    heads = [m.column_header(c).split("\n")[0] for c in range(m.columnCount())]
+    ends = [h.split(" ")[-1] for h in heads if h.startswith(("3M to", "6M to", "9M to", "12M to", "at "))]
+    assert ends and ends == sorted(ends)
+    assert any("2009-12-31" in h for h in heads) and any("2012-12-31" in h for h in heads)
+
+
+def test_recent_files_and_window_layout_are_remembered(qtbot, window, tmp_path):
+    import_and_wait(qtbot, window, [R000])
+    assert window.recent_files()[0] == str(R000.resolve())
+    assert [a.text() for a in window.recent_menu.actions()][0] == str(R000.resolve())
+    settings = window.settings
+    window.findings_dock.hide()
+    window.close()
+    assert settings.value("window/state") is not None
+    from iijdesk.gui.main_window import MainWindow
+    again = MainWindow(settings=settings)
+    try:
+        assert again.recent_files()[0] == str(R000.resolve())
+        assert again.findings_dock.isHidden()
+    finally:
+        close_window(again)
