@@ -43,23 +43,27 @@ def main() -> int:
     print(f"check all {len(paths)} releases together: median {statistics.median(runs) * 1000:.0f} ms "
           f"(min {min(runs) * 1000:.0f} ms)")
 
-    # re-check after one edit: change a value, re-run only the checks that read it
-    ids = [i for i in facts.index if facts.at[i, "value"] == facts.at[i, "value"]]
+    # re-check after one edit: change a value, re-run only the checks that read it. Two kinds
+    # of edit: a material one (x 1.5, which changes findings, so the findings frame is rebuilt)
+    # and a harmless one (+1 yen, findings unchanged).
+    ids = [i for i in facts.index if facts.at[i, "value"] == facts.at[i, "value"] and facts.at[i, "value"]]
     step = max(1, len(ids) // 200)
-    times, touched = [], []
-    for fid in ids[::step]:
-        old = facts.at[fid, "value"]
-        facts.at[fid, "value"] = old + 1.0
-        t0 = time.perf_counter()
-        engine.recheck([fid])
-        times.append(time.perf_counter() - t0)
-        touched.append(len(engine.by_fact.get(engine.ctx.pos_of[fid], ())))
-        facts.at[fid, "value"] = old
-        engine.recheck([fid])
-    times.sort()
-    print(f"re-check after one edit ({len(times)} edits, {statistics.mean(touched):.1f} checks each): "
-          f"median {statistics.median(times) * 1000:.2f} ms, p95 {times[int(len(times) * 0.95)] * 1000:.2f} ms, "
-          f"max {times[-1] * 1000:.2f} ms (target < 10 ms)")
+    for label, change in (("material edit (x 1.5)", lambda v: v * 1.5),
+                          ("harmless edit (+1 yen)", lambda v: v + 1.0)):
+        times, touched = [], []
+        for fid in ids[::step]:
+            old = facts.at[fid, "value"]
+            facts.at[fid, "value"] = change(old)
+            t0 = time.perf_counter()
+            engine.recheck([fid])
+            times.append(time.perf_counter() - t0)
+            touched.append(len(engine.by_fact.get(engine.ctx.pos_of[fid], ())))
+            facts.at[fid, "value"] = old
+            engine.recheck([fid])
+        times.sort()
+        print(f"re-check after one {label}, {len(times)} edits, {statistics.mean(touched):.1f} checks each: "
+              f"median {statistics.median(times) * 1000:.2f} ms, p95 {times[int(len(times) * 0.95)] * 1000:.2f} ms, "
+              f"max {times[-1] * 1000:.2f} ms (target < 10 ms)")
     return 0
 
 

@@ -134,9 +134,15 @@ class Engine:
             if "printed" in self.facts.columns:
                 ctx.printed[p] = str(self.facts.at[fid, "printed"])
             touched.update(self.by_fact.get(p, ()))
+        changed_findings = False
         for idx in touched:
-            self._evaluate(self.checks[idx])
-        self.findings = self._frame()
+            c = self.checks[idx]
+            before = c.findings
+            self._evaluate(c)
+            if c.findings != before:
+                changed_findings = True
+        if changed_findings:          # rebuild the frame only when a finding came, went or changed
+            self.findings = self._frame()
         return self.findings
 
     def _evaluate(self, c: Check) -> None:
