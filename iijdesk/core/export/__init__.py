@@ -35,13 +35,16 @@ _LOCK_NAMES = ("~${name}", "~${short}", ".~lock.{name}#")
 
 
 def export_workbook(ws, path, overwrite: bool = False, *, cached_values: bool = True,
-                    progress=None) -> ExportResult:
+                    progress=None, timeline=None) -> ExportResult:
     """Write workspace `ws` to the .xlsx file `path`.
 
     Raises TargetExistsError (a FileExistsError) when `path` exists and `overwrite` is false,
     TargetLockedError (a PermissionError) when the target is locked or not writable, and
     ExportError for other failures a user can fix. `cached_values=False` leaves every formula's
-    cached result empty so a reader must recalculate (used by the recalculation tests)."""
+    cached result empty so a reader must recalculate (used by the recalculation tests).
+    `timeline` is an iijdesk.core.timeline.Timeline already built over ws.facts (the window's
+    charts keep one); without it the export builds its own. `progress(i, n, what)` is called
+    as the sheets are written."""
     target = os.path.abspath(os.fspath(path))
     name = os.path.basename(target)
     folder = os.path.dirname(target)
@@ -73,7 +76,8 @@ def export_workbook(ws, path, overwrite: bool = False, *, cached_values: bool = 
     os.close(fd)
     try:
         try:
-            result = write_workbook(ws, tmp, cached_values=cached_values, progress=progress)
+            result = write_workbook(ws, tmp, cached_values=cached_values, progress=progress,
+                                    timeline=timeline)
         except OSError as e:
             raise ExportError(f"Could not write {name}: {e.strerror or e}") from e
         except Exception as e:

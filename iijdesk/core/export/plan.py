@@ -191,12 +191,31 @@ class _Table:
 
 def records(f: pd.DataFrame) -> dict:
     """fact id -> Fact record (a namedtuple of the contract columns), for fast access."""
-    cols = [c for c in f.columns if c.isidentifier()]
-    ids = list(f.index)
-    out = {}
-    for fid, rec in zip(ids, f[cols].itertuples(index=False, name="Fact")):
-        out[fid] = rec
-    return out
+    cols = [c for c in f.columns if c.isidentifier() and not c.startswith("_")]
+    fact = _fact_type(tuple(cols))
+    data = [_plain_list(f[c]) for c in cols]
+    return {fid: fact._make(row) for fid, row in zip(f.index.tolist(), zip(*data))}
+
+
+def _plain_list(s: pd.Series) -> list:
+    """A column as Python values, missing ones as None (numbers as NaN stay NaN)."""
+    if s.dtype == object or str(s.dtype) in ("str", "string"):
+        return s.tolist()
+    if str(s.dtype) in ("Int64", "boolean"):
+        return [None if v is pd.NA else v for v in s.astype(object).tolist()]
+    return s.tolist()
+
+
+_FACT_TYPES: dict = {}
+
+
+def _fact_type(cols: tuple):
+    from collections import namedtuple
+
+    t = _FACT_TYPES.get(cols)
+    if t is None:
+        t = _FACT_TYPES[cols] = namedtuple("Fact", cols, rename=True)
+    return t
 
 
 def _int_or(v, default: int) -> int:

@@ -91,16 +91,16 @@ def _kind_rank(k: str) -> int:
     return KIND_ORDER.index(k) if k in KIND_ORDER else len(KIND_ORDER)
 
 
-def build(ws, facts: pd.DataFrame, docs: list[str], recs: dict) -> Timeline:
-    """The export's timeline: the core timeline where available, else a plain pivot."""
+def build(ws, facts: pd.DataFrame, docs: list[str], recs: dict, core=None) -> Timeline:
+    """The export's timeline: the core timeline (`core` when the caller has one built over
+    these facts) where available, else a plain pivot."""
     try:
-        from iijdesk.core.timeline import build_timeline
-    except ImportError:
-        return pivot(facts, docs, recs)
-    try:
-        core = build_timeline(facts, getattr(ws, "timeline_choices", None))
+        if core is None:
+            from iijdesk.core.timeline import build_timeline
+
+            core = build_timeline(facts, getattr(ws, "timeline_choices", None))
         return _from_core(core, recs)
-    except Exception:  # the export must not fail because the series could not be matched
+    except Exception:  # no core timeline, or it failed: the export must not fail for that
         return pivot(facts, docs, recs)
 
 

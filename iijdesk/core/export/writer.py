@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 import time
 from dataclasses import dataclass, field
 
 import pandas as pd
 import xlsxwriter
-from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from iijdesk import __version__
 from iijdesk.core.export import timeline as TL
@@ -38,6 +40,21 @@ HEADER_ROWS = 4               # title, period, unit, release
 RESERVED_SHEETS = ("About", "Findings", "Timeline", "Charts", "Sources")
 
 
+class _Sheet(Worksheet):
+    """A worksheet that skips xlsxwriter's scan for newer Excel functions in every formula:
+    the export writes only SUM, ABS and cell references, which need no prefixing."""
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        if _PLAIN_FORMULA.fullmatch(formula):
+            return formula[1:] if formula.startswith("=") else formula
+        return super()._prepare_formula(formula, expand_future_functions)
+
+
+# Formulas made only of these functions, references, numbers and operators.
+_PLAIN_FORMULA = re.compile(r"=?(?:SUM|ABS|[A-Z]{1,3}\$?\d+|\$?[A-Z]{1,3}\$?\d+|'[^']*'!|[A-Za-z0-9_. ]+!|"
+                            r"[0-9.eE+\-*/(),:<>= ])*")
+
+
 @dataclass
 class ExportResult:
     """Where everything went, for the caller and the tests."""
@@ -52,13 +69,15 @@ class ExportResult:
     seconds: float = 0.0
 
 
-def write_workbook(ws, path: str, cached_values: bool = True, progress=None) -> ExportResult:
-    return _Book(ws, path, cached_values, progress).write()
+def write_workbook(ws, path: str, cached_values: bool = True, progress=None,
+                   timeline=None) -> ExportResult:
+    return _Book(ws, path, cached_values, progress, timeline).write()
 
 
 class _Book:
-    def __init__(self, ws, path: str, cached_values: bool, progress) -> None:
+    def __init__(self, ws, path: str, cached_values: bool, progress, timeline=None) -> None:
         self.ws = ws
+        self.core_timeline = timeline
         self.path = path
         self.cached = cached_values
         self.progress = progress
@@ -67,6 +86,7 @@ class _Book:
         self.findings = getattr(ws, "findings", None)
         if self.findings is None:
             self.findings = pd.DataFrame()
+        self.frows = self.findings.to_dict("records") if len(self.findings) else []
         self.docs = list(dict.fromkeys(list(getattr(ws, "documents", {}) or {}) + list(self.facts["doc"])))
         self.res = ExportResult(n_facts=len(self.facts), n_findings=len(self.findings))
         self._fmts: dict = {}
@@ -114,7 +134,8 @@ class _Book:
         t0 = time.perf_counter()
         self.wb = xlsxwriter.Workbook(self.path, {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-            "nan_inf_to_errors": True})
+            "nan_inf_to_errors": True, "in_memory": True})
+        self.wb.worksheet_class = _Sheet
         self.wb.set_calc_mode("auto")
         self._properties()
         reserved = {n.casefold() for n in RESERVED_SHEETS}
@@ -347,7 +368,7 @@ class _Book:
         if rec.flag == "suspect":
             self.note(sheet, r, c, f"Suspect: {rec.note or 'flagged by the extractor'}")
         for i in self.finding_facts.get(fid, [])[:5]:
-            fr = self.findings.iloc[i]
+            fr = self.frows[i]
             self.note(sheet, r, c, f"Finding ({fr.get('kind', '')}, {fr.get('severity', '')}): "
                       f"{fr.get('message', '')}")
 
@@ -368,14 +389,14 @@ class _Book:
             sh.write_string(0, c, h, hdr)
         link = self.fmt(font_color="#0563C1", underline=1)
         wrap = self.fmt(text_wrap=True, valign="top")
-        fd = self.findings
+        fd = self.frows
         maxlinks = 0
         if len(fd):
             order = sorted(range(len(fd)), key=lambda i: (
-                SEVERITY_ORDER.get(str(fd.iloc[i].get("severity", "")), 9),
-                self._doc_rank(str(fd.iloc[i].get("doc", ""))), _first_line(fd.iloc[i].get("lines", ""))))
+                SEVERITY_ORDER.get(str(fd[i].get("severity", "")), 9),
+                self._doc_rank(str(fd[i].get("doc", ""))), _first_line(fd[i].get("lines", ""))))
             for n, i in enumerate(order, start=1):
-                r = fd.iloc[i]
+                r = fd[i]
                 sh.write_number(n, 0, n)
                 for c, key in ((1, "severity"), (2, "kind"), (3, "rule"), (4, "doc"), (5, "lines")):
                     sh.write_string(n, c, _text(r.get(key, "")))
@@ -430,13 +451,10 @@ class _Book:
         link = self.fmt(font_color="#0563C1", underline=1)
         edited = self.fmt(bg_color=EDITED_FILL)
         docs = getattr(self.ws, "documents", {}) or {}
-        f = self.facts
-        ids = list(f.index)
-        cols_idx = {c: i for i, c in enumerate(f.columns)}
         n = 0
-        for fid, rec in zip(ids, f.itertuples(index=False, name=None)):
+        for fid, rec in self.recs.items():
             n += 1
-            g = lambda c: rec[cols_idx[c]]  # noqa: E731
+            g = rec.__getattribute__
             where = self.res.cells.get(fid)
             if where:
                 sh.write_url(n, 0, f"internal:{quote_sheetname(where[0])}!{where[1]}", link,
@@ -475,7 +493,7 @@ class _Book:
     # -- timeline and charts --------------------------------------------------------------------
     def _timeline_sheet(self):
         sh = self.wb.add_worksheet("Timeline")
-        tl = TL.build(self.ws, self.facts, self.docs, self.recs)
+        tl = TL.build(self.ws, self.facts, self.docs, self.recs, core=self.core_timeline)
         margin = TL.add_margin(tl)
         hdr = self.fmt(bold=True, bg_color=HEADER_FILL, text_wrap=True, align="center", border=1,
                        border_color="#B7C4D6")

@@ -44,7 +44,7 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                 n = cell.num
                 list_unit = units[ci] if len(units) == len(r.line.cells) else None
                 cell_unit, cell_scale = classify.cell_words(cell.field_text, n)
-                unit, per_unit = classify.row_unit(r.label, t.title, col.unit, col.is_usd, n.unit or cell_unit,
+                unit, per_unit = classify.row_unit(r.label + (" [" + r.section + "]" if r.section and r.period is not None else ""), t.title, col.unit, col.is_usd, n.unit or cell_unit,
                                                    n.percent, col.measure, list_unit, t.kind, col.header,
                                                    bool(scale_of(col.header)))
                 scale = 1 if per_unit or unit == "percent" else (cell_scale or col.scale or 1)

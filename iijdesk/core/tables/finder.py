@@ -159,7 +159,7 @@ def _blocks(lines: list[Line]) -> list[list[int]]:
 
 
 def _layout_changed(a: Line, b: Line) -> bool:
-    return a.tabbed != b.tabbed
+    return a.tabbed != b.tabbed or a.key_value != b.key_value
 
 
 def _title_between(between: list[Line]) -> bool:
@@ -202,6 +202,7 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
     steps = 0
     fixed = not lines[first].tabbed
     blank_above_headers = False
+    passed_section = False
     num_left = min((c.num.start for i in block for c in lines[i].cells), default=0)
     while j >= 0 and steps < HEADER_LOOKBACK:
         ln = lines[j]
@@ -223,7 +224,8 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
             elif headers or (ln.tabbed and not ln.fields[0].strip()):
                 break
             elif _is_section_label(ln, lines[first]):
-                pass  # a section label above the first row ("ASSETS", "REVENUES:")
+                passed_section = passed_section or ln.text.strip().endswith(":")
+                # a section label above the first row ("ASSETS", "REVENUES:")
             else:
                 break
         j -= 1
@@ -236,6 +238,7 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
     k = j
     steps = 0
     prev_block_end = previous[-1].rows[-1].line.no - 1 if previous and previous[-1].rows else -1
+    section_above = passed_section
     while k >= 0 and steps < TITLE_LOOKBACK and k > prev_block_end:
         ln = lines[k]
         if ln.kind == "text":
@@ -246,6 +249,8 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
                 context.insert(0, s)
             elif _is_bullet(s) or (s.endswith(")") and "(" not in s) or (s.startswith("(") and ")" not in s):
                 pass   # "- Ownership: 74.2% (as of July 2010)" is commentary, not a title
+            elif s.endswith(":") and len(s) < 100:
+                section_above = True   # "Net income attributable to IIJ:" labels the rows below
             elif (len(s) <= TITLE_MAX_LENGTH and not is_prose(ln)) or (len(s) <= 260 and NUMBERED_HEADING.match(s)):
                 title, title_line = _clean_title(s), ln.no
                 up = lines[k - 1] if k > 0 else None
@@ -264,11 +269,12 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
     if not title and previous and not headers:
         # a continuation of the table above (no header of its own)
         prev = previous[-1]
-        if prev.rows and first - prev.rows[-1].line.no < 6:
+        if prev.rows and first - prev.rows[-1].line.no < 6 and not _layout_changed(prev.rows[-1].line, lines[first]):
             _extend(prev, lines, block)
             return None
-    if not title and previous and headers and previous[-1].rows and \
-            first - previous[-1].rows[-1].line.no <= len(headers) + 6:
+    if not title and previous and previous[-1].rows and (
+            (headers and first - previous[-1].rows[-1].line.no <= len(headers) + 6) or
+            (not headers and section_above and first - previous[-1].rows[-1].line.no <= TITLE_LOOKBACK)):
         prev = previous[-1]
         title, title_line = prev.title, prev.title_line
         context = prev.context + context

@@ -51,6 +51,7 @@ class Line:
     indent: int = 0
     label_end: int = 0                 # where the label ends (fixed-width)
     debris: bool = False               # numbers run together by the conversion: no usable cells
+    key_value: bool = False            # "Label: JPY1,700 million", a one-cell statement
 
     @property
     def tabbed(self) -> bool:
@@ -177,8 +178,25 @@ def _looks_like_label_number(s: str) -> bool:
     return bool(re.fullmatch(r"(?:19|20)\d{2}", s))
 
 
+_KEY_VALUE_RE = re.compile(
+    r"^\s*(?P<label>[A-Za-z(][^:\t]{2,90}):\s+(?P<val>(?:JPY|US\$|\$|¥)?\s?\(?[\d,]*\d(?:\.\d+)?\)?)"
+    r"\s*(?P<unit>millions?|billions?|thousands?|shares|contracts)?\s*$")
+
+
 def _lex_fixed(line: Line) -> None:
     text = line.text
+    kv = _KEY_VALUE_RE.match(text)
+    if kv:
+        # "Fiscal year ending March 31, 2010: JPY1,700 million": a one-cell row
+        nums = find_numbers(kv.group("val"), kv.start("val"))
+        money_or_count = kv.group("unit") or nums and (nums[0].currency or "," in nums[0].printed)
+        if len(nums) == 1 and money_or_count:
+            line.label = kv.group("label").strip()
+            line.label_end = kv.end("label")
+            field = text[kv.start("val"):].strip()
+            line.cells = [Cell(nums[0], -1, field)]
+            line.key_value = True
+            return
     words = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(text)]
     if not words:
         return

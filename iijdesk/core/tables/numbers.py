@@ -28,6 +28,8 @@ _NUM_RE = re.compile(
     re.X,
 )
 _ANY_DIGIT = re.compile(r"\d")
+# Unit words a conversion glues to the number before them ("202,544shares").
+_GLUED_UNIT = re.compile(r"(?:shares?|millions?|billions?|thousands?|contracts|yen)\b", re.I)
 _ANY_DASH = re.compile(r"[-—–_―‐−－]")
 _NIL_RE = re.compile(r"(?<![\w\-—–_―])(?:-{1,3}|—{1,2}|–|_|―|‐|－)(?![\w\-—–_―])")
 
@@ -77,7 +79,8 @@ def find_numbers(text: str, offset: int = 0) -> list[Num]:
         core_s = m.start("num")
         core_left = text[core_s - 1] if core_s > 0 else " "
         right = text[e] if e < len(text) else " "
-        if (core_left.isalpha() and not m.group("cur")) or (right.isalpha() and not m.group("unit")):
+        if (core_left.isalpha() and not m.group("cur")) or (
+                right.isalpha() and not m.group("unit") and not _GLUED_UNIT.match(text, e)):
             continue
         if left.isalnum() and not m.group("open") and not m.group("sign") and not m.group("cur"):
             continue
