@@ -20,7 +20,8 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 # -- 1. Debian packages ----------------------------------------------------------------------
 DEB_PACKAGES=(
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
-  libx11-xcb1 libxcb1 libxrender1 libxi6 libsm6 libice6
+  libx11-xcb1 libxcb1 libxrender1 libxi6 libsm6 libice6 libpng16-16 libgssapi-krb5-2
+  libxcb-glx0 libxcb-render0 libxcb-shm0 libxcb-sync1 libxcb-util1
   xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-shape0 libxcb-render-util0
   libxcb-image0 libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0
   fonts-dejavu-core
@@ -34,7 +35,7 @@ install_debs() {
   local missing=() p
   for p in "$@"; do deb_installed "$p" || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
-  local sudo=""
+  sudo=""
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
       sudo="sudo -n"
@@ -49,10 +50,17 @@ install_debs() {
     _APT_UPDATED=1
   fi
   say "apt-get install ${missing[*]}"
-  if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 \
-        "${missing[@]}" </dev/null; then
-    say "WARNING: apt-get install failed for: ${missing[*]} (tests that need them will fail)"
+  if ! apt_install "${missing[@]}"; then
+    # One name unknown to this release must not keep the others out: try them one by one.
+    for p in "${missing[@]}"; do
+      apt_install "$p" || say "WARNING: could not install $p (tests that need it will fail)"
+    done
   fi
+}
+
+apt_install() {
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    -o DPkg::Lock::Timeout=300 "$@" </dev/null
 }
 
 if [ "${IIJDESK_SKIP_APT:-}" != 1 ] && command -v apt-get >/dev/null 2>&1 \
