@@ -158,3 +158,16 @@ def test_a_share_column_that_holds_amounts_is_rescaled_from_the_release_and_flag
     r = one(facts, "004", 60, measure="value", period_end="2010-06-30")
     assert r["scale"] == 1_000_000_000 and r["value"] == 15.8e9
     assert r["flag"] == "suspect" and "billions" in r["note"]
+
+
+def test_a_table_flattened_onto_one_line_is_read_and_flagged(facts):
+    # "... Nine months ended 48,313 (4.9)2,007 43.6 ... December 31, 2009 Nine months ended 50,789 ..."
+    rows = facts[(facts["doc"].str.startswith("000")) & (facts["line"] == 737)]
+    by = {(r.period_end, r.measure, r.value) for r in rows.itertuples()}
+    assert ("2009-12-31", "value", 48313e6) in by and ("2008-12-31", "value", 354e6) in by
+    assert ("2008-12-31", "yoy_pct", -91.3) in by
+    assert (rows["flag"] == "suspect").all()
+    # "CAPEX3Q113Q12JPY millions...2,2082,2082,549": glued cells split, columns from the codes
+    capex = facts[(facts["doc"].str.startswith("003")) & (facts["line"] == 589)]
+    assert {("2011-12-31", 2208e6), ("2012-12-31", 2549e6)} <= {(r.period_end, r.value) for r in capex.itertuples()}
+    assert set(capex["period_months"]) == {3}

@@ -112,17 +112,18 @@ def _from_core(core, recs: dict) -> Timeline:
     periods = sorted({(str(e), int(m)) for e, m in zip(s["period_end"], s["period_months"])},
                      key=_period_sort)
     pidx = {p: i for i, p in enumerate(periods)}
-    info = core.info.set_index("series_id")
+    info = {r["series_id"]: r for r in core.info.to_dict("records")}
     first_fact: dict = {}
     for fid, sid in core.fact_series.items():
         if fid in recs and (sid not in first_fact or fid < first_fact[sid]):
             first_fact[sid] = fid
     out: dict[str, Series] = {}
-    for r in s.itertuples(index=False):
+    for r in s[["series_id", "unit", "period_end", "period_months", "status", "value", "derived",
+                "fact_id"]].itertuples(index=False):
         sid = r.series_id
         ser = out.get(sid)
         if ser is None:
-            inf = info.loc[sid]
+            inf = info[sid]
             kinds = tuple(inf["kinds"]) if isinstance(inf["kinds"], (tuple, list)) else (str(inf["kinds"]),)
             kind = min(kinds, key=_kind_rank) if kinds else "other"
             ser = out[sid] = Series(kind, str(inf["parent"] or ""), str(inf["label"]), str(r.unit),

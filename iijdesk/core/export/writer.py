@@ -441,53 +441,46 @@ class _Book:
 
     # -- sources --------------------------------------------------------------------------------
     def _sources_sheet(self) -> None:
+        """One row per value: its cell (linked), release, line, labels, printed text, flag,
+        edit, and the release's line itself. Period, unit and table are in the statement's
+        headers, one click away."""
         sh = self.wb.add_worksheet("Sources")
-        cols = ["Cell", "Fact id", "Release", "Line", "Table", "Row label", "Column header",
-                "Period", "Measure", "Unit", "Scale", "Printed", "Value (base units)", "Flag",
-                "Note", "Edited: replaced", "Source line"]
+        cols = ["Cell", "Fact id", "Release", "Line", "Row label", "Column header", "Printed",
+                "Flag / note", "Edited: replaced", "Source line"]
         hdr = self.fmt(bold=True, bg_color=HEADER_FILL, border=1, border_color="#B7C4D6")
         for c, h in enumerate(cols):
             sh.write_string(0, c, h, hdr)
         link = self.fmt(font_color="#0563C1", underline=1)
         edited = self.fmt(bg_color=EDITED_FILL)
         docs = getattr(self.ws, "documents", {}) or {}
+        cells = self.res.cells
+        ws_string, ws_number = sh.write_string, sh.write_number
         n = 0
         for fid, rec in self.recs.items():
             n += 1
-            g = rec.__getattribute__
-            where = self.res.cells.get(fid)
+            where = cells.get(fid)
             if where:
                 sh.write_url(n, 0, f"internal:{quote_sheetname(where[0])}!{where[1]}", link,
                              string=f"{where[0]}!{where[1]}")
-            sh.write_number(n, 1, int(fid))
-            sh.write_string(n, 2, str(g("doc")))
-            line = _int(g("line"))
+            ws_number(n, 1, int(fid))
+            ws_string(n, 2, str(rec.doc))
+            line = _int(rec.line)
             if line is not None:
-                sh.write_number(n, 3, line)
-            sh.write_string(n, 4, str(g("table")))
-            sh.write_string(n, 5, str(g("row_label")))
-            sh.write_string(n, 6, str(g("col_label")))
-            sh.write_string(n, 7, period_caption(g("period_end"), g("period_months")))
-            sh.write_string(n, 8, str(g("measure")))
-            sh.write_string(n, 9, str(g("unit")))
-            sh.write_number(n, 10, int(g("scale")))
-            sh.write_string(n, 11, str(g("printed")))
-            v = _num(g("value"))
-            if v is not None:
-                sh.write_number(n, 12, v)
-            if g("flag"):
-                sh.write_string(n, 13, str(g("flag")))
-            if g("note"):
-                sh.write_string(n, 14, str(g("note")))
+                ws_number(n, 3, line)
+            ws_string(n, 4, str(rec.row_label))
+            ws_string(n, 5, str(rec.col_label))
+            ws_string(n, 6, str(rec.printed))
+            if rec.flag or rec.note:
+                ws_string(n, 7, " ".join(x for x in (str(rec.flag), str(rec.note)) if x))
             if fid in self.edits:
                 old_p, old_v, _new = self.edits[fid]
-                sh.write_string(n, 15, f"{old_p} ({_fmt_num(old_v)})", edited)
-            d = docs.get(g("doc"))
+                ws_string(n, 8, f"{old_p} ({_fmt_num(old_v)})", edited)
+            d = docs.get(rec.doc)
             if d is not None and line is not None and 0 < line <= len(d.lines):
-                sh.write_string(n, 16, d.lines[line - 1].rstrip()[:2000])
+                ws_string(n, 9, d.lines[line - 1].rstrip()[:2000])
         sh.freeze_panes(1, 1)
         sh.autofilter(0, 0, max(n, 1), len(cols) - 1)
-        for c, w in enumerate([24, 8, 26, 6, 40, 40, 36, 18, 10, 10, 11, 14, 18, 8, 30, 18, 100]):
+        for c, w in enumerate([26, 8, 26, 6, 40, 36, 14, 24, 18, 100]):
             sh.set_column(c, c, w)
 
     # -- timeline and charts --------------------------------------------------------------------

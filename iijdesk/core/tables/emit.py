@@ -9,8 +9,36 @@ from iijdesk.core import facts as F
 from iijdesk.core.periods import DocPeriods
 from iijdesk.core.tables import classify
 from iijdesk.core.tables.model import Table
-from iijdesk.core.tables.resolve import resolve, scale_of
+from iijdesk.core.tables import flattened
+from iijdesk.core.tables.finder import DURATION_HEADING
+from iijdesk.core.tables.resolve import THREE_MONTHS_RE, resolve, scale_of
 from iijdesk.core.tables.rows import finish_rows
+
+
+# How far above a flattened line its heading and duration heading are looked for.
+FLAT_CONTEXT_LINES = 200
+
+
+def _flattened_records(doc, tables: list[Table], dp: DocPeriods, next_id: int) -> list[dict]:
+    """Facts of tables the conversion ran onto one line (see flattened.py), each flagged."""
+    taken = {r.line.no for t in tables for r in t.rows}
+    out: list[dict] = []
+    for no, text in enumerate(doc.lines, start=1):
+        if no in taken or not flattened.is_flattened(text):
+            continue
+        above = doc.lines[max(0, no - 1 - FLAT_CONTEXT_LINES): no - 1]
+        heading = next((a.strip() for a in reversed(above) if a.strip() and len(a.strip()) < 120), "")
+        duration = next((a for a in reversed(above) if DURATION_HEADING.search(a) and len(a) < 200), "")
+        cumulative = False if THREE_MONTHS_RE.search(duration) else None
+        table_id = f"{doc.name}#{next_id}"
+        for i, r in enumerate(flattened.read_flattened(text, dp, cumulative)):
+            out.append({
+                "doc": doc.name, "line": no, "table": heading, "table_id": table_id, "kind": "other",
+                "parent": "", "row_label": "", "row": 0, "level": 0, "is_total": False,
+                "col_label": "(flattened line)", "col": i, "_rescale": False, **r,
+            })
+        next_id += 1
+    return out
 
 
 def _edge_instant(end: str, months: int, edge: str) -> str:
@@ -83,6 +111,7 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                     "decimals": n.decimals, "flag": flag, "note": note, "start": n.start, "end": n.end,
                     "_rescale": rescale,
                 })
+    recs += _flattened_records(doc, tables, dp, len(tables))
     if not recs:
         return F.empty_facts()
     df = pd.DataFrame.from_records(recs, columns=F.FACT_COLUMNS + ["_rescale"])
