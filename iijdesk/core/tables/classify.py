@@ -78,7 +78,7 @@ def period_edge(label: str) -> str:
 
 
 def cell_words(field_text: str, num) -> tuple[str, int | None]:
-    """Unit and scale a tab field prints beside its number: `JPY34,272 million`, `206,478 shares`."""
+    """Unit and scale a tab field prints beside its number: `JPY12,345 million`, `204,300 shares`."""
     if not field_text:
         return ("USD" if num.currency == "USD" else "JPY" if num.currency == "JPY" else ""), None
     i = field_text.find(num.printed.strip())

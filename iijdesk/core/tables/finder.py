@@ -250,7 +250,7 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
             elif _is_bullet(s) or (s.endswith(")") and "(" not in s) or (s.startswith("(") and ")" not in s):
                 pass   # "- Ownership: 74.2% (as of July 2010)" is commentary, not a title
             elif s.endswith(":") and len(s) < 100:
-                section_above = True   # "Net income attributable to IIJ:" labels the rows below
+                section_above = True   # "Net income attributable to owners:" labels the rows below
             elif (len(s) <= TITLE_MAX_LENGTH and not is_prose(ln)) or (len(s) <= 260 and NUMBERED_HEADING.match(s)):
                 title, title_line = _clean_title(s), ln.no
                 up = lines[k - 1] if k > 0 else None

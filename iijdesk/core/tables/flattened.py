@@ -2,7 +2,7 @@
 
 Some PDF conversions run a whole small table into one line: headers, labels and cells in
 reading order, numbers glued together (`2,2082,2082,549`). The cells can still be read: each run
-of numbers belongs either to the period printed around it (`Nine months ended 48,313 (4.9) ...
+of numbers belongs either to the period printed around it (`Nine months ended 12,345 (4.9) ...
 December 31, 2009`) or, when the column periods stand first (`CAPEX3Q113Q12JPY millions...`), to
 those columns in order. Every fact read this way is flagged suspect: its column could not be
 told from the layout."""
