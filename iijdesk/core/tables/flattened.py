@@ -1,7 +1,7 @@
 """Tables the conversion flattened onto a single line.
 
 Some PDF conversions run a whole small table into one line: headers, labels and cells in
-reading order, numbers glued together (`2,2082,2082,549`). The cells can still be read: each run
+reading order, numbers glued together (`1,2341,2345,678`). The cells can still be read: each run
 of numbers belongs either to the period printed around it (`Nine months ended 12,345 (4.9) ...
 December 31, 2009`) or, when the column periods stand first (`CAPEX3Q113Q12JPY millions...`), to
 those columns in order. Every fact read this way is flagged suspect: its column could not be
@@ -31,7 +31,7 @@ def _unglue(text: str) -> str:
     """Put back the spaces the conversion dropped between cells, labels and codes."""
     t = re.sub(r"(?<=[A-Za-z])(?=[1-4]Q\d{2})", " ", text)              # CAPEX3Q11
     t = re.sub(r"([1-4]Q\d{2})(?=[1-4]Q\d{2}|[A-Z])", r"\1 ", t)        # 3Q113Q12JPY
-    for _ in range(8):                                                    # 2,2082,2082,549
+    for _ in range(8):                                                    # 1,2341,2345,678
         t2 = re.sub(r"(\d{1,3}(?:,\d{3})+)(?=\d)", r"\1 ", t)
         if t2 == t:
             break
