@@ -55,12 +55,13 @@ def is_total(label: str) -> bool:
     return bool(TOTAL_RE.search(label.strip()))
 
 
-def unit_list(label: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def unit_list(label: str) -> tuple[str, ...]:
     """`(JPY / U.S. Dollars / JPY)` printed in a row label: the unit of each cell in turn."""
     m = UNIT_LIST_RE.search(label)
     if not m:
-        return []
-    return ["USD" if re.search(r"U\.\s?S|USD|US\$", p, re.I) else "JPY" for p in m.group(1).split("/")]
+        return ()
+    return tuple("USD" if re.search(r"U\.\s?S|USD|US\$", p, re.I) else "JPY" for p in m.group(1).split("/"))
 
 
 RATIO_RE = re.compile(r"\bratio\b|\bmargin\b|\brate\b|\bpayout\b|\bincome\s+to\b|\bto\s+total\b", re.I)
@@ -71,6 +72,7 @@ _CELL_SCALE_RE = re.compile(r"^\s*(billion|million|thousand)s?\b", re.I)
 _CELL_UNIT_RE = re.compile(r"^\s*(shares|contracts|ATMs|persons|employees|people)\b", re.I)
 
 
+@lru_cache(maxsize=4096)
 def period_edge(label: str) -> str:
     """"beginning" / "end" for rows stating a balance at a period edge (cash at beginning of period)."""
     m = EDGE_RE.search(label)

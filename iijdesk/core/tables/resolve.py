@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from iijdesk.core.periods import DocPeriods, Period
 from iijdesk.core.tables.model import Column, Table
@@ -28,13 +29,19 @@ INSTANT_RE = re.compile(r"\bas\s+of\b|\bas\s+at\b|balance\s+sheets?|financial\s+
 PERIOD_WORDS_RE = re.compile(r"(19|20)\d{2}|\bFY|\d\s?Q\d|\d\s?H\d|months|as of|ended", re.I)
 
 
+_BILLION_RE = re.compile(r"\bbillions?\b|\bbil\b|\bbn\b", re.I)
+_MILLION_RE = re.compile(r"\bmillions?\b|\bmil\b|\bmn\b", re.I)
+_THOUSAND_RE = re.compile(r"\bthousands?\b|in\s+000s|\(000\)", re.I)
+
+
+@lru_cache(maxsize=2048)
 def scale_of(text: str) -> int | None:
-    t = text.lower()
-    if re.search(r"\bbillions?\b|\bbil\b|\bbn\b", t):
+    """The multiplier a header or unit line states: thousands, millions, billions."""
+    if _BILLION_RE.search(text):
         return 1_000_000_000
-    if re.search(r"\bmillions?\b|\bmil\b|\bmn\b", t):
+    if _MILLION_RE.search(text):
         return 1_000_000
-    if re.search(r"\bthousands?\b|in\s+000s|\(000\)", t):
+    if _THOUSAND_RE.search(text):
         return 1000
     return None
 
