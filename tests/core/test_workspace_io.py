@@ -515,3 +515,21 @@ def test_killed_mid_save_the_recovery_file_is_still_readable(tmp_path, delay):
             proc.kill()
     ws = W.load_workspace(rec)                         # never a half-written file
     assert len(ws.edits) >= 2 and len(ws.documents) == 2
+
+
+def test_pdf_and_shift_jis_releases_keep_their_original_bytes(ws, tmp_path):
+    from tests.hostile import corpus as C
+    pdf = tmp_path / "release.pdf"
+    pdf.write_bytes(C._release_pdf())
+    sjis = C.make_shift_jis(tmp_path)
+    results = ws.add_files([pdf, sjis])
+    added = [r.name for r in results if r.ok]
+    W.save_workspace(ws, tmp_path / "mixed.iijdesk")
+    back = W.load_workspace(tmp_path / "mixed.iijdesk")
+    assert_same_workspace(ws, back)
+    for name, src in (("release.pdf", pdf), (sjis.name, sjis)):
+        if name in added:
+            assert back.documents[name].raw == src.read_bytes()
+    if sjis.name in added:
+        assert back.documents[sjis.name].encoding == ws.documents[sjis.name].encoding
+        assert "売上高" in back.documents[sjis.name].text
