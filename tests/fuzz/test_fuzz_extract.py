@@ -34,11 +34,15 @@ def extract(text: str, name: str = "fuzz.txt") -> pd.DataFrame:
 # Inputs that once raised (found by benchmarks/fuzz_extract.py): kept as regression examples.
 IMPOSSIBLE_DATE = "Three months ended June 31, 2010\nRevenue\t1,000\t2,000"
 LONG_NUMBER_ROW = " OPERATING INCOME       " + "9" * 180
+IMPOSSIBLE_FY_END = "Results for the fiscal year ended June 31, 2009\nFY2009\nRevenue\t1,000\t2,000"
+IMPOSSIBLE_BALANCE = "Statement of equity\nBALANCE, APRIL 31, 2007\t1,000\t2,000\nNet income\t5\t6"
 
 
 @FUZZ
 @example(IMPOSSIBLE_DATE)
 @example(LONG_NUMBER_ROW)
+@example(IMPOSSIBLE_FY_END)
+@example(IMPOSSIBLE_BALANCE)
 @example("")
 @example("\x00\x0c\r\r\n\t")
 @example("(" * 3000)
