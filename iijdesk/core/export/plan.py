@@ -91,7 +91,7 @@ class Block:
     table_ids: list[str]
     docs: list[str]
     labels: list[str]
-    levels: list[int]
+    levels: list[int]                        # indent: the release's hierarchy depth
     row_periods: bool                        # periods vary by row (equity statements)
     columns: list[Column] = field(default_factory=list)
     cells: dict = field(default_factory=dict)      # (row_i, col_i) -> fact id
@@ -99,6 +99,7 @@ class Block:
     tolerance: dict = field(default_factory=dict)  # (row_i, col_i) -> rounding tolerance
     row_period_text: list[str] = field(default_factory=list)
     totals: set = field(default_factory=set)       # row_i that are totals (bold)
+    outline: list[int] = field(default_factory=list)  # outline level: depth under the sums
 
 
 @dataclass
@@ -300,6 +301,7 @@ def _block(tables: list[_Table], doc_rank: dict, structure: dict | None = None) 
             b.totals.add(ri)
         if derived_levels is None:
             derived_levels = _levels(t, groups)
+            b.outline = _sum_depth(t, groups)
         if row_periods:
             row_index = {r: i for i, r in enumerate(t.rows)}
             for _fid, r in t.recs:
@@ -538,6 +540,11 @@ def _levels(t: _Table, groups: dict) -> list[int]:
     """Hierarchy depth per row: the extractor's `level` where it set one, else from the sums."""
     if any(t.levels):
         return list(t.levels)
+    return _sum_depth(t, groups)
+
+
+def _sum_depth(t: _Table, groups: dict) -> list[int]:
+    """How many totals each row is nested in (items of items of a total: 2)."""
     parent_of: dict[int, int] = {}
     for (r, _ci), items in groups.items():
         for i, _c, _s in items:

@@ -290,8 +290,9 @@ class _Book:
             widths[0] = max(widths[0], min(len(label) + 2 * lvl + 2, LABEL_WIDTH_MAX))
             if b.row_periods and b.row_period_text[ri]:
                 sh.write_string(r, 1, b.row_period_text[ri])
-            if lvl:
-                sh.set_row(r, None, None, {"level": lvl})
+            depth = max(0, min(int(b.outline[ri]) if ri < len(b.outline) else 0, 7))
+            if depth:
+                sh.set_row(r, None, None, {"level": depth})
         for (ri, ci), fid in b.cells.items():
             r, cc = addr[(ri, ci)]
             rec = self.recs[fid]
