@@ -332,7 +332,8 @@ def _hashable(v):
 
 
 def _dumps(o: Any) -> bytes:
-    return json.dumps(_to_json(o), ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
+    # ASCII JSON: a file name with undecodable bytes (lone surrogates) survives exactly
+    return json.dumps(_to_json(o), ensure_ascii=True, indent=1, allow_nan=False).encode("ascii")
 
 
 def _loads(b: bytes) -> Any:
@@ -424,7 +425,7 @@ def _encode_column(s: pd.Series, name: str) -> tuple[list[str], dict]:
             sch["na"] = np.flatnonzero(na).tolist()
             sch["na_value"] = _na_kind(s[na].iloc[0])
     elif dtype == object:
-        enc = [json.dumps(_to_json(v), ensure_ascii=False, allow_nan=False) for v in s.tolist()]
+        enc = [json.dumps(_to_json(v), ensure_ascii=True, allow_nan=False) for v in s.tolist()]
         sch["kind"] = "json"
     elif isinstance(dtype, pd.CategoricalDtype):
         enc = ["" if m else str(v) for v, m in zip(s.tolist(), na)]
@@ -567,8 +568,8 @@ def _atomic_write_zip(path: str, manifest: dict, members: dict[str, bytes]) -> N
         with f:
             with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
                 # the manifest first, so a reader can describe the file from its first bytes
-                zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1,
-                                                 allow_nan=False))
+                zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=True, indent=1,
+                                                 allow_nan=False).encode("ascii"))
                 for name, data in members.items():
                     zf.writestr(name, data)
             f.flush()

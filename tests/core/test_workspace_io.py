@@ -533,3 +533,40 @@ def test_pdf_and_shift_jis_releases_keep_their_original_bytes(ws, tmp_path):
     if sjis.name in added:
         assert back.documents[sjis.name].encoding == ws.documents[sjis.name].encoding
         assert "売上高" in back.documents[sjis.name].text
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="byte file names are POSIX")
+def test_a_release_whose_file_name_is_not_utf8_saves_and_reopens(ws, tmp_path):
+    """os.fsdecode turns undecodable name bytes into lone surrogates; they must survive."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    raw_name = os.fsencode(str(folder)) + b"/r\xe9sultats_\xff.txt"
+    with open(raw_name, "wb") as f:
+        f.write(release("001").read_bytes())
+    results = ws.add_files([folder])
+    name = os.path.basename(os.fsdecode(raw_name))
+    assert results[0].name == name
+    if results[0].ok:
+        ws.apply_edit(ws.facts.index[ws.facts["doc"] == name][0], 7.0)
+    W.save_workspace(ws, tmp_path / "names.iijdesk")
+    back = W.load_workspace(tmp_path / "names.iijdesk")
+    assert_same_workspace(ws, back)
+
+
+def test_change_tracker_for_the_close_prompt(ws, tmp_path):
+    t = W.ChangeTracker(ws)
+    assert not t.dirty
+    e = ws.apply_edit(ws.facts.index[1], 5.0)
+    assert t.dirty
+    W.save_workspace(ws, tmp_path / "t.iijdesk")
+    t.mark_clean()
+    assert not t.dirty
+    ws.revert_edit(e)                                  # undo after a save is a change too
+    assert t.dirty
+    t.mark_clean()
+    ws.remove_document(next(iter(ws.documents)))
+    assert t.dirty
+    t.mark_clean()
+    ws.choices = {"conflicts": {"a": "b"}}
+    assert t.dirty
+    t.close()
