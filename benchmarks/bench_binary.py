@@ -79,7 +79,9 @@ def main() -> int:
     sample = sorted((ONEDIR.parent / "_internal" / "resources" / "sample").glob("*.txt"))
     args = [] if a.no_sample or not sample else [str(sample[0])]
     what = "empty window" if not args else f"with {sample[0].name}"
-    print(f"\ntime from launch to first mapped window ({what}), Xvfb, {a.runs} runs:")
+    load = " / ".join(f"{v:.1f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    print(f"\ntime from launch to first mapped window ({what}), Xvfb, {a.runs} runs; "
+          f"{os.cpu_count()} CPUs, load average {load} (busy machines start slower):")
     with Xvfb() as x:
         for label, exe in (("onedir", ONEDIR), ("onefile", ONEFILE)):
             if not exe.exists():
