@@ -108,6 +108,8 @@ def value_matches_printed(ctx: Context, i: int) -> bool:
 def is_ok_number(printed: str) -> bool:
     """A cell that reads as one well-formed number (or a nil dash)."""
     p = CURRENCY_PREFIX.sub("", printed)
+    if re.search(r"(?<![\d.])0,\d", p):      # "0,000.20": no number starts with a zero group
+        return False
     if WORDS_IN_CELL.search(p):       # "(down 0.1 %" from a sentence: the words carry the sign
         p = WORDS_IN_CELL.sub("", p).replace("(", "").replace(")", "")
     return bool(NIL.match(p) or WELL_FORMED.match(p)) and \
@@ -1115,6 +1117,15 @@ def wrapped_label_numbers(ctx: Context):
     of the label above it, or completes it into a label printed elsewhere): phantoms or a
     duplicate of the row above."""
     vocab = {lab.strip().lower() for lab in ctx.label if lab.strip()}
+    # labels that stand as rows of their own somewhere (not only under a label ending with them)
+    standalone = set()
+    for t in ctx.tables.values():
+        rows = _rows_with_cells(t)
+        for k, ri in enumerate(rows):
+            lb = t.rows[ri].label.strip().lower()
+            prev = t.rows[rows[k - 1]].label.strip().lower() if k else ""
+            if lb and not prev.endswith(" " + lb):
+                standalone.add(lb)
     checks = []
     for t in ctx.tables.values():
         rows = _rows_with_cells(t)
@@ -1123,14 +1134,18 @@ def wrapped_label_numbers(ctx: Context):
             la, lb = ra.label.strip(), rb.label.strip()
             if not la or not lb or la == lb or rb.line - ra.line != 1:
                 continue
-            tail = la.lower().endswith(" " + lb.lower())
+            pos = tuple(rb.cells.values())
+            dup = all(any(abs(ctx.values[p] - ctx.values[q]) < 1e-9 for q in ra.cells.values()
+                          if not nan(ctx.values[q])) for p in pos if not nan(ctx.values[p]))
+            # the tail of the label above: only a lower-case fragment or one repeating the
+            # numbers above ("Income tax expense" under "Income before income tax expense" is a row)
+            tail = la.lower().endswith(" " + lb.lower()) and lb.lower() not in standalone \
+                and (lb[:1].islower() or dup or len(lb.split()) == 1
+                     or bool(re.fullmatch(MONTH_WORD + r"\s+\d{1,2},?\s*\d{4}", lb, re.I)))
             joined = f"{la} {lb}".lower() in vocab
             dangling = la.split()[-1].lower() in DANGLING_WORDS
             if not (tail or joined or dangling):
                 continue
-            pos = tuple(rb.cells.values())
-            dup = all(any(abs(ctx.values[p] - ctx.values[q]) < 1e-9 for q in ra.cells.values()
-                          if not nan(ctx.values[q])) for p in pos if not nan(ctx.values[p]))
 
             def ev(c, pos=pos, ra=ra, rb=rb, dup=dup):
                 what = "repeat the numbers of the row above" if dup else "belong to no row"
