@@ -8,9 +8,11 @@ never parses: every number comes from `iijdesk.core.timeline`.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import math
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -629,6 +631,20 @@ class MatchingTab(QWidget):
 
 
 # -- the widget ------------------------------------------------------------------------
+_LIVE: "weakref.WeakSet[ChartsWidget]" = weakref.WeakSet()
+
+
+@atexit.register
+def _teardown_live_widgets() -> None:
+    """Delete chart widgets before Python finalises: left to the garbage collector, the
+    pyqtgraph items' wrappers can be freed after their C++ scene (PySide6 crashes then)."""
+    for w in list(_LIVE):
+        try:
+            w.teardown()
+        except Exception:   # at exit nothing may raise
+            pass
+
+
 class ChartsWidget(QWidget):
     """All chart tabs over the workspace's timeline, kept up to date with its events."""
 
@@ -651,6 +667,8 @@ class ChartsWidget(QWidget):
         self.bridge = WorkspaceBridge(workspace, self)
         self.bridge.factsChanged.connect(lambda *_: self.refresh())
         self.bridge.documentsChanged.connect(self.refresh)
+        bridge = self.bridge
+        self.destroyed.connect(lambda *_: bridge.detach())
 
         self.mode_box = QComboBox()
         for name, _ in MODES:
@@ -692,7 +710,21 @@ class ChartsWidget(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REBUILD_DELAY_MS)
         self._timer.timeout.connect(self.rebuild_now)
+        _LIVE.add(self)
         self.refresh()
+
+    def teardown(self) -> None:
+        """Disconnect from the workspace and free every chart item now."""
+        import shiboken6
+
+        if not shiboken6.isValid(self):
+            return
+        self._timer.stop()
+        self.bridge.detach()
+        for t in self.chart_tabs:
+            t.clear()
+        _LIVE.discard(self)
+        shiboken6.delete(self)
 
     # .. public ........................................................................
     def refresh(self) -> None:
@@ -785,6 +817,3 @@ class ChartsWidget(QWidget):
                 path += "." + kind
             self.export(path, tab)
 
-    def closeEvent(self, e) -> None:  # noqa: N802
-        self.bridge.detach()
-        super().closeEvent(e)

@@ -17,22 +17,67 @@ ALL = "All"
 
 
 class FindingsModel(QAbstractTableModel):
+    """The findings frame as rows of ready-made strings (built once per change, not per paint)."""
+
     def __init__(self, workspace: Workspace, parent=None) -> None:
         super().__init__(parent)
         self.ws = workspace
         self._f = workspace.findings.reset_index(drop=True)
+        self._rows: list[tuple] = []
+        self._sev: list[str] = []
+        self._docs: list[str] = []
         self._icons: dict = {}
+        self._build()
 
     def refresh(self) -> None:
         self.beginResetModel()
         self._f = self.ws.findings.reset_index(drop=True)
+        self._build()
         self.endResetModel()
+
+    def _build(self) -> None:
+        f = self._f
+        n = len(f)
+
+        def col(name):
+            return f[name].tolist() if name in f.columns else [""] * n
+        kinds = [k if isinstance(k, str) and k else r for k, r in zip(col("kind"), col("rule"))]
+        self._sev = [str(x) for x in col("severity")]
+        self._docs = [str(x) for x in col("doc")]
+        lines = [str(x) for x in col("lines")]
+        msgs = [str(x) for x in col("message")]
+        lead = [(fact_ids_of(x) or fact_ids_of(y) or [None])[0] for x, y in zip(col("fix_fact"), col("fact_ids"))]
+        exp = [self._amount(v, t, fid) for v, t, fid in zip(col("expected"), col("expected_text"), lead)]
+        act = [self._amount(v, t, fid) for v, t, fid in zip(col("actual"), col("actual_text"), lead)]
+        self._rows = list(zip(self._sev, self._docs, kinds, lines, msgs, exp, act))
 
     def finding(self, row: int) -> pd.Series:
         return self._f.iloc[row]
 
+    def _amount(self, v, text, fid) -> str:
+        """Expected / actual as the table prints them (the engine's text when it gives one)."""
+        if isinstance(text, str) and text.strip():
+            return text
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return ""
+        facts = self.ws.facts
+        try:
+            if fid is not None and fid in facts.index:
+                p = facts.at[fid, "printed"]
+                return format_number(float(v), int(facts.at[fid, "scale"] or 1),
+                                     _decimals(facts.at[fid, "decimals"], p), str(facts.at[fid, "unit"]))
+            return f"{float(v):,.0f}"
+        except (TypeError, ValueError):
+            return str(v)
+
+    def severity(self, row: int) -> str:
+        return self._sev[row]
+
+    def doc(self, row: int) -> str:
+        return self._docs[row]
+
     def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._f)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -45,49 +90,26 @@ class FindingsModel(QAbstractTableModel):
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
             return None
-        col = COLUMNS[index.column()][0]
-        row = self._f.iloc[index.row()]
-        v = row.get(col, "")
+        r, c = index.row(), index.column()
         if role in (Qt.DisplayRole, Qt.ToolTipRole):
-            if col == "kind" and not str(v or ""):
-                v = row.get("rule", "")
-            if col in ("expected", "actual"):
-                return self._amount(row, col)
-            s = "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-            if isinstance(v, float) and v == int(v):
-                s = f"{int(v):,}"
-            return s
-        if role == Qt.DecorationRole and col == "severity":
-            sev = str(v)
-            if sev not in self._icons:
-                self._icons[sev] = severity_icon(sev)
-            return self._icons[sev]
-        if role == Qt.BackgroundRole and col == "severity":
-            return SEVERITY_COLORS.get(str(v))
-        if role == Qt.UserRole:           # sort key for severity
-            return SEVERITY_RANK.get(str(v), 0) if col == "severity" else v
+            return self._rows[r][c]
+        if c == 0:
+            sev = self._sev[r]
+            if role == Qt.DecorationRole:
+                if sev not in self._icons:
+                    self._icons[sev] = severity_icon(sev)
+                return self._icons[sev]
+            if role == Qt.BackgroundRole:
+                return SEVERITY_COLORS.get(sev)
+            if role == Qt.UserRole:           # sort key: worst first when descending
+                return SEVERITY_RANK.get(sev, 0)
+        if role == Qt.UserRole:
+            v = self._rows[r][c]
+            if c == 3:
+                head = v.split(";")[0]
+                return int(head) if head.isdigit() else 0
+            return v
         return None
-
-
-    def _amount(self, row: pd.Series, col: str) -> str:
-        """Expected / actual as the table prints them (the engine's text when it gives one)."""
-        text = row.get(f"{col}_text")
-        if isinstance(text, str) and text.strip():
-            return text
-        v = row.get(col)
-        if v is None or (not isinstance(v, str) and pd.isna(v)):
-            return ""
-        ids = fact_ids_of(row.get("fix_fact")) or fact_ids_of(row.get("fact_ids"))
-        facts = self.ws.facts
-        try:
-            if ids and ids[0] in facts.index:
-                f = facts.loc[ids[0]]
-                return format_number(float(v), int(f["scale"] or 1), _decimals(f["decimals"], f["printed"]),
-                                     str(f["unit"]))
-            return f"{float(v):,.0f}"
-        except (TypeError, ValueError):
-            return str(v)
-
 
 class FindingsFilter(QSortFilterProxyModel):
     def __init__(self, parent=None) -> None:
@@ -105,10 +127,10 @@ class FindingsFilter(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        f = self.sourceModel().finding(source_row)
-        if self.severity != ALL and str(f.get("severity", "")) != self.severity:
+        m = self.sourceModel()
+        if self.severity != ALL and m.severity(source_row) != self.severity:
             return False
-        if self.release != ALL and str(f.get("doc", "")) != self.release:
+        if self.release != ALL and m.doc(source_row) != self.release:
             return False
         return True
 

@@ -24,6 +24,8 @@ from iijdesk.gui.workers import ImportRunner
 log = logging.getLogger(__name__)
 
 MAX_RECENT = 10
+NAV_REFRESH_MS = 100
+NAV_REFRESH_BUSY_MS = 1000
 ALL_RELEASES = ""          # release box data for "statement kind across releases"
 FILE_FILTER = "Releases (*.txt *.htm *.html *.pdf *.md);;All files (*)"
 
@@ -47,6 +49,8 @@ class MainWindow(QMainWindow):
         self.runner = ImportRunner(self.ws, self)
         self.results: list[ImportResult] = []
         self._first_import = True
+        self._chose_all = False
+        self._shown_fact = -1
 
         # grid
         self.model = StatementModel(self.ws, self.undo_stack, self)
@@ -104,11 +108,15 @@ class MainWindow(QMainWindow):
         # Imports change the frame many times in a row: refresh the navigation once they pause.
         self._nav_timer = QTimer(self)
         self._nav_timer.setSingleShot(True)
-        self._nav_timer.setInterval(100)
+        self._nav_timer.setInterval(NAV_REFRESH_MS)
         self._nav_timer.timeout.connect(self._documents_changed)
         self.bridge.documentsChanged.connect(self._nav_timer.start)
         self.model.staleChanged.connect(self._nav_timer.start)
         self.bridge.factsChanged.connect(self.model.on_facts_changed)
+        self._panels_timer = QTimer(self)
+        self._panels_timer.setSingleShot(True)
+        self._panels_timer.setInterval(0)
+        self._panels_timer.timeout.connect(self._refresh_panels)
         self.bridge.findingsChanged.connect(self._findings_changed)
         self.runner.progress.connect(self.import_pane.on_progress)
         self.runner.progress.connect(self._progress_message)
@@ -125,7 +133,6 @@ class MainWindow(QMainWindow):
         self.source_panel.lineActivated.connect(self.select_line)
         self.import_pane.releaseActivated.connect(self.show_release)
         self.find_edit.returnPressed.connect(lambda: self.find_next(self.find_edit.text()))
-        self.undo_stack.indexChanged.connect(lambda *_: self._current_fact(self.view.current_fact()))
 
         self._refresh_navigation()
         self._restore_layout()
@@ -139,19 +146,38 @@ class MainWindow(QMainWindow):
         return d
 
     def _add_charts(self) -> None:
+        """A Charts dock (tabbed with Findings) if the charts module is there. The charts are
+        built the first time the dock is shown, so imports and edits do not wait for them."""
         try:
-            from iijdesk.gui.charts import ChartsWidget
+            from iijdesk.gui import charts as charts_module
         except ImportError as e:
             log.info("charts not available: %s", e)
             return
-        try:
-            self.charts = ChartsWidget(self.ws)
-        except Exception:      # a broken chart must not take the window with it
-            log.exception("charts could not be created")
+        if not hasattr(charts_module, "ChartsWidget"):
             return
-        self.charts_dock = self._dock("Charts", "chartsDock", self.charts, Qt.BottomDockWidgetArea)
+        self._charts_class = charts_module.ChartsWidget
+        holder = QLabel("Charts appear here")
+        holder.setAlignment(Qt.AlignCenter)
+        self.charts_dock = self._dock("Charts", "chartsDock", holder, Qt.BottomDockWidgetArea)
         self.tabifyDockWidget(self.findings_dock, self.charts_dock)
         self.findings_dock.raise_()
+        self.charts_dock.visibilityChanged.connect(self._charts_visible)
+
+    def _charts_visible(self, visible: bool) -> None:
+        if visible and self.charts is None:
+            self.ensure_charts()
+
+    def ensure_charts(self):
+        """The ChartsWidget, created on first use (None if it cannot be built)."""
+        if self.charts is None and self.charts_dock is not None:
+            try:
+                self.charts = self._charts_class(self.ws)
+            except Exception:      # a broken chart must not take the window with it
+                log.exception("charts could not be created")
+                self.charts_dock.widget().setText("The charts could not be built (see the log)")
+                return None
+            self.charts_dock.setWidget(self.charts)
+        return self.charts
 
     def _build_actions(self) -> None:
         mb = self.menuBar()
@@ -249,6 +275,8 @@ class MainWindow(QMainWindow):
 
     def _busy(self, busy: bool) -> None:
         self.import_pane.set_busy(busy)
+        # While importing, the release list and table choices refresh at most once a second.
+        self._nav_timer.setInterval(NAV_REFRESH_BUSY_MS if busy else NAV_REFRESH_MS)
         # Edits wait while the worker is changing the frame.
         self.view.setEditTriggers(StatementView.NoEditTriggers if busy else
                                   StatementView.DoubleClicked | StatementView.EditKeyPressed
@@ -268,6 +296,8 @@ class MainWindow(QMainWindow):
         bad = [r for r in results if not r.ok]
         self._nav_timer.stop()
         self._documents_changed()
+        self._panels_timer.stop()
+        self._refresh_panels()
         if ok and (not self.model.mode or self._first_import):
             self._first_import = False
             self.show_release(ok[0].name)
@@ -316,10 +346,14 @@ class MainWindow(QMainWindow):
         self.source_panel.refresh()
 
     def _findings_changed(self) -> None:
+        # The grid first (it is what the user is looking at); the lists once the edits pause.
         self.model.on_findings_changed()
+        self._current_fact(self.view.current_fact())
+        self._panels_timer.start()
+
+    def _refresh_panels(self) -> None:
         self.findings_panel.refresh()
         self.import_pane.refresh_counts()
-        self._current_fact(self.view.current_fact())
 
     def _refresh_navigation(self) -> None:
         cur_doc = self.release_box.currentData()
@@ -328,8 +362,11 @@ class MainWindow(QMainWindow):
         self.release_box.addItem("All releases (statement kind)", ALL_RELEASES)
         for name in sorted(self.ws.documents):
             self.release_box.addItem(name, name)
-        i = self.release_box.findData(cur_doc) if cur_doc is not None else -1
-        self.release_box.setCurrentIndex(i if i >= 0 else 0)
+        i = self.release_box.findData(cur_doc) if cur_doc else -1
+        if i < 0 and cur_doc == ALL_RELEASES and self._chose_all:
+            i = 0
+        # Until the user asks for "all releases", show a release (its first table).
+        self.release_box.setCurrentIndex(i if i >= 0 else min(1, self.release_box.count() - 1))
         self.release_box.blockSignals(False)
         self._fill_tables()
 
@@ -341,13 +378,13 @@ class MainWindow(QMainWindow):
         self.table_box.clear()
         if len(facts):
             if doc:
-                sub = facts[facts["doc"] == doc]
-                info = sub.groupby("table_id", sort=False).agg(title=("table", "first"), kind=("kind", "first"),
-                                                               rows=("row", "nunique"))
-                for tid in sorted(info.index, key=_table_number):
-                    r = info.loc[tid]
-                    title = " ".join(str(r["title"]).split()) or f"Table {_table_number(tid) + 1}"
-                    self.table_box.addItem(f"{title}  [{r['kind']}, {r['rows']} rows]", tid)
+                sub = facts.loc[facts["doc"] == doc, ["table_id", "table", "kind", "row"]]
+                rows = sub.drop_duplicates(["table_id", "row"])["table_id"].value_counts().to_dict()
+                first = sub.drop_duplicates("table_id")
+                for tid, title, kind in sorted(zip(first["table_id"], first["table"], first["kind"]),
+                                               key=lambda x: _table_number(x[0])):
+                    title = " ".join(str(title).split()) or f"Table {_table_number(tid) + 1}"
+                    self.table_box.addItem(f"{title}  [{kind}, {rows.get(tid, 0)} rows]", tid)
             else:
                 kinds = facts.groupby("kind")["doc"].nunique()
                 from iijdesk.core.facts import STATEMENT_KINDS
@@ -367,6 +404,7 @@ class MainWindow(QMainWindow):
             self.model.clear()
 
     def _release_chosen(self, *_):
+        self._chose_all = self.release_box.currentData() == ALL_RELEASES
         self._fill_tables()
 
     def _table_chosen(self, *_):
@@ -444,8 +482,11 @@ class MainWindow(QMainWindow):
     def _current_fact(self, fid: int) -> None:
         if fid is None or fid < 0:
             self.fix_bar.setVisible(False)
+            self._shown_fact = -1
             return
-        self.source_panel.show_fact(fid)
+        if fid != self._shown_fact:
+            self.source_panel.show_fact(fid)
+            self._shown_fact = fid
         f = self.model.findings_for(fid)
         if not len(f):
             self.fix_bar.setVisible(False)

@@ -26,6 +26,20 @@ FACT_ID_ROLE = Qt.UserRole + 1
 SEVERITY_ROLE = Qt.UserRole + 2
 
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+def _role(role) -> int:
+    return role if type(role) is int else int(getattr(role, "value", role))
+
+
+_DISPLAY, _EDIT, _ALIGN, _BACKGROUND, _FONT, _DECORATION, _TOOLTIP = (
+    _role(r) for r in (Qt.DisplayRole, Qt.EditRole, Qt.TextAlignmentRole, Qt.BackgroundRole, Qt.FontRole,
+                       Qt.DecorationRole, Qt.ToolTipRole))
+_FACT_ID, _SEVERITY = _role(FACT_ID_ROLE), _role(SEVERITY_ROLE)
+_RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
+_NO_FLAGS = Qt.NoItemFlags
+_SELECTABLE = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+_EDITABLE = _SELECTABLE | Qt.ItemIsEditable
 # Translucent so they read on light and dark palettes alike.
 SEVERITY_COLORS = {
     "error": QColor(230, 60, 60, 120),
@@ -104,6 +118,7 @@ class StatementModel(QAbstractTableModel):
         self._bold_italic.setItalic(True)
         self._icons: dict[str, QIcon] = {}
         self._flags_by_fact: dict[int, list[int]] = {}
+        self._sev_by_fact: dict[int, str] = {}
         self._findings = workspace.findings
         self._edited: set[int] = set()
         if undo_stack is not None:
@@ -121,6 +136,7 @@ class StatementModel(QAbstractTableModel):
         self._col_head: list[str] = []
         self._col_tip: list[str] = []
         self._text: list[list[str] | None] = []
+        self._fmt: dict[int, str] = {}
         self._pos: dict[int, tuple[int, int]] = {}
 
     def set_table(self, table_id: str) -> None:
@@ -290,6 +306,13 @@ class StatementModel(QAbstractTableModel):
             more = f"\n… and {len(tips) - 6} more" if len(tips) > 6 else ""
             self._col_tip.append("Printed as:\n" + "\n".join(tips[:6]) + more if tips else "")
         self._text = [None] * nc
+        # Every shown number formatted once, in one pass over the frame's columns.
+        vals = sub["value"].to_numpy()
+        decs = sub["decimals"].to_numpy()
+        printed = sub["printed"].tolist()
+        shown = set(self._pos)
+        self._fmt = {int(ids[i]): format_number(vals[i], scales[i], _decimals(decs[i], printed[i]), units[i], printed[i])
+                     for i in range(len(sub)) if int(ids[i]) in shown}
 
     @staticmethod
     def _with_section_rows(row_keys: list, row_info: dict) -> list:
@@ -322,6 +345,9 @@ class StatementModel(QAbstractTableModel):
                     if x in self._pos and pos not in flags.get(x, []):
                         flags.setdefault(x, []).append(pos)
         self._flags_by_fact = flags
+        sev = [str(x) for x in f["severity"].tolist()] if len(f) and "severity" in f.columns else []
+        self._sev_by_fact = {fid: max((sev[p] for p in rows), key=lambda s: SEVERITY_RANK.get(s, 0))
+                             for fid, rows in flags.items()}
 
     def on_findings_changed(self) -> None:
         self._index_findings()
@@ -337,11 +363,7 @@ class StatementModel(QAbstractTableModel):
         return out.iloc[np.argsort(rank.to_numpy(), kind="stable")]
 
     def severity(self, fact_id: int) -> str:
-        rows = self._flags_by_fact.get(int(fact_id))
-        if not rows:
-            return ""
-        sev = self._findings["severity"].to_numpy()
-        return max((str(sev[p]) for p in rows), key=lambda s: SEVERITY_RANK.get(s, 0))
+        return self._sev_by_fact.get(int(fact_id), "")
 
     # -- facts changed ----------------------------------------------------------------
     def on_facts_changed(self, ids: Iterable[int]) -> None:
@@ -364,6 +386,7 @@ class StatementModel(QAbstractTableModel):
                     return
         for fid in known:
             r, c = self._pos[fid]
+            self._fmt[fid] = self._format_fact(fid)
             self._text[c] = None
             ix = self.index(r, c)
             self.dataChanged.emit(ix, ix)
@@ -410,13 +433,20 @@ class StatementModel(QAbstractTableModel):
         if col is None:
             ids = self._ids[:, c]
             out = [""] * len(ids)
-            where = np.nonzero(ids >= 0)[0]
-            if len(where):
-                sel = self.ws.facts.loc[ids[where], ["value", "scale", "decimals", "unit", "printed"]]
-                for r, (v, s, d, u, p) in zip(where, sel.itertuples(index=False, name=None)):
-                    out[r] = format_number(v, s, _decimals(d, p), u, p)
+            fmt = self._fmt
+            for r in np.nonzero(ids >= 0)[0]:
+                fid = int(ids[r])
+                t = fmt.get(fid)
+                if t is None:
+                    t = fmt[fid] = self._format_fact(fid)
+                out[r] = t
             self._text[c] = col = out
         return col
+
+    def _format_fact(self, fid: int) -> str:
+        facts = self.ws.facts
+        v, sc, d, u, p = (facts.at[fid, k] for k in ("value", "scale", "decimals", "unit", "printed"))
+        return format_number(v, sc, _decimals(d, p), u, p)
 
     # -- QAbstractTableModel ----------------------------------------------------------
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
@@ -427,47 +457,44 @@ class StatementModel(QAbstractTableModel):
 
     def flags(self, index: QModelIndex):
         if not index.isValid():
-            return Qt.NoItemFlags
-        f = Qt.ItemIsEnabled | Qt.ItemIsSelectable
-        if self._ids[index.row(), index.column()] >= 0:
-            f |= Qt.ItemIsEditable
-        return f
+            return _NO_FLAGS
+        return _EDITABLE if self._ids[index.row(), index.column()] >= 0 else _SELECTABLE
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid():
-            return None
+        # Called for every role of every visible cell on each paint: plain ints, dict lookups.
+        role = _role(role)
         r, c = index.row(), index.column()
-        if role == Qt.DisplayRole or role == Qt.EditRole:
-            return self._column_text(c)[r]
+        if role == _DISPLAY or role == _EDIT:
+            col = self._text[c]
+            return (col if col is not None else self._column_text(c))[r]
+        if role == _ALIGN:
+            return _RIGHT
         fid = int(self._ids[r, c])
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
         if fid < 0:
             return None
-        if role == FACT_ID_ROLE:
-            return fid
-        if role == Qt.BackgroundRole:
-            sev = self.severity(fid)
+        if role == _BACKGROUND:
+            sev = self._sev_by_fact.get(fid)
             if sev:
                 return SEVERITY_COLORS.get(sev, SEVERITY_COLORS["info"])
-            if fid in self._edited:
-                return EDITED_COLOR
-            return None
-        if role == Qt.DecorationRole:
-            sev = self.severity(fid)
-            if not sev:
-                return None
-            if sev not in self._icons:
-                self._icons[sev] = severity_icon(sev)
-            return self._icons[sev]
-        if role == SEVERITY_ROLE:
-            return self.severity(fid)
-        if role == Qt.FontRole:
+            return EDITED_COLOR if fid in self._edited else None
+        if role == _FONT:
             total = self._row_total[r]
             if fid in self._edited:
                 return self._bold_italic if total else self._italic
             return self._bold if total else None
-        if role == Qt.ToolTipRole:
+        if role == _DECORATION:
+            sev = self._sev_by_fact.get(fid)
+            if not sev:
+                return None
+            icon = self._icons.get(sev)
+            if icon is None:
+                icon = self._icons[sev] = severity_icon(sev)
+            return icon
+        if role == _FACT_ID:
+            return fid
+        if role == _SEVERITY:
+            return self._sev_by_fact.get(fid, "")
+        if role == _TOOLTIP:
             return self.tooltip(fid)
         return None
 
