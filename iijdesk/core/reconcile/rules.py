@@ -1992,3 +1992,90 @@ def derived_period(ctx: Context):
                     expected=exp, actual=c.values[q], expected_text=fmt_at(c, exp, q), actual_text=c.printed[q])]
             checks.append(Check("derived_period", (a, b, q), ev))
     return checks
+
+
+MARGIN_RATIO = re.compile(r"gross margin ratio", re.I)
+REVENUE_ROW = re.compile(r"revenue", re.I)
+COST_ROW = re.compile(r"^\W*cost\b", re.I)
+
+
+@rule("margin_ratio")
+def margin_ratio(ctx: Context):
+    """A printed gross-margin ratio equals (revenues - cost) / revenues of its own table, for
+    the same period, within half its last digit plus the amounts' rounding."""
+    checks = []
+    for t in ctx.tables.values():
+        ratio_rows = [r for r in t.rows if r.cells and MARGIN_RATIO.search(r.label)]
+        rev = next((r for r in t.rows if r.cells and REVENUE_ROW.search(r.label) and not COST_ROW.search(r.label)), None)
+        cost = next((r for r in t.rows if r.cells and COST_ROW.search(r.label)), None)
+        if not ratio_rows or rev is None or cost is None:
+            continue
+        for rr in ratio_rows:
+            for i in rr.cells.values():
+                if ctx.unit[i] != "percent" or ctx.measure[i] not in ("value", "share_pct"):
+                    continue
+                v = _amount_in_row(ctx, rev, i)
+                c_ = _amount_in_row(ctx, cost, i, ctx.unit[v]) if v is not None else None
+                if v is None or c_ is None:
+                    continue
+
+                def ev(c, i=i, v=v, c_=c_):
+                    vr, vc, vi = c.values[v], c.values[c_], c.values[i]
+                    if nan(vr) or nan(vc) or nan(vi) or vr == 0:
+                        return []
+                    exp = 100.0 * (vr - vc) / vr
+                    tol = ratio_tolerance(vr - vc, vr, c.unit_last[v] + c.unit_last[c_], c.unit_last[v], c.unit_last[i])
+                    if abs(exp - vi) <= tol:
+                        return []
+                    return [make_finding(
+                        c, "margin_ratio", "share_mismatch", "warning", [i, v, c_],
+                        f"{c.label[i]} {period_text(c, i)}: ({c.printed[v]} - {c.printed[c_]}) / {c.printed[v]} = "
+                        f"{exp:.{c.decimals[i] + 2}f}%, not the printed {c.printed[i]}.",
+                        expected=round(exp, c.decimals[i]), actual=vi,
+                        expected_text=f"{exp:.{c.decimals[i]}f}%", actual_text=c.printed[i])]
+                checks.append(Check("margin_ratio", (i, v, c_), ev))
+    return checks
+
+
+SHARES_ROW = re.compile(r"basic.*(number of shares|shares outstanding)", re.I)
+PER_SHARE_ROW = re.compile(r"basic.*per share", re.I)
+NET_INCOME_ROW = re.compile(r"^\W*net income( \(loss\))?( attributable to (?!non)[^:]*)?\W*$", re.I)
+
+
+@rule("per_share")
+def per_share(ctx: Context):
+    """Basic earnings per share = net income (attributable to the company) / the basic
+    weighted-average number of shares, for the same period, within the rounding of both."""
+    checks = []
+    for t in ctx.tables.values():
+        shares = next((r for r in t.rows if r.cells and SHARES_ROW.search(r.label)), None)
+        eps = next((r for r in t.rows if r.cells and PER_SHARE_ROW.search(r.label) and not re.search(r"\bADS\b", r.label)), None)
+        ni_rows = [r for r in t.rows if r.cells and NET_INCOME_ROW.search(r.label)]
+        if shares is None or eps is None or not ni_rows:
+            continue
+        ni = ni_rows[-1]
+        for i in eps.cells.values():
+            if not ctx.unit[i].startswith("JPY"):
+                continue
+            s_ = next((k for k in shares.cells.values() if ctx.period_end[k] == ctx.period_end[i]
+                       and ctx.months[k] == ctx.months[i]), None)
+            n_ = _amount_in_row(ctx, ni, i, "JPY")
+            if s_ is None or n_ is None:
+                continue
+
+            def ev(c, i=i, s_=s_, n_=n_):
+                vi, vs, vn = c.values[i], c.values[s_], c.values[n_]
+                if nan(vi) or nan(vs) or nan(vn) or vs <= 0:
+                    return []
+                exp = vn / vs
+                tol = HALF * c.unit_last[i] + HALF * c.unit_last[n_] / vs + abs(exp) * HALF * c.unit_last[s_] / vs + FLOAT_SLACK
+                if abs(exp - vi) <= tol:
+                    return []
+                return [make_finding(
+                    c, "per_share", "cross_table", "warning", [i, n_, s_],
+                    f"{c.label[i]} {period_text(c, i)}: {c.printed[n_]} / {c.printed[s_]} shares = "
+                    f"{exp:,.{c.decimals[i] + 2}f}, not the printed {c.printed[i]}.",
+                    expected=round(exp, c.decimals[i]), actual=vi, expected_text=f"{exp:,.{c.decimals[i]}f}",
+                    actual_text=c.printed[i])]
+            checks.append(Check("per_share", (i, s_, n_), ev))
+    return checks

@@ -213,3 +213,27 @@ def test_glued_numbers_in_the_release_text(gold_findings):
     assert not at(gold_findings, "000", 737, "ocr_damage", "glued_numbers_in_text").empty
     # 003 line 589: the three-month CAPEX table collapsed, "2,2082,2082,549"
     assert not at(gold_findings, "003", 589, "ocr_damage", "glued_numbers_in_text").empty
+
+
+def test_margin_ratio(gold_facts, documents):
+    # 001 SI: (33,647 - 25,543) / 33,647 = 24.08%, printed 24.1%; a changed cost breaks it
+    facts = gold_facts.copy()
+    eng = Engine(facts, documents=documents)
+    assert at(eng.run(), "001", 341, rule="margin_ratio").empty
+    fid = _edit(facts, "001", 339, period_end="2009-03-31", measure="value")
+    facts.loc[fid, "value"] += 1_000_000_000.0
+    out = eng.recheck([fid])
+    assert len(at(out, "001", 341, "share_mismatch", "margin_ratio")) == 1
+
+
+def test_per_share(gold_facts, documents):
+    # 000: 1,133,293 thousand / 202,544 shares = JPY 5,595.29 per share
+    facts = gold_facts.copy()
+    eng = Engine(facts, documents=documents)
+    before = eng.run()
+    assert at(before, "000", 371, rule="per_share").empty
+    fid = _edit(facts, "000", 371, period_end="2009-12-31", unit="JPY_per_share")
+    facts.loc[fid, "value"] = 5_600.0
+    out = eng.recheck([fid])
+    f = at(out, "000", 371, rule="per_share")
+    assert len(f) == 1 and f.iloc[0]["expected_text"] == "5,595.29"
