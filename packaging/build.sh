@@ -73,4 +73,7 @@ if [[ "${IIJDESK_SKIP_SELFTEST:-0}" != 1 ]]; then
     [[ "$WHAT" != onefile ]] && { echo "== selftest onedir"; "dist/iijdesk/iijdesk$EXE" --selftest; }
     [[ "$WHAT" != onedir ]] && { echo "== selftest onefile"; "dist/iijdesk-onefile$EXE" --selftest; }
 fi
-echo "== done: $(du -sh dist/iijdesk 2>/dev/null | cut -f1) onedir (dist/iijdesk/), $(du -sh "dist/iijdesk-onefile$EXE" 2>/dev/null | cut -f1) onefile (dist/iijdesk-onefile$EXE)"
+summary=""
+[[ -d dist/iijdesk ]] && summary+=" onedir dist/iijdesk/ ($(du -sh dist/iijdesk | cut -f1))"
+[[ -f "dist/iijdesk-onefile$EXE" ]] && summary+=" onefile dist/iijdesk-onefile$EXE ($(du -sh "dist/iijdesk-onefile$EXE" | cut -f1))"
+echo "== done:$summary"
