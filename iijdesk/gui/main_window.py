@@ -404,7 +404,10 @@ class MainWindow(QMainWindow):
             self.model.clear()
 
     def _release_chosen(self, *_):
-        self._chose_all = self.release_box.currentData() == ALL_RELEASES
+        doc = self.release_box.currentData()
+        self._chose_all = doc == ALL_RELEASES
+        if doc:
+            self.import_pane.select_release(doc)
         self._fill_tables()
 
     def _table_chosen(self, *_):
