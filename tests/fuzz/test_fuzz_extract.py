@@ -35,6 +35,13 @@ def extract(text: str, name: str = "fuzz.txt") -> pd.DataFrame:
 IMPOSSIBLE_DATE = "Three months ended June 31, 2010\nRevenue\t1,000\t2,000"
 LONG_NUMBER_ROW = " OPERATING INCOME       " + "9" * 180
 IMPOSSIBLE_FY_END = "Results for the fiscal year ended June 31, 2009\nFY2009\nRevenue\t1,000\t2,000"
+# a flattened summary table: the fact's printed text was "(4.9)" but its span held "4.9"
+FLATTENED_SPAN = (
+    "(1) Consolidated Results of Operations (% shown is YoY change) Income before Income Net "
+    "Income **Total Revenues Operating Income** Tax Expense (Benefit) attributable to IIJ % % JPY "
+    "millions JPY millions JPY millions % JPY millions % Nine months ended 48,313 (4.9)2,007 43.6 "
+    "219.8 8.8 1,783 1,133 December 31, 2009 Nine months ended 50,789 5.0 1,844 (37.5)1,242 "
+    "(54.2)354 (91.3)December 31, 2008\nATM operation business\t(459,262)\t(300,582)")
 IMPOSSIBLE_BALANCE = "Statement of equity\nBALANCE, APRIL 31, 2007\t1,000\t2,000\nNet income\t5\t6"
 
 
@@ -43,6 +50,7 @@ IMPOSSIBLE_BALANCE = "Statement of equity\nBALANCE, APRIL 31, 2007\t1,000\t2,000
 @example(LONG_NUMBER_ROW)
 @example(IMPOSSIBLE_FY_END)
 @example(IMPOSSIBLE_BALANCE)
+@example(FLATTENED_SPAN)
 @example("")
 @example("\x00\x0c\r\r\n\t")
 @example("(" * 3000)
