@@ -256,8 +256,10 @@ class StatementModel(QAbstractTableModel):
             first_col.setdefault(ckeys[i], (cols_[i], tnum[i]))
             unit_first.setdefault(units[i], len(unit_first))
         col_info: dict = {}
+        col_periods: dict = {}
         for i in order:
             col_info.setdefault(ckeys[i], (i, set()))[1].add(col_labels[i])
+            col_periods.setdefault(ckeys[i], set()).add((ends[i], months[i]))
 
         def csort(k):
             if k[0] == "#":
@@ -291,7 +293,7 @@ class StatementModel(QAbstractTableModel):
         for k in col_keys:
             i, printed_labels = col_info[k]
             if k[0] == "#":
-                head = (period_caption(ends[i], months[i]) if len(printed_labels) == 1 else "") \
+                head = (period_caption(ends[i], months[i]) if len(col_periods[k]) == 1 else "") \
                     or " ".join(str(col_labels[i]).split()) or f"column {k[1] + 1}"
                 cap = unit_caption(units[i], scales[i], measures[i])
                 self._col_head.append(head if not cap or cap in head else f"{head}\n{cap}")
