@@ -11,6 +11,7 @@ from tests.gui.conftest import close_window, fact_at, import_and_wait
 
 R000 = release("000")
 R003 = release("003")
+R004 = release("004")
 
 
 def drop(qtbot, window, paths):
@@ -247,3 +248,53 @@ def test_recent_files_and_window_layout_are_remembered(qtbot, window, tmp_path):
         assert again.findings_dock.isHidden()
     finally:
         close_window(again)
+
+
+def test_a_dropped_folder_is_walked_and_a_file_without_tables_says_so(qtbot, window, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / R004.name).write_bytes(R004.read_bytes())
+    (folder / "notes.txt").write_text("Minutes of the meeting.\nNothing was decided.\n", encoding="utf-8")
+    results = drop(qtbot, window, [folder])
+    assert {r.name: r.ok for r in results} == {R004.name: True, "notes.txt": False}
+    assert "no tables" in window.import_pane.reason_of("notes.txt")
+    assert window.model.key.startswith(R004.name)
+
+
+def test_charts_are_built_when_their_tab_is_shown(qtbot, window):
+    if window.charts_dock is None:
+        import pytest
+        pytest.skip("no charts module")
+    import_and_wait(qtbot, window, [R004])
+    assert window.charts is None                  # not built while nobody looks
+    window.charts_dock.raise_()
+    qtbot.waitUntil(lambda: window.charts is not None, timeout=10000)
+    assert window.charts_dock.widget() is window.charts
+
+
+def test_run_app_opens_the_window_with_the_files_imported(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings, QTimer
+
+    from iijdesk.gui import app as app_module
+    from iijdesk.gui import main_window
+    seen = {}
+
+    class Recording(main_window.MainWindow):
+        def __init__(self, *a, **k):
+            super().__init__(settings=QSettings(str(tmp_path / "run.ini"), QSettings.IniFormat))
+            seen["window"] = self
+
+    monkeypatch.setattr(main_window, "MainWindow", Recording)
+
+    def quit_when_loaded():
+        w = seen.get("window")
+        if w is not None and not w.runner.busy() and w.ws.documents:
+            seen["docs"] = sorted(w.ws.documents)
+            seen["rows"] = w.model.rowCount()
+            QApplication.instance().quit()
+        else:
+            QTimer.singleShot(50, quit_when_loaded)
+
+    QTimer.singleShot(0, quit_when_loaded)
+    assert app_module.run_app([str(R004)]) == 0
+    assert seen["docs"] == [R004.name] and seen["rows"] > 0
