@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
@@ -631,6 +631,32 @@ class MatchingTab(QWidget):
 
 
 # -- the widget ------------------------------------------------------------------------
+def _copy_choices(choices: dict) -> dict:
+    return {"merges": dict(choices.get("merges", {})), "values": dict(choices.get("values", {}))}
+
+
+class _JobSignals(QObject):
+    done = Signal(int, object)
+
+
+class _TimelineJob(QRunnable):
+    def __init__(self, generation: int, facts: pd.DataFrame, choices: dict) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.generation = generation
+        self.facts = facts
+        self.choices = choices
+        self.signals = _JobSignals()
+
+    def run(self) -> None:
+        try:
+            tl = build_timeline(self.facts, self.choices)
+        except Exception:
+            log.exception("timeline could not be built")
+            tl = None
+        self.signals.done.emit(self.generation, tl)
+
+
 _LIVE: "weakref.WeakSet[ChartsWidget]" = weakref.WeakSet()
 
 
@@ -709,7 +735,9 @@ class ChartsWidget(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REBUILD_DELAY_MS)
-        self._timer.timeout.connect(self.rebuild_now)
+        self._timer.timeout.connect(self._rebuild_in_background)
+        self._generation = 0
+        self._jobs: set = set()
         _LIVE.add(self)
         self.refresh()
 
@@ -720,6 +748,8 @@ class ChartsWidget(QWidget):
         if not shiboken6.isValid(self):
             return
         self._timer.stop()
+        self._generation += 1
+        QThreadPool.globalInstance().waitForDone(30000)
         self.bridge.detach()
         for t in self.chart_tabs:
             t.clear()
@@ -732,7 +762,9 @@ class ChartsWidget(QWidget):
         self._timer.start()
 
     def rebuild_now(self) -> None:
+        """Build the timeline here and now, and redraw (used for the user's own actions)."""
         self._timer.stop()
+        self._generation += 1
         try:
             self.timeline = build_timeline(self.ws.facts, self.choices)
         except Exception:
@@ -740,6 +772,33 @@ class ChartsWidget(QWidget):
             self.timeline = None
         self.redraw()
         self.timelineRebuilt.emit()
+
+    def _rebuild_in_background(self) -> None:
+        """Build the timeline on a worker thread from a snapshot of the facts; the newest
+        request wins, the GUI thread only draws."""
+        self._generation += 1
+        job = _TimelineJob(self._generation, self.ws.facts.copy(), _copy_choices(self.choices))
+        job.signals.done.connect(self._background_done)
+        self._jobs.add(job)
+        QThreadPool.globalInstance().start(job)
+
+    def _background_done(self, generation: int, timeline) -> None:
+        self._jobs = {j for j in self._jobs if j.generation > generation}
+        if generation != self._generation:
+            return          # a newer rebuild is on its way
+        self.timeline = timeline
+        self.redraw()
+        self.timelineRebuilt.emit()
+
+    def wait_idle(self, timeout_ms: int = 30000) -> bool:
+        """Wait until no background rebuild is pending (tests, scripts)."""
+        from PySide6.QtCore import QCoreApplication, QElapsedTimer
+        t = QElapsedTimer(); t.start()
+        while (self._timer.isActive() or self._jobs) and t.elapsed() < timeout_ms:
+            QCoreApplication.processEvents()
+            QThreadPool.globalInstance().waitForDone(20)
+        QCoreApplication.processEvents()
+        return not (self._timer.isActive() or self._jobs)
 
     @property
     def months(self) -> tuple[int, ...]:

@@ -39,7 +39,7 @@ def charts(qtbot, ws):
     qtbot.addWidget(c)
     c.resize(1100, 700)
     c.show()
-    qtbot.waitUntil(lambda: c.timeline is not None, timeout=20000)
+    assert c.wait_idle() and c.timeline is not None
     return c
 
 
