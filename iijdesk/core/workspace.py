@@ -49,7 +49,7 @@ class Workspace:
         self.facts: pd.DataFrame = F.empty_facts()
         self.findings: pd.DataFrame = reconcile.empty_findings()
         self.edits: list[Edit] = []
-        self._engine = reconcile.Engine(self.facts)
+        self._engine = reconcile.Engine(self.facts, documents=self.documents)
         self._next_id = 0
         # events
         self.documents_changed = Event("documents_changed")
@@ -111,7 +111,7 @@ class Workspace:
 
     # -- checks -----------------------------------------------------------------------
     def recheck_all(self) -> pd.DataFrame:
-        self._engine = reconcile.Engine(self.facts)
+        self._engine = reconcile.Engine(self.facts, documents=self.documents)
         self.findings = self._engine.run()
         self.findings_changed.emit()
         return self.findings
