@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import shutil
 import subprocess
 import time
@@ -34,13 +35,21 @@ class Xvfb:
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> "Xvfb":
-        for n in range(90, 190):
-            if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
-                break
-        self.display = f":{n}"
-        self.proc = subprocess.Popen(["Xvfb", self.display, "-screen", "0", self.size,
-                                      "-nolisten", "tcp"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # -displayfd: the server picks a free display itself and reports it (no races with
+        # other X servers started at the same time by other tests)
+        rfd, wfd = os.pipe()
+        try:
+            self.proc = subprocess.Popen(["Xvfb", "-displayfd", str(wfd), "-screen", "0", self.size,
+                                          "-nolisten", "tcp"], pass_fds=(wfd,),
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        finally:
+            os.close(wfd)
+        with os.fdopen(rfd, "rb") as r:
+            number = r.readline().strip().decode() if select.select([r], [], [], 15)[0] else ""
+        if not number.isdigit():
+            self.__exit__(None, None, None)
+            raise RuntimeError("Xvfb did not report a display")
+        self.display = f":{number}"
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
