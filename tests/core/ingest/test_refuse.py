@@ -56,3 +56,45 @@ def test_text_that_mentions_a_pdf_header_is_still_text():
 def test_zero_padding_after_the_text_is_not_binary(text_001):
     doc = load_bytes("padded.txt", text_001.encode() + b"\x00" * 512)
     assert doc.text == text_001
+
+
+def _seeds():
+    from tests.conftest import release
+    from tests.core.ingest.conftest import make_pdf
+    text = release("001").read_bytes()[:6000]
+    tabbed = release("000").read_bytes()[:6000]
+    html = (b"<html><body><table>"
+            + b"".join(b"<tr><td>" + ln.replace(b"\t", b"</td><td>") + b"</td></tr>"
+                       for ln in tabbed.split(b"\n"))
+            + b"</table><pre>" + text[:2000] + b"</pre></body></html>")
+    return [text, tabbed, html, make_pdf(text.decode().split("\n")[:60]),
+            text.decode().encode("utf-16"), ("売上高\n" + text.decode()).encode("cp932")]
+
+
+_SEEDS = []
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_damaged_files_give_a_document_or_a_message_never_another_error(seed):
+    """Bytes flipped, inserted, deleted and cut in releases, HTML, PDF, UTF-16 and CP932."""
+    import random
+    if not _SEEDS:
+        _SEEDS.extend(_seeds())
+    rnd = random.Random(seed)
+    b = bytearray(rnd.choice(_SEEDS))
+    for _ in range(rnd.randrange(1, 30)):
+        op, i = rnd.random(), rnd.randrange(max(1, len(b)))
+        if op < 0.4 and b:
+            b[i] = rnd.randrange(256)
+        elif op < 0.6:
+            b[i:i] = bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 20)))
+        elif op < 0.8:
+            del b[i:i + rnd.randrange(1, 200)]
+        else:
+            del b[i:]
+    try:
+        doc = load_bytes("damaged.bin", bytes(b))
+    except NotAReleaseError as e:
+        assert str(e).startswith("damaged.bin: ") and "\n" not in str(e)
+    else:
+        assert isinstance(doc.text, str) and doc.raw == bytes(b)
