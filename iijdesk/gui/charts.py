@@ -296,6 +296,32 @@ class ChartContext:
             self._labels[key] = lab
         return self._labels[key]
 
+    def _n_adding_up(self, ids, total: pd.DataFrame, months) -> int:
+        """Periods in which the series `ids` add up to the total (within SUM_TOLERANCE)."""
+        frames = [self.points(s, months) for s in ids]
+        frames = [f for f in frames if len(f)]
+        if not frames:
+            return 0
+        sums = pd.concat(frames).groupby(["period_end", "period_months"])["value"].sum()
+        common = sums.index.intersection(total.index)
+        tv = total["value"]
+        return sum(1 for k in common if abs(sums[k] - tv[k]) <= SUM_TOLERANCE * abs(tv[k]))
+
+    def _adding_up(self, ids: list[str], total: pd.DataFrame, months) -> list[str]:
+        """Drop, one at a time, the series whose removal lets more periods add up (cost
+        rows or subtotals filed under the revenue section by a damaged hierarchy)."""
+        ids = list(ids)
+        score = self._n_adding_up(ids, total, months)
+        while len(ids) > 1:
+            trials = [(self._n_adding_up([x for x in ids if x != s], total, months), s)
+                      for s in ids]
+            best, drop = max(trials, key=lambda t: t[0])
+            if best <= score:
+                break
+            ids.remove(drop)
+            score = best
+        return ids
+
     def business_lines(self, months) -> list[str]:
         """The revenue lines that add up to total revenues in the most periods."""
         if not self.revenue_id:
@@ -312,15 +338,16 @@ class ChartContext:
                             TOTAL_REVENUE.match(l) or TOTAL_LIKE.search(l) for l in ls))]
             if kids.empty:
                 continue
-            ids = list(kids["series_id"])
+            ids = self._adding_up(list(kids["series_id"]), total, months)
+            if not ids:
+                continue
             pts = tl.series[tl.series["series_id"].isin(ids) & tl.series["period_months"].isin(months)]
-            sums = pts.groupby(["period_end", "period_months"])["value"].sum()
-            common = sums.index.intersection(total.index)
-            ok = sum(1 for k in common
-                     if abs(sums[k] - total.loc[k, "value"]) <= SUM_TOLERANCE * abs(total.loc[k, "value"]))
-            score = (ok, pts.groupby(["period_end", "period_months"]).ngroups, len(ids))
+            score = (self._n_adding_up(ids, total, months),
+                     pts.groupby(["period_end", "period_months"]).ngroups, len(ids))
             if score > best_score:
                 best, best_score = ids, score
+        if best_score[0] == 0:
+            return []       # nothing adds up to total revenues: no breakdown to stack
         # keep the printed order: biggest first reads best in a stack
         tot = {s: self.points(s)["value"].abs().sum() for s in best}
         return sorted(best, key=lambda s: -tot[s])

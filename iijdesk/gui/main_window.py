@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self._nav_timer.setSingleShot(True)
         self._nav_timer.setInterval(NAV_REFRESH_MS)
         self._nav_timer.timeout.connect(self._documents_changed)
-        self.bridge.documentsChanged.connect(self._nav_timer.start)
+        self.bridge.documentsChanged.connect(self._on_documents_event)
         self.model.staleChanged.connect(self._nav_timer.start)
         self.bridge.factsChanged.connect(self.model.on_facts_changed)
         self._panels_timer = QTimer(self)
@@ -339,6 +339,14 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(recent))
 
     # -- navigation -------------------------------------------------------------------
+    def _on_documents_event(self) -> None:
+        if not self.model.mode and self.ws.documents:
+            # The first release of an import: show its grid now, while the others load.
+            self._nav_timer.stop()
+            self._documents_changed()
+        else:
+            self._nav_timer.start()
+
     def _documents_changed(self) -> None:
         self._refresh_navigation()
         if self.model.stale:

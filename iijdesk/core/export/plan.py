@@ -250,13 +250,24 @@ def _tables(recs: dict) -> dict[str, _Table]:
             k = r.kind or "other"
             kinds[k] = kinds.get(k, 0) + 1
             if r.period_end:
-                periods_by_label.setdefault(r.col_label, set()).add((r.period_end, _months(r.period_months)))
+                periods_by_label.setdefault((r.col_label, _int_or(r.col, -1)), set()).add(
+                    (r.period_end, _months(r.period_months)))
         kind = max(kinds, key=lambda k: (kinds[k], k != "other")) if kinds else "other"
-        row_periods = any(len(v) > 1 for v in periods_by_label.values())
+        # Periods that change down a column (an equity statement: balances and movements as
+        # rows, components as columns) make the columns components, not periods.
+        # (Instants beside one duration are opening/closing balances, not a new period.)
+        varying = sum(1 for v in periods_by_label.values() if _distinct_periods(v) > 1)
+        row_periods = bool(periods_by_label) and varying > len(periods_by_label) / 2
         r0 = items[0][1]
         out[tid] = _Table(tid, str(r0.doc), str(r0.table), kind, order, items, rows, labels,
                           parents, levels, is_total, tuple(norm_label(x) for x in labels), row_periods)
     return out
+
+
+def _distinct_periods(periods: set) -> int:
+    """Durations in a column, or its instants where it has no duration."""
+    durations = {p for p in periods if (p[1] or 0) > 0}
+    return len(durations) if durations else len(periods)
 
 
 def _col_key(r, row_periods: bool) -> tuple:
@@ -302,12 +313,20 @@ def _block(tables: list[_Table], doc_rank: dict, structure: dict | None = None) 
         if derived_levels is None:
             derived_levels = _levels(t, groups)
             b.outline = _sum_depth(t, groups)
-        if row_periods:
-            row_index = {r: i for i, r in enumerate(t.rows)}
-            for _fid, r in t.recs:
-                ri = row_index[_int_or(r.row, -1)]
-                if not b.row_period_text[ri] and r.period_end:
-                    b.row_period_text[ri] = period_caption(r.period_end, r.period_months)
+        # A row's own period where it differs from its column's (every row of an equity
+        # statement; a cash flow statement's opening and closing balances).
+        own: dict[int, list[str]] = {}
+        for (ri, ci), fid in sorted(cells.items(), key=lambda x: (x[0][0], cols[x[0][1]].first_col)):
+            r = recs_t[fid]
+            col = cols[ci]
+            if r.period_end and (row_periods or (r.period_end, _months(r.period_months))
+                                 != (col.period_end, col.period_months)):
+                cap = period_caption(r.period_end, r.period_months)
+                if cap not in own.setdefault(ri, []):
+                    own[ri].append(cap)
+        for ri, caps in own.items():
+            if not b.row_period_text[ri]:
+                b.row_period_text[ri] = " | ".join(caps)
     b.levels = derived_levels or b.levels
     for ri, tot in enumerate(t0.is_total):
         if tot or _TOTAL_WORDS.match(t0.labels[ri]):
@@ -331,15 +350,24 @@ def _col_sort(c: Column, doc_rank: dict) -> tuple:
 
 
 def _table_columns(t: _Table, row_periods: bool) -> tuple[list[Column], dict]:
-    """The table's columns and its cells {(row index in table, column index): fact id}."""
+    """The table's columns and its cells {(row index in table, column index): fact id}.
+
+    A column is a printed column (position and header) where the extractor gives positions,
+    else one period/measure/unit; its period is the one most of its numbers carry (a cash
+    flow's opening balance row keeps its own, shown beside its label)."""
     row_index = {r: i for i, r in enumerate(t.rows)}
+    by_position = all(_int_or(r.col, -1) >= 0 for _fid, r in t.recs)
     cols: dict[tuple, int] = {}
     out: list[Column] = []
     cells: dict = {}
     seen: dict[tuple, int] = {}
+    periods: list[dict] = []
     for fid, r in t.recs:
         ri = row_index[_int_or(r.row, -1)]
-        key = _col_key(r, row_periods)
+        if by_position:
+            key = (_int_or(r.col, -1), r.col_label, r.measure, r.unit, int(r.scale))
+        else:
+            key = _col_key(r, row_periods)
         n = seen.get((ri, key), 0)       # a second number under the same header in one row
         seen[(ri, key)] = n + 1
         key = key + (n,)
@@ -348,11 +376,18 @@ def _table_columns(t: _Table, row_periods: bool) -> tuple[list[Column], dict]:
             out.append(Column(t.table_id, t.doc, key, r.col_label, r.period_end,
                               _months(r.period_months), r.measure, r.unit, int(r.scale),
                               _int_or(r.col, len(out))))
+            periods.append({})
         ci = cols[key]
         cells[(ri, ci)] = fid
+        p = (r.period_end, _months(r.period_months))
+        periods[ci][p] = periods[ci].get(p, 0) + 1
         d = _decimals(r.decimals, r.printed)
         if d > out[ci].decimals:
             out[ci].decimals = d
+    for c, counts in zip(out, periods):
+        # the most common period; among equals a duration (the statement's own period)
+        (c.period_end, c.period_months) = max(
+            counts, key=lambda p: (counts[p], bool(p[0]), (p[1] or 0) > 0, p[0]))
     return out, cells
 
 

@@ -38,6 +38,7 @@ INDENT_MAX = 6
 MAX_LINKS_PER_FINDING = 12
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 HEADER_ROWS = 4               # title, period, unit, release
+HEADER_HEIGHT = 30            # points: two lines of a wrapped header
 RESERVED_SHEETS = ("About", "Findings", "Timeline", "Charts", "Sources")
 
 
@@ -196,7 +197,7 @@ class _Book:
     def _statement_sheet(self, plan: SheetPlan) -> None:
         sh = self.wb.add_worksheet(plan.name)
         self.sheet_objs[plan.name] = sh
-        any_row_periods = any(b.row_periods for b in plan.blocks)
+        any_row_periods = any(b.row_periods or any(b.row_period_text) for b in plan.blocks)
         first_val = 2 if any_row_periods else 1
         widths: dict[int, float] = {0: LABEL_WIDTH_MIN}
         if any_row_periods:
@@ -218,6 +219,12 @@ class _Book:
             sh.set_column(c, c, w)
         sh.set_zoom(90)
         sh.hide_gridlines(2)
+        # Printing: landscape, one page wide, the label column on every page.
+        sh.set_landscape()
+        sh.set_paper(9)
+        sh.fit_to_pages(1, 0)
+        sh.repeat_columns(0, first_val - 1)
+        sh.set_footer(f"&L{plan.name}&R&P / &N")
 
     def _block(self, sh, plan: SheetPlan, b: Block, row: int, first_val: int, widths: dict):
         name = plan.name
@@ -247,11 +254,12 @@ class _Book:
             if rr is not None:
                 sh.write_blank(rr, 0, None, hdr_l)
         sh.write_string(r_unit, 0, "Line item", hdr_l)
+        sh.set_row(r_period, HEADER_HEIGHT)     # room for a wrapped period caption
         if first_val == 2:
             for rr in (r_period, r_unit, r_doc):
                 if rr is not None:
                     sh.write_blank(rr, 1, None, hdr_l)
-            if b.row_periods:
+            if b.row_periods or any(b.row_period_text):
                 sh.write_string(r_unit, 1, "Period", hdr_l)
         for ci, col in enumerate(b.columns):
             cc = pos[ci]
@@ -288,7 +296,7 @@ class _Book:
             lab_fmt = self.fmt(indent=min(lvl, INDENT_MAX), bold=bold) if (lvl or bold) else None
             sh.write_string(r, 0, label, lab_fmt)
             widths[0] = max(widths[0], min(len(label) + 2 * lvl + 2, LABEL_WIDTH_MAX))
-            if b.row_periods and b.row_period_text[ri]:
+            if b.row_period_text[ri]:
                 sh.write_string(r, 1, b.row_period_text[ri])
             depth = max(0, min(int(b.outline[ri]) if ri < len(b.outline) else 0, 7))
             if depth:
@@ -317,13 +325,17 @@ class _Book:
                 main_fmt = self.fmt(num_format=nf, bold=bold)
                 sh.write_formula(r, cc, formula, main_fmt, expect if self.cached else "")
                 k = chk[ci]
+                widths[k] = max(widths.get(k, 0), min(len(str(rec.printed)) + 3, VALUE_WIDTH_MAX))
                 pv = excel_value(printed_value, col.unit)
                 sh.write_number(r, k, pv, self._value_fmt(fid, nf, bold, check=True))
                 tol = b.tolerance.get((ri, ci), 0.0)
                 tol_x = excel_value(tol, col.unit)
                 a, p = xl_rowcol_to_cell(r, cc), xl_rowcol_to_cell(r, k)
+                # absolute references: the rule shades both cells from the same comparison
+                a_abs = xl_rowcol_to_cell(r, cc, row_abs=True, col_abs=True)
+                p_abs = xl_rowcol_to_cell(r, k, row_abs=True, col_abs=True)
                 sh.conditional_format(r, cc, r, k, {
-                    "type": "formula", "criteria": f"=ABS({a}-{p})>{_g(tol_x)}",
+                    "type": "formula", "criteria": f"=ABS({a_abs}-{p_abs})>{_g(tol_x)}",
                     "format": self.fmt(bg_color=MISMATCH_FILL)})
                 self.res.formulas[(name, a)] = expect
                 self.res.cells[fid] = (name, a)

@@ -366,6 +366,8 @@ def _add_rows(t: Table, lines: list[Line], block: list[int]) -> None:
                     section = " ".join(section.split())
                     pending = []
                     continue
+            if t.layout == "fixed" and len(pending) >= 2 and ln.indent <= pending[0].indent < pending[-1].indent:
+                pending = []   # the wrapped label above had no numbers: a new label starts here
             pending.append(ln)
         elif ln.kind in ("blank", "rule"):
             if ln.kind == "rule" or (pending and t.layout == "tabbed"):
