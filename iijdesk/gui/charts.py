@@ -266,7 +266,8 @@ class ChartContext:
         self.operating_id = self._best(self.money, OPERATING_INCOME)
         self._pos = tl.series.groupby("series_id", sort=False).indices
         self._info = {r["series_id"]: r for r in info.to_dict("records")}
-        self._labels: dict[str, str] = {}
+        self._labels: dict = {}
+        self._value_cache: dict = {}
 
     def points(self, sid: str, months=None) -> pd.DataFrame:
         pos = self._pos.get(sid)
@@ -296,16 +297,22 @@ class ChartContext:
             self._labels[key] = lab
         return self._labels[key]
 
-    def _n_adding_up(self, ids, total: pd.DataFrame, months) -> int:
+    def _values(self, sid: str, months) -> dict:
+        key = (sid, tuple(months) if months is not None else None)
+        if key not in self._value_cache:
+            p = self.points(sid, months)
+            self._value_cache[key] = dict(zip(zip(p["period_end"], p["period_months"]),
+                                              p["value"]))
+        return self._value_cache[key]
+
+    def _n_adding_up(self, ids, total: dict, months) -> int:
         """Periods in which the series `ids` add up to the total (within SUM_TOLERANCE)."""
-        frames = [self.points(s, months) for s in ids]
-        frames = [f for f in frames if len(f)]
-        if not frames:
-            return 0
-        sums = pd.concat(frames).groupby(["period_end", "period_months"])["value"].sum()
-        common = sums.index.intersection(total.index)
-        tv = total["value"]
-        return sum(1 for k in common if abs(sums[k] - tv[k]) <= SUM_TOLERANCE * abs(tv[k]))
+        sums: dict = {}
+        for s in ids:
+            for k, v in self._values(s, months).items():
+                sums[k] = sums.get(k, 0.0) + v
+        return sum(1 for k, v in sums.items()
+                   if k in total and abs(v - total[k]) <= SUM_TOLERANCE * abs(total[k]))
 
     def _adding_up(self, ids: list[str], total: pd.DataFrame, months) -> list[str]:
         """Drop, one at a time, the series whose removal lets more periods add up (cost
@@ -327,7 +334,7 @@ class ChartContext:
         if not self.revenue_id:
             return []
         tl, info = self.tl, self.money
-        total = self.points(self.revenue_id, months).set_index(["period_end", "period_months"])
+        total = self._values(self.revenue_id, months)
         rev_labels = set(info.set_index("series_id").loc[self.revenue_id, "norm_labels"])
         rev_labels |= {"revenue", "net revenue", "operating revenue"}
         best, best_score = [], (-1, 0, 0)

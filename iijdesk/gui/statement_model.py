@@ -50,6 +50,7 @@ EDITED_COLOR = QColor(90, 190, 110, 80)
 INDENT = "    "   # per hierarchy level in the label column
 MAX_CLASHES = 8   # period-keyed cells holding two numbers tolerated before a table goes positional
 CLASH_SHARE = 0.1
+MAX_CELL_UPDATES = 200   # findings changes touching more cells repaint the whole grid
 
 _DECIMALS_IN_PRINTED = re.compile(r"\.(\d+)")
 
@@ -58,6 +59,8 @@ def fact_ids_of(value) -> list[int]:
     """A findings row's fact_ids (tuple, list, "1;2;3" or one int) as a list of ints."""
     if value is None:
         return []
+    if type(value) is tuple and all(type(v) is int for v in value):
+        return list(value)                          # the engine's own form: nothing to convert
     if isinstance(value, (list, tuple, set, np.ndarray, pd.Series)):
         out = []
         for v in value:
@@ -352,8 +355,19 @@ class StatementModel(QAbstractTableModel):
                              for fid, rows in flags.items()}
 
     def on_findings_changed(self) -> None:
+        old_sev = self._sev_by_fact
         self._index_findings()
-        self._all_changed()
+        # Repaint only the cells whose highlight changed (and, cheaply, all if many did).
+        changed = [fid for fid in set(old_sev) | set(self._sev_by_fact)
+                   if old_sev.get(fid) != self._sev_by_fact.get(fid)]
+        if len(changed) > MAX_CELL_UPDATES:
+            self._all_changed()
+            return
+        for fid in changed:
+            p = self._pos.get(fid)
+            if p:
+                ix = self.index(*p)
+                self.dataChanged.emit(ix, ix)
 
     def findings_for(self, fact_id: int) -> pd.DataFrame:
         """The findings that involve `fact_id`, worst first."""

@@ -92,7 +92,7 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                     measure = "value"   # a flow over a stock ("Payout Ratio", "Income to Total Assets")
                 if classify.INSTANT_ROW_RE.search(r.label) and months:
                     months = 0
-                edge = classify.period_edge(r.label)
+                edge = classify.period_edge(r.label) or classify.period_edge(col.header)
                 if edge and end and months:
                     end, months = _edge_instant(end, months, edge), 0
                 value = None if n.value is None else n.value * scale

@@ -25,7 +25,7 @@ TARGET_RE = re.compile(r"target|forecast|plan\b|outlook|guidance", re.I)
 ACTUAL_RE = re.compile(r"\bactual|\bresults?\b", re.I)
 THREE_MONTHS_RE = re.compile(r"\(\s*3\s*months?\s*\)|three\s+months|3\s+months", re.I)
 PCT_IS_YOY_RE = re.compile(r"%\s*shown\s*is\s*(YoY|year)", re.I)
-INSTANT_RE = re.compile(r"\bas\s+of\b|\bas\s+at\b|balance\s+sheets?|financial\s+position|number\s+of\s+(contracts|employees|subscribers|atms)", re.I)
+INSTANT_RE = re.compile(r"\bas\s+of\b|\bas\s+at\b|balance\s+sheets?|financial\s+position|number\s+of\s+(contracts|employees|subscribers|atms)|\bbacklog\b", re.I)
 PERIOD_WORDS_RE = re.compile(r"(19|20)\d{2}|\bFY|\d\s?Q\d|\d\s?H\d|months|as of|ended", re.I)
 
 
@@ -295,6 +295,11 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
         if p.months is None:
             p.months = months_default if months_default is not None else _months_from_report(dp, p.end)
         cols[s].period = p
+    actual_periods = [cols[s].period for s in value_slots if cols[s].measure == "value" and cols[s].period.end]
+    for s in value_slots:
+        # "Actual Results | Target Announced": a target beside the actuals is for the same period
+        if cols[s].measure == "target" and cols[s].period.end is None and len(actual_periods) == 1:
+            cols[s].period = Period(actual_periods[0].end, actual_periods[0].months)
     _year_off(cols, value_slots, order, dp)
     _stale_comparative(t, cols, value_slots, dp)
     dated = [cols[s].period for s in value_slots if cols[s].period.end]
