@@ -21,11 +21,18 @@ class ExportError(Exception):
     """An export failed for a reason the user can act on; the message says what to do."""
 
 
-class TargetExistsError(ExportError, FileExistsError):
+class _UserOSError(OSError):
+    """An OSError whose str() is its message alone (no "[Errno 13]" prefix, no repr'd path)."""
+
+    def __str__(self) -> str:
+        return self.strerror or super().__str__()
+
+
+class TargetExistsError(ExportError, _UserOSError, FileExistsError):
     """The target workbook exists and overwriting was not asked for."""
 
 
-class TargetLockedError(ExportError, PermissionError):
+class TargetLockedError(ExportError, _UserOSError, PermissionError):
     """The target cannot be written: open in another program, read-only, or no permission."""
 
 

@@ -61,6 +61,7 @@ def test_existing_file_is_never_overwritten_silently(tmp_path, real_ws):
         export_workbook(real_ws, target)
     assert isinstance(e.value, TargetExistsError) and isinstance(e.value, ExportError)
     assert "book.xlsx" in str(e.value) and "already exists" in str(e.value)
+    assert not str(e.value).startswith("[Errno")          # a message a user reads as is
     assert target.read_bytes() == b"precious"
     export_workbook(real_ws, target, overwrite=True)
     assert openpyxl.load_workbook(target).sheetnames[0] == "About"
