@@ -97,6 +97,8 @@ class _Book:
         if self.findings is None:
             self.findings = pd.DataFrame()
         self.frows = self.findings.to_dict("records") if len(self.findings) else []
+        # Row (0-based) of each value on the Sources sheet, which lists the facts in order.
+        self.source_row = {fid: i + 1 for i, fid in enumerate(self.recs)}
         self.docs = list(dict.fromkeys(list(getattr(ws, "documents", {}) or {}) + list(self.facts["doc"])))
         self.res = ExportResult(n_facts=len(self.facts), n_findings=len(self.findings))
         self._fmts: dict = {}
@@ -289,12 +291,24 @@ class _Book:
         for (ri, ci), fid in b.cells.items():
             addr[(ri, ci)] = (data0 + ri, pos[ci])
         below = above = 0
+        first_fact: dict[int, object] = {}
+        for (ri, ci), fid in sorted(b.cells.items(), key=lambda x: self.source_row[x[1]]):
+            first_fact.setdefault(ri, fid)
         for ri, label in enumerate(b.labels):
             r = data0 + ri
             lvl = max(0, min(int(b.levels[ri]), 7))
             bold = ri in b.totals
-            lab_fmt = self.fmt(indent=min(lvl, INDENT_MAX), bold=bold) if (lvl or bold) else None
-            sh.write_string(r, 0, label, lab_fmt)
+            lab_fmt = self.fmt(indent=min(lvl, INDENT_MAX), bold=bold)
+            fid = first_fact.get(ri)
+            if fid is not None:
+                # The label links to the row's numbers on the Sources sheet (release, line,
+                # the line's text); hovering shows where the row was printed.
+                rec = self.recs[fid]
+                sh.write_url(r, 0, f"internal:Sources!A{self.source_row[fid] + 1}", lab_fmt,
+                             string=label, tip=f"{rec.doc}, line {_int(rec.line)}: click for the "
+                             f"source of every number in this row"[:255])
+            else:
+                sh.write_string(r, 0, label, lab_fmt)
             widths[0] = max(widths[0], min(len(label) + 2 * lvl + 2, LABEL_WIDTH_MAX))
             if b.row_period_text[ri]:
                 sh.write_string(r, 1, b.row_period_text[ri])

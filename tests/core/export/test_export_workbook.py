@@ -184,3 +184,23 @@ def test_workbook_properties(book):
     assert custom["iijdesk version"] == __version__
     assert all(d in custom["Source releases"] for d in ws.documents)
     assert re.match(r"\d{4}-\d\d-\d\dT", str(custom["Exported at"]))
+
+
+def test_statement_labels_link_to_their_sources(book):
+    ws, res, wb, _ = book
+    src = wb["Sources"]
+    hdr = {c.value: i for i, c in enumerate(src[1])}
+    checked = 0
+    for fid in list(res.cells)[:300:7]:
+        sheet, ref = res.cells[fid]
+        row = wb[sheet][ref].row
+        label = wb[sheet].cell(row, 1)
+        assert label.hyperlink is not None and label.hyperlink.location.startswith("Sources!A")
+        target = int(label.hyperlink.location.split("!A")[1])
+        line = src.cell(target, hdr["Line"] + 1).value
+        doc = src.cell(target, hdr["Release"] + 1).value
+        assert doc == ws.facts.at[fid, "doc"]
+        assert label.value == src.cell(target, hdr["Row label"] + 1).value
+        assert isinstance(line, int)
+        checked += 1
+    assert checked >= 30
