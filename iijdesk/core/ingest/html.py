@@ -26,6 +26,8 @@ menu nav noscript ol p section summary ul title
 PARA_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 blockquote hr ul ol dl figure address center".split())
 # Tags whose content is not text for the reader.
 SKIP_TAGS = frozenset("script style head template svg math object iframe noembed noframes select".split())
+# Tags that only stand in a page's body: seeing one ends an unclosed <head>.
+CONTENT_TAGS = frozenset("table pre p div h1 h2 h3 h4 h5 h6 ul ol".split())
 VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 # A spanning cell is padded with at most this many empty cells.
 MAX_COLSPAN = 50
@@ -51,7 +53,7 @@ class _TextBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self.buf: list[str] = []         # inline text of the current line
-        self.skip = 0                    # depth inside SKIP_TAGS
+        self.skipping: list[str] = []    # open SKIP_TAGS, innermost last
         self.pre = 0                     # depth inside <pre>/<textarea>/<listing>/<xmp>
         self.pre_buf: list[str] = []
         self.pre_first = False
@@ -107,11 +109,12 @@ class _TextBuilder(HTMLParser):
 
     # -- parser callbacks -------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "body" or (tag in CONTENT_TAGS and self.skipping == ["head"]):
+            self.skipping = []           # an unclosed <head> (or <svg> ...) ends where content starts
         if tag in SKIP_TAGS:
-            if tag not in VOID_TAGS:
-                self.skip += 1
+            self.skipping.append(tag)
             return
-        if self.skip:
+        if self.skipping:
             return
         if self.pre:
             if tag == "br":
@@ -169,10 +172,10 @@ class _TextBuilder(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag in SKIP_TAGS:
-            if tag not in VOID_TAGS and self.skip:
-                self.skip -= 1
+            if tag in self.skipping:     # close it and whatever was left open inside it
+                del self.skipping[len(self.skipping) - 1 - self.skipping[::-1].index(tag):]
             return
-        if self.skip:
+        if self.skipping:
             return
         if self.pre:
             if tag in ("pre", "xmp", "listing", "textarea"):
@@ -204,7 +207,7 @@ class _TextBuilder(HTMLParser):
             self._flush_inline(para=tag in PARA_TAGS)
 
     def handle_data(self, data: str) -> None:
-        if self.skip:
+        if self.skipping:
             return
         if self.pre:
             if self.pre_first:

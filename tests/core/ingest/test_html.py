@@ -167,3 +167,11 @@ def test_an_html_release_gives_the_same_facts_as_its_text(text_000):
     assert len(from_text) > 500
     assert sorted(map(tuple, from_html[key].astype(str).values)) == \
         sorted(map(tuple, from_text[key].astype(str).values))
+
+
+def test_an_unclosed_head_does_not_swallow_the_page():
+    page = "<html><head><title>Results</title><meta charset=utf-8><body><p>Revenue 1,234</p>"
+    assert html_to_text(page) == "Revenue 1,234\n"
+    page = "<html><head><title>Results</title><table><tr><td>Revenue</td><td>1,234</td></tr>"
+    assert html_to_text(page) == "Revenue\t1,234\n"
+    assert html_to_text("<svg><text>9</text></svg><p>After</p><style>p{}</style>") == "After\n"
