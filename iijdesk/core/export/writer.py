@@ -425,6 +425,8 @@ class _Book:
             sh.write_string(0, c, h, hdr)
         link = self.fmt(font_color="#0563C1", underline=1)
         wrap = self.fmt(text_wrap=True, valign="top")
+        right = self.fmt(align="right")
+        num = self.fmt(num_format="#,##0.####;(#,##0.####)")
         fd = self.frows
         maxlinks = 0
         if len(fd):
@@ -437,8 +439,13 @@ class _Book:
                 for c, key in ((1, "severity"), (2, "kind"), (3, "rule"), (4, "doc"), (5, "lines")):
                     sh.write_string(n, c, _text(r.get(key, "")))
                 sh.write_string(n, 6, _text(r.get("message", "")), wrap)
+                # As the release would print them where the checks say so; else base units.
                 for c, key in ((7, "expected"), (8, "actual"), (9, "difference"), (10, "fix_value")):
-                    _write_any(sh, n, c, r.get(key, None))
+                    text = _text(r.get(f"{key}_text", "")) if key in ("expected", "actual") else ""
+                    if text:
+                        sh.write_string(n, c, text, right)
+                    else:
+                        _write_any(sh, n, c, r.get(key, None), num)
                 sh.write_string(n, first_link - 1, _text(r.get("id", "")))
                 ids = fact_ids_of(r.get("fact_ids", None))
                 c = first_link
@@ -796,12 +803,12 @@ def _text(v) -> str:
     return str(v)
 
 
-def _write_any(sh, r: int, c: int, v) -> None:
+def _write_any(sh, r: int, c: int, v, fmt=None) -> None:
     if v is None or v is pd.NA:
         return
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         if not math.isnan(float(v)) and not math.isinf(float(v)):
-            sh.write_number(r, c, float(v))
+            sh.write_number(r, c, float(v), fmt)
         return
     s = str(v)
     if s and s.lower() != "nan":
