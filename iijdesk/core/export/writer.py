@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 import math
+import numbers
 import re
 import time
 from dataclasses import dataclass, field
@@ -806,7 +807,7 @@ def _text(v) -> str:
 def _write_any(sh, r: int, c: int, v, fmt=None) -> None:
     if v is None or v is pd.NA:
         return
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
+    if isinstance(v, numbers.Real) and not isinstance(v, bool):
         if not math.isnan(float(v)) and not math.isinf(float(v)):
             sh.write_number(r, c, float(v), fmt)
         return
