@@ -61,9 +61,7 @@ def export_workbook(ws, path, overwrite: bool = False, *, cached_values: bool = 
         raise ExportError(f"Cannot export to {target}: the folder {folder} does not exist")
     exists = os.path.exists(target)
     if exists and not overwrite:
-        raise TargetExistsError(errno.EEXIST,
-                                f"{name} already exists in {folder}; choose another name or "
-                                f"allow overwriting it (command line: --force)", target)
+        raise _exists(name, folder, target)
     if exists:
         lock = _lock_file(target)
         if lock:
@@ -92,7 +90,14 @@ def export_workbook(ws, path, overwrite: bool = False, *, cached_values: bool = 
                 raise ExportError(f"Could not write {name}: {e}") from e
             raise
         try:
-            os.replace(tmp, target)
+            if overwrite or not _link_new(tmp, target):
+                if not overwrite and os.path.exists(target):
+                    raise _exists(name, folder, target)
+                os.replace(tmp, target)
+        except FileExistsError as e:
+            if isinstance(e, TargetExistsError):
+                raise
+            raise _exists(name, folder, target) from e
         except PermissionError as e:
             raise TargetLockedError(errno.EACCES,
                                     f"{name} is open in another program or not writable; close it "
@@ -107,6 +112,25 @@ def export_workbook(ws, path, overwrite: bool = False, *, cached_values: bool = 
                 pass
     result.path = target
     return result
+
+
+def _exists(name: str, folder: str, target: str) -> TargetExistsError:
+    return TargetExistsError(errno.EEXIST, f"{name} already exists in {folder}; choose another "
+                             f"name or allow overwriting it (command line: --force)", target)
+
+
+def _link_new(tmp: str, target: str) -> bool:
+    """Put the finished file in place only if nothing is there yet (a file that appeared
+    while we wrote is never replaced): a hard link fails on an existing name. False where the
+    file system has no hard links (the caller then checks and renames)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise
+    except (OSError, NotImplementedError, AttributeError):
+        return False
+    os.remove(tmp)
+    return True
 
 
 def _lock_file(target: str) -> str:

@@ -123,3 +123,21 @@ def test_empty_workspace_exports_a_valid_workbook(tmp_path):
     res = export_workbook(Workspace(), tmp_path / "empty.xlsx")
     wb = openpyxl.load_workbook(res.path)
     assert {"About", "Findings", "Timeline", "Charts", "Sources"} <= set(wb.sheetnames)
+
+
+def test_a_file_that_appears_while_exporting_is_not_replaced(tmp_path, real_ws, monkeypatch):
+    import iijdesk.core.export as X
+
+    target = tmp_path / "book.xlsx"
+    real = X.write_workbook
+
+    def slow(ws, path, **kw):
+        res = real(ws, path, **kw)
+        target.write_bytes(b"saved by someone else meanwhile")
+        return res
+
+    monkeypatch.setattr(X, "write_workbook", slow)
+    with pytest.raises(TargetExistsError):
+        export_workbook(real_ws, target)
+    assert target.read_bytes() == b"saved by someone else meanwhile"
+    assert sorted(os.listdir(tmp_path)) == ["book.xlsx"]
