@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 
 from iijdesk.core.export.writer import ExportResult, write_workbook
@@ -90,6 +91,10 @@ def export_workbook(ws, path, overwrite: bool = False, *, cached_values: bool = 
                 raise ExportError(f"Could not write {name}: {e}") from e
             raise
         try:
+            os.chmod(tmp, _file_mode(target))     # as a plainly saved file would be, not 0600
+        except OSError:
+            pass
+        try:
             if overwrite or not _link_new(tmp, target):
                 if not overwrite and os.path.exists(target):
                     raise _exists(name, folder, target)
@@ -131,6 +136,17 @@ def _link_new(tmp: str, target: str) -> bool:
         return False
     os.remove(tmp)
     return True
+
+
+def _file_mode(target: str) -> int:
+    """The permissions the workbook should get: the replaced file's, else the umask's."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _lock_file(target: str) -> str:

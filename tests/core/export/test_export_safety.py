@@ -141,3 +141,12 @@ def test_a_file_that_appears_while_exporting_is_not_replaced(tmp_path, real_ws, 
         export_workbook(real_ws, target)
     assert target.read_bytes() == b"saved by someone else meanwhile"
     assert sorted(os.listdir(tmp_path)) == ["book.xlsx"]
+
+
+def test_new_workbook_gets_ordinary_permissions(tmp_path):
+    import stat
+
+    res = export_workbook(Workspace(), tmp_path / "p.xlsx")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert stat.S_IMODE(os.stat(res.path).st_mode) == 0o666 & ~mask
