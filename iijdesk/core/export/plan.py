@@ -168,9 +168,6 @@ def _unique_sheet_name(name: str, used: set[str]) -> str:
     return out
 
 
-def unique_sheet_name(name: str, used: set[str]) -> str:
-    return _unique_sheet_name(name, used)
-
 
 # ----------------------------------------------------------------------------------------------
 @dataclass
@@ -595,9 +592,6 @@ def _sum_depth(t: _Table, groups: dict) -> list[int]:
         out.append(min(d, 7))
     return out
 
-
-def is_number(v) -> bool:
-    return v is not None and not (isinstance(v, float) and math.isnan(v))
 
 
 # ----------------------------------------------------------------------------------------------
