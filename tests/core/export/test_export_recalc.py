@@ -149,3 +149,30 @@ def _in_sum(ref: str, formula: str) -> bool:
         if c0 <= c <= c1 and r0 <= row <= r1:
             return True
     return False
+
+
+def test_sheet_names_from_awkward_release_names_recalculate(tmp_path):
+    """Release names with quotes, brackets and a leading '=' become sheet names that formulas
+    on other sheets (Timeline) still reference correctly."""
+    import pandas as pd
+
+    from iijdesk.core import facts as F
+    from iijdesk.core.workspace import Workspace
+
+    rows = []
+    for doc, labels in (("it's [Q1].txt", ["Sales", "Other"]), ("=x'y.txt", ["Revenue", "Misc"])):
+        for i, lab in enumerate(labels + ["Total"]):
+            for c, end in enumerate(("2010-03-31", "2009-03-31")):
+                v = (10 + c, 5, 15 + c)[i]
+                rows.append(dict(doc=doc, line=10 + i, table="T", kind="income", parent="",
+                                 row_label=lab, row=i, level=0, is_total=i == 2,
+                                 col_label=f"FY {end}", col=c, period_end=end, period_months=12,
+                                 measure="value", unit="JPY", scale=1_000_000, printed=str(v),
+                                 value=v * 1e6))
+    ws = Workspace()
+    ws.facts = F.normalise(pd.DataFrame(rows))
+    res, wb = _export_and_recalc(ws, tmp_path)
+    assert "Income it's _Q1_" in res.sheets and "Income =x'y" in res.sheets
+    assert len(res.totals) == 4
+    _assert_formulas(res, wb)
+    assert not _flagged(res, wb)
