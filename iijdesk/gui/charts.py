@@ -48,6 +48,9 @@ TOTAL_REVENUE = re.compile(r"^(total )?(net )?(operating )?(revenue|sale)$")
 OPERATING_INCOME = re.compile(r"^operating (income|profit)( loss)?$|^operating (loss|income) income$"
                               r"|^income loss from operation$|^income from operation$")
 TOTAL_LIKE = re.compile(r"^total\b|\bconsolidated\b|\belimination|\bcorporate\b|^subtotal")
+# Rows that are never a revenue line, though costs + expenses + income add up to revenues.
+NOT_REVENUE = re.compile(r"\bcost|\bexpense|\bincome\b|\bprofit|\bloss|\bmargin|\bebitda|\btax|"
+                         r"\bsg and a\b|\bcapex\b")
 CASH_SECTIONS = (
     ("Operating", re.compile(r"^net cash .*operating activit")),
     ("Investing", re.compile(r"^net cash .*investing activit")),
@@ -314,20 +317,32 @@ class ChartContext:
         return sum(1 for k, v in sums.items()
                    if k in total and abs(v - total[k]) <= SUM_TOLERANCE * abs(total[k]))
 
-    def _adding_up(self, ids: list[str], total: pd.DataFrame, months) -> list[str]:
-        """Drop, one at a time, the series whose removal lets more periods add up (cost
-        rows or subtotals filed under the revenue section by a damaged hierarchy)."""
-        ids = list(ids)
-        score = self._n_adding_up(ids, total, months)
-        while len(ids) > 1:
-            trials = [(self._n_adding_up([x for x in ids if x != s], total, months), s)
-                      for s in ids]
-            best, drop = max(trials, key=lambda t: t[0])
-            if best <= score:
+    def _adding_up(self, ids: list[str], total: dict, months) -> list[str]:
+        """The candidates that together come closest to the total: add, biggest gain first,
+        the row that most reduces the gap summed over the periods; rows that would push past
+        the total (cost rows or subtotals filed under revenues by a damaged hierarchy) stay
+        out."""
+        vals = {s: self._values(s, months) for s in ids}
+        periods = [k for k in total if any(k in v for v in vals.values())]
+        if not periods:
+            return []
+        sums = {k: 0.0 for k in periods}
+
+        def gap(extra=None):
+            return sum(abs(total[k] - sums[k] - (extra.get(k, 0.0) if extra else 0.0))
+                       for k in periods)
+
+        chosen, left, current = [], list(ids), gap()
+        while left:
+            g, s = min((gap(vals[s]), s) for s in left)
+            if g >= current * (1 - 1e-9) - 1e-9:
                 break
-            ids.remove(drop)
-            score = best
-        return ids
+            chosen.append(s)
+            left.remove(s)
+            for k in periods:
+                sums[k] += vals[s].get(k, 0.0)
+            current = g
+        return chosen
 
     def business_lines(self, months) -> list[str]:
         """The revenue lines that add up to total revenues in the most periods."""
@@ -342,7 +357,8 @@ class ChartContext:
             kids = info[info["norm_parents"].map(lambda ps: parent in ps)
                         & (info["series_id"] != self.revenue_id)
                         & ~info["norm_labels"].map(lambda ls: any(
-                            TOTAL_REVENUE.match(l) or TOTAL_LIKE.search(l) for l in ls))]
+                            TOTAL_REVENUE.match(l) or TOTAL_LIKE.search(l) or NOT_REVENUE.search(l)
+                            for l in ls))]
             if kids.empty:
                 continue
             ids = self._adding_up(list(kids["series_id"]), total, months)

@@ -27,6 +27,8 @@ class FindingsModel(QAbstractTableModel):
         self._sev: list[str] = []
         self._docs: list[str] = []
         self._icons: dict = {}
+        self._sort: tuple[int, bool] = (0, True)        # worst first
+        self._order: list[int] = []
         self._build()
 
     def refresh(self) -> None:
@@ -49,10 +51,25 @@ class FindingsModel(QAbstractTableModel):
         lead = [(fact_ids_of(x) or fact_ids_of(y) or [None])[0] for x, y in zip(col("fix_fact"), col("fact_ids"))]
         exp = [self._amount(v, t, fid) for v, t, fid in zip(col("expected"), col("expected_text"), lead)]
         act = [self._amount(v, t, fid) for v, t, fid in zip(col("actual"), col("actual_text"), lead)]
-        self._rows = list(zip(self._sev, self._docs, kinds, lines, msgs, exp, act))
+        rows = list(zip(self._sev, self._docs, kinds, lines, msgs, exp, act))
+        order = list(range(n))
+        col, desc = self._sort
+        if col >= 0:
+            order.sort(key=lambda i: _sort_key(rows[i], col), reverse=desc)
+        self._order = order
+        self._rows = [rows[i] for i in order]
+        self._sev = [self._sev[i] for i in order]
+        self._docs = [self._docs[i] for i in order]
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        """Sorted here, in one Python sort, rather than by the proxy comparing cell by cell."""
+        self.beginResetModel()
+        self._sort = (column, order == Qt.DescendingOrder)
+        self._build()
+        self.endResetModel()
 
     def finding(self, row: int) -> pd.Series:
-        return self._f.iloc[row]
+        return self._f.iloc[self._order[row]]
 
     def _amount(self, v, text, fid) -> str:
         """Expected / actual as the table prints them (the engine's text when it gives one)."""
@@ -111,7 +128,20 @@ class FindingsModel(QAbstractTableModel):
             return v
         return None
 
+def _sort_key(row: tuple, col: int):
+    v = row[col]
+    if col == 0:
+        return SEVERITY_RANK.get(v, 0)
+    if col == 3:
+        head = v.split(";")[0]
+        return (0, int(head), v) if head.isdigit() else (1, 0, v)
+    return v.casefold() if isinstance(v, str) else v
+
+
 class FindingsFilter(QSortFilterProxyModel):
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.severity = ALL
@@ -145,7 +175,6 @@ class FindingsPanel(QWidget):
         self.model = FindingsModel(workspace, self)
         self.proxy = FindingsFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.UserRole)
         self.severity_box = QComboBox()
         self.severity_box.addItems([ALL, "error", "warning", "info"])
         self.release_box = QComboBox()
@@ -165,6 +194,7 @@ class FindingsPanel(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)

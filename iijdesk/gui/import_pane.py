@@ -105,16 +105,18 @@ class ImportPane(QWidget):
                 it.takeChildren()
         self.refresh_counts()
 
-    def refresh_counts(self) -> None:
+    def refresh_counts(self, findings_only: bool = False) -> None:
         f = self.ws.findings
         counts = f["doc"].value_counts().to_dict() if len(f) and "doc" in f.columns else {}
         facts = self.ws.facts
-        tables = facts.groupby("doc")["table_id"].nunique().to_dict() if len(facts) else {}
-        nfacts = facts["doc"].value_counts().to_dict() if len(facts) else {}
+        if not findings_only:
+            tables = facts.groupby("doc")["table_id"].nunique().to_dict() if len(facts) else {}
+            nfacts = facts["doc"].value_counts().to_dict() if len(facts) else {}
         for name, it in self._items.items():
             if name in self.ws.documents:
-                it.setText(1, str(tables.get(name, 0)))
-                it.setText(2, f"{nfacts.get(name, 0):,}")
+                if not findings_only:
+                    it.setText(1, str(tables.get(name, 0)))
+                    it.setText(2, f"{nfacts.get(name, 0):,}")
                 n = counts.get(name, 0)
                 it.setText(3, str(n))
                 it.setForeground(3, QBrush(ERROR_TEXT) if n else QBrush())

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 MAX_RECENT = 10
 NAV_REFRESH_MS = 100
 NAV_REFRESH_BUSY_MS = 1000
+PANELS_REFRESH_MS = 150      # the findings list follows edits once they pause this long
 ALL_RELEASES = ""          # release box data for "statement kind across releases"
 FILE_FILTER = "Releases (*.txt *.htm *.html *.pdf *.md);;All files (*)"
 
@@ -115,7 +116,7 @@ class MainWindow(QMainWindow):
         self.bridge.factsChanged.connect(self.model.on_facts_changed)
         self._panels_timer = QTimer(self)
         self._panels_timer.setSingleShot(True)
-        self._panels_timer.setInterval(0)
+        self._panels_timer.setInterval(PANELS_REFRESH_MS)
         self._panels_timer.timeout.connect(self._refresh_panels)
         self.bridge.findingsChanged.connect(self._findings_changed)
         self.runner.progress.connect(self.import_pane.on_progress)
@@ -297,7 +298,8 @@ class MainWindow(QMainWindow):
         self._nav_timer.stop()
         self._documents_changed()
         self._panels_timer.stop()
-        self._refresh_panels()
+        self.findings_panel.refresh()
+        self.import_pane.refresh_counts()
         if ok and (not self.model.mode or self._first_import):
             self._first_import = False
             self.show_release(ok[0].name)
@@ -361,7 +363,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_panels(self) -> None:
         self.findings_panel.refresh()
-        self.import_pane.refresh_counts()
+        self.import_pane.refresh_counts(findings_only=True)
 
     def _refresh_navigation(self) -> None:
         cur_doc = self.release_box.currentData()
@@ -500,12 +502,16 @@ class MainWindow(QMainWindow):
             self._shown_fact = fid
         f = self.model.findings_for(fid)
         if not len(f):
-            self.fix_bar.setVisible(False)
+            if not self.fix_bar.isHidden():
+                self.fix_bar.setVisible(False)
             return
         first = f.iloc[0]
-        self.fix_label.setText(f"<b>{first.get('severity', '')}</b>: {first.get('message', '')}")
+        text = f"<b>{first.get('severity', '')}</b>: {first.get('message', '')}"
+        if self.fix_label.text() != text:
+            self.fix_label.setText(text)
         self.fix_button.setEnabled(self._fix_of(fid) is not None)
-        self.fix_bar.setVisible(True)
+        if self.fix_bar.isHidden():
+            self.fix_bar.setVisible(True)
 
     # -- fixes ------------------------------------------------------------------------
     def _fix_of(self, fid: int):
