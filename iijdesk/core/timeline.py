@@ -60,7 +60,9 @@ NON_ADDITIVE_UNITS = ("percent",)
 #: Quarter derivations: (cumulative months, earlier cumulative months).
 DERIVATIONS = ((6, 3), (9, 6), (12, 9))
 #: Refinement levels of a line item's identity, tried in order when a release contradicts.
-KEY_LEVELS = ("parent", "kind", "table", "column")
+#: "occurrence" tells apart the same label printed twice in one table without a usable
+#: parent (the revenue block's "SI" and the cost block's "SI"): first, second ... printing.
+KEY_LEVELS = ("parent", "occurrence", "kind", "table", "column")
 
 SERIES_COLUMNS = [
     "series_id", "label", "unit", "measure", "period_end", "period_months", "value", "doc",
@@ -442,8 +444,9 @@ def _conflicting_keys(f: pd.DataFrame, key: pd.Series) -> set:
 
 def _assign_keys(f: pd.DataFrame) -> None:
     """Each fact's line-item key: the label, refined only where a release contradicts it."""
-    parts = {"parent": f["nparent"], "kind": f["kind_"], "table": f["ntable"],
-             "column": f["ncol"]}
+    occ = f.groupby(["table_id", "nlabel"])["row"].rank(method="dense").fillna(1).astype(int)
+    parts = {"parent": f["nparent"], "occurrence": "#" + occ.astype(str), "kind": f["kind_"],
+             "table": f["ntable"], "column": f["ncol"]}
     key = f["unit"].astype(str) + "|" + f["measure"].astype(str) + "|" + f["nlabel"].astype(str)
     level = pd.Series(0, index=f.index)
     for i, name in enumerate(KEY_LEVELS, 1):

@@ -1,9 +1,9 @@
 """Chart tabs over the five sample releases: the right points, live updates after an edit,
 hover descriptions, PNG/SVG export, plot selection and merge decisions.
 
-The releases are imported with `Workspace().add_files`; while the extractor is being written
-its output is replaced by the hand-verified gold facts of the same releases (the extracted
-run of the timeline is reported in tests/core/test_timeline.py)."""
+The releases are imported with `Workspace().add_files`, the extractor's output replaced by the
+hand-verified gold facts of the same releases, so the counts below are those of correct input;
+the timeline over the extractor's own facts is tested in tests/core/test_timeline.py."""
 from __future__ import annotations
 
 import numpy as np
@@ -26,6 +26,8 @@ PRINTED_QUARTERS = {"2008-12-31", "2009-12-31", "2009-09-30", "2010-09-30", "201
 
 @pytest.fixture
 def ws(monkeypatch):
+    # Gold facts stand in for the extractor here: these tests pin what the charts draw from
+    # correct input (the extractor's own output is checked by tests/core/test_timeline.py).
     monkeypatch.setattr(W, "extract_document", _gold_extract)
     w = W.Workspace()
     res = w.add_files(RELEASES)
