@@ -152,7 +152,13 @@ class _Book:
         self.wb.set_calc_mode("auto")
         self._properties()
         reserved = {n.casefold() for n in RESERVED_SHEETS}
-        plans = plan_sheets(self.facts, self.docs, reserved=reserved, recs=self.recs,
+        # Which rows are sums is a property of the release: decide it on the values as printed
+        # (before the user's edits), so an edit that breaks a sum shows as a shaded total.
+        as_printed = dict(self.recs)
+        for fid, (old_p, old_v, _new) in self.edits.items():
+            if fid in as_printed:
+                as_printed[fid] = as_printed[fid]._replace(value=old_v, printed=old_p)
+        plans = plan_sheets(self.facts, self.docs, reserved=reserved, recs=as_printed,
                             findings=self.findings)
         n = len(plans) + 5
         about = self.wb.add_worksheet("About")

@@ -176,3 +176,27 @@ def test_sheet_names_from_awkward_release_names_recalculate(tmp_path):
     assert len(res.totals) == 4
     _assert_formulas(res, wb)
     assert not _flagged(res, wb)
+
+
+def test_an_edit_keeps_the_sum_formula_and_shades_it(tmp_path):
+    """Sums are found on the values as printed: after an edit breaks one, the total is still a
+    live formula and the recalculated workbook shades it."""
+    from iijdesk.core.export import export_workbook
+    from iijdesk.core.workspace import Workspace
+    from tests.conftest import release
+
+    ws = Workspace()
+    assert ws.add_files([release("003")])[0].ok
+    res0 = export_workbook(ws, tmp_path / "before.xlsx")
+    f = ws.facts
+    total = next(t for t in res0.totals if t not in _sum_mismatches(ws) and f.at[t, "unit"] == "JPY")
+    sheet, ref = res0.cells[total]
+    formula = _formula_of(res0.path, sheet, ref)
+    item = next(fid for fid, (s, r) in res0.cells.items()
+                if s == sheet and r != ref and _in_sum(r, formula) and fid not in res0.totals
+                and not math.isnan(f.at[fid, "value"]))
+    ws.apply_edit(item, float(f.at[item, "value"]) + 1000 * int(f.at[item, "scale"]))
+    res, wb = _export_and_recalc(ws, tmp_path)
+    assert res.cells[total] == (sheet, ref) and total in res.totals
+    _assert_formulas(res, wb)
+    assert total in _flagged(res, wb)
