@@ -161,3 +161,35 @@ def test_rejecting_the_rename_splits_the_revenue_line(charts):
     assert charts.revenue.n_points == before
     # the choice is kept on the workspace so a saved workspace remembers it
     assert charts.ws.timeline_choices is charts.choices
+
+
+def test_hover_follows_the_mouse(qtbot, charts):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtTest import QTest
+
+    charts.tabs.setCurrentWidget(charts.revenue)
+    tab = charts.revenue
+    qtbot.waitExposed(tab.glw)
+    r = tab.records[0]
+    vb = tab.plots[r.plot].vb
+    scene_pt = vb.mapViewToScene(QPointF(r.x, r.y))
+    view_pt = tab.glw.mapFromScene(scene_pt)
+    QTest.mouseMove(tab.glw.viewport(), view_pt)
+    qtbot.waitUntil(lambda: tab.hover_label != "", timeout=5000)
+    assert tab.hover_label == r.text
+    assert "source:" in tab.hover_label
+
+
+def test_choosing_the_other_value(charts):
+    m = charts.matching
+    tl = charts.timeline
+    n = int(tl.series["status"].isin(["restated", "conflict", "chosen"]).sum())
+    assert m.values.rowCount() == n and n > 0
+    sid, pe, pm, others = m._value_rows[0]
+    m.values.selectRow(0)
+    m.other_btn.click()
+    pt = charts.timeline.points(sid)
+    pt = pt[(pt["period_end"] == pe) & (pt["period_months"] == pm)].iloc[0]
+    assert pt["status"] == "chosen" and pt["fact_id"] == others[0]
+    key = next(iter(charts.choices["values"]))
+    assert key.startswith(sid)
