@@ -69,9 +69,18 @@ build() {  # $1 = onedir|onefile
 [[ "$WHAT" == all || "$WHAT" == onefile ]] && build onefile
 
 # Smoke test: the binaries import the bundled sample, check it and export a workbook.
+selftest() {  # $1 = executable
+    local dir="$ROOT/build/selftest" tdir out rc=0
+    mkdir -p "$dir" && rm -f "$dir/iijdesk-selftest.log"
+    tdir="$dir"; command -v cygpath >/dev/null && tdir="$(cygpath -w "$dir")"
+    out="$(TMPDIR="$tdir" "$1" --selftest)" || rc=$?
+    # a windowed build on Windows has no console: show the log it writes instead
+    if [[ -n "$out" ]]; then echo "$out"; else cat "$dir/iijdesk-selftest.log" 2>/dev/null || echo "(no selftest output)"; fi
+    return $rc
+}
 if [[ "${IIJDESK_SKIP_SELFTEST:-0}" != 1 ]]; then
-    [[ "$WHAT" != onefile ]] && { echo "== selftest onedir"; "dist/iijdesk/iijdesk$EXE" --selftest; }
-    [[ "$WHAT" != onedir ]] && { echo "== selftest onefile"; "dist/iijdesk-onefile$EXE" --selftest; }
+    [[ "$WHAT" != onefile ]] && { echo "== selftest onedir"; selftest "dist/iijdesk/iijdesk$EXE"; }
+    [[ "$WHAT" != onedir ]] && { echo "== selftest onefile"; selftest "dist/iijdesk-onefile$EXE"; }
 fi
 summary=""
 [[ -d dist/iijdesk ]] && summary+=" onedir dist/iijdesk/ ($(du -sh dist/iijdesk | cut -f1))"
