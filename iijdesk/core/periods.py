@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -105,6 +105,7 @@ class DocPeriods:
     quarter_cumulative: bool = False
     defined: dict[str, Period] = field(default_factory=dict)   # "3Q12" -> Period
     report: Period | None = None  # the release's own reporting period
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- reading the document ------------------------------------------------------------
     @classmethod
@@ -206,6 +207,13 @@ class DocPeriods:
     # -- parsing header text ---------------------------------------------------------------
     def parse(self, text: str, cumulative: bool | None = None) -> Period:
         """The period a header phrase names; parts it does not name stay None."""
+        key = (text, cumulative)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self._parse(text, cumulative)
+        return replace(hit)        # callers may complete the copy they get
+
+    def _parse(self, text: str, cumulative: bool | None = None) -> Period:
         t = " ".join(text.split())
         p = Period(source=t)
         key = t.upper().strip(" ()")

@@ -44,6 +44,9 @@ import pandas as pd
 #: figure elsewhere counts as evidence that two labels are one line item (so "0", "5" or
 #: "1.2" never match by accident).
 MIN_EVIDENCE_UNITS = 100
+#: Matching figures needed before two labels that one release prints side by side are
+#: proposed as one line item (a single match between them is too often a coincidence).
+MIN_MATCHES_SIDE_BY_SIDE = 2
 #: Edit distance (per token) tolerated between two spellings of one label, by token length.
 OCR_EDITS_SHORT = 1          # tokens of up to OCR_LONG_TOKEN characters
 OCR_EDITS_LONG = 2
@@ -612,6 +615,8 @@ def _detect_renames(f: pd.DataFrame, choices: dict, merges: list) -> None:
                         pb.loc[i, "value"]))
         if mism > e["match"]:
             continue
+        if together and e["match"] < MIN_MATCHES_SIDE_BY_SIDE:
+            continue        # labels printed side by side need more than one coincidence
         older, newer = sorted((a, b), key=lambda s: (max(meta_rows[s]["docs"]), s))
         mid = f"rename:{older} ~ {newer}"
         ra, rb = find(older), find(newer)
@@ -668,6 +673,7 @@ def _combine(f: pd.DataFrame, choices: dict) -> tuple[pd.DataFrame, pd.DataFrame
     sus_all = alts["suspect"].to_numpy(bool)
     doc_all = alts["doc"].to_numpy()
     line_all = alts["line"].to_numpy()
+    meas_all = alts["measure"].to_numpy()
     new_group = np.ones(n, bool)
     new_group[1:] = (sid_a[1:] != sid_a[:-1]) | (pe_a[1:] != pe_a[:-1]) | (pm_a[1:] != pm_a[:-1])
     starts = np.flatnonzero(new_group)
@@ -701,7 +707,7 @@ def _combine(f: pd.DataFrame, choices: dict) -> tuple[pd.DataFrame, pd.DataFrame
                 status, pick = "restated", li
             else:
                 status = "equal"
-        if conflict:
+        if conflict and meas_all[a] != "target":    # a revised target is not a conflict
             status = "conflict"
         user = chosen_by_user.get(point_key(sid_a[a], pe_a[a], pm_a[a]))
         if user:

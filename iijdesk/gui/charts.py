@@ -610,7 +610,9 @@ class MatchingTab(QWidget):
         self.values = QTableWidget(0, 5)
         self.values.setHorizontalHeaderLabels(["Status", "Line item", "Period", "Standing value",
                                                "Other values"])
-        for t in (self.merges, self.values):
+        for t, widths in ((self.merges, (80, 240, 240, 60)), (self.values, (70, 240, 100, 200))):
+            for i, wdt in enumerate(widths):
+                t.setColumnWidth(i, wdt)
             t.setSelectionBehavior(QAbstractItemView.SelectRows)
             t.setEditTriggers(QAbstractItemView.NoEditTriggers)
             t.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)

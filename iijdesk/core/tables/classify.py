@@ -100,7 +100,6 @@ def cell_words(field_text: str, num) -> tuple[str, int | None]:
     return unit, scale
 
 
-@lru_cache(maxsize=4096)
 def row_unit(label: str, title: str, col_unit: str, is_usd: bool, cell_unit: str, cell_percent: bool,
              measure: str, list_unit: str | None, kind: str = "", col_header: str = "",
              col_scaled: bool = False) -> tuple[str, bool]:
@@ -109,32 +108,53 @@ def row_unit(label: str, title: str, col_unit: str, is_usd: bool, cell_unit: str
         list_unit = cell_unit
     elif cell_unit:
         return cell_unit, True
-    if measure in ("yoy_pct", "share_pct"):
-        return "percent", True
-    if cell_percent:
+    if measure in ("yoy_pct", "share_pct") or cell_percent:
         return "percent", True
     cur = list_unit or ("USD" if is_usd else "JPY")
-    if PER_ADS_RE.search(label) or PER_ADS_RE.search(col_header):
+    cls = _label_class(label, title, kind, col_header)
+    if cls == "per_ADS":
         return f"{cur}_per_ADS", True
-    if PER_SHARE_RE.search(label) or PER_SHARE_RE.search(col_header) or \
-            PER_SHARE_RE.search(title) and not re.search(r"shares\s+outstanding", title, re.I):
-        if not SHARES_RE.search(label):
-            return f"{cur}_per_share", True
-    if ADS_RE.search(label):
-        return "ADS", True
-    if kind == "dividends" and not SHARES_RE.search(label) and (list_unit or col_unit) in ("JPY", "USD") \
-            and not col_scaled:
+    if cls == "per_share":
         return f"{cur}_per_share", True
-    if SHARES_RE.search(label) or re.search(r"shares\s+outstanding|number\s+of\s+shares", title, re.I):
-        return "shares", True
-    if re.search(r"number\s+of\s+contracts|contracts\b", title, re.I) and not is_usd:
-        return "contracts", True
-    if re.search(r"number\s+of\s+employees|employees\b|personnel\b", label, re.I) and not re.search(r"cost|expense", label, re.I):
-        return "persons", True
-    if re.search(r"number\s+of\s+ATMs|\bATMs\b", label):
-        return "ATMs", True
+    if cls == "ADS":
+        return "ADS", True
+    if kind == "dividends" and cls != "shares" and (list_unit or col_unit) in ("JPY", "USD") and not col_scaled:
+        return f"{cur}_per_share", True
+    if cls == "contracts" and is_usd:
+        cls = ""
+    if cls:
+        return cls, True
     unit = list_unit or col_unit
     return unit, unit in COUNT_UNITS
+
+
+_SHARES_TITLE_RE = re.compile(r"shares\s+outstanding|number\s+of\s+shares", re.I)
+_CONTRACTS_TITLE_RE = re.compile(r"number\s+of\s+contracts|contracts\b", re.I)
+_PERSONS_RE = re.compile(r"number\s+of\s+employees|employees\b|personnel\b", re.I)
+_COST_RE = re.compile(r"cost|expense", re.I)
+_ATMS_RE = re.compile(r"number\s+of\s+ATMs|\bATMs\b")
+
+
+@lru_cache(maxsize=8192)
+def _label_class(label: str, title: str, kind: str, col_header: str) -> str:
+    """What a row's words say its cells count: per_ADS, per_share, ADS, shares, contracts,
+    persons, ATMs, or "" (money in the column's currency). Asked once per row and column."""
+    if PER_ADS_RE.search(label) or PER_ADS_RE.search(col_header):
+        return "per_ADS"
+    if (PER_SHARE_RE.search(label) or PER_SHARE_RE.search(col_header) or
+            PER_SHARE_RE.search(title) and not _SHARES_TITLE_RE.search(title)) and not SHARES_RE.search(label):
+        return "per_share"
+    if ADS_RE.search(label):
+        return "ADS"
+    if SHARES_RE.search(label) or (kind != "dividends" and _SHARES_TITLE_RE.search(title)):
+        return "shares"
+    if _CONTRACTS_TITLE_RE.search(title):
+        return "contracts"
+    if _PERSONS_RE.search(label) and not _COST_RE.search(label):
+        return "persons"
+    if _ATMS_RE.search(label):
+        return "ATMs"
+    return ""
 
 
 COUNT_UNITS = frozenset({"shares", "ADS", "contracts", "persons", "ATMs", "Gbps", "Mbps"})

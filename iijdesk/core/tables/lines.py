@@ -33,14 +33,14 @@ _MONTH_WORD = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[
 _WORD_RE = re.compile(r"\S+")
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     num: Num
     field: int = -1        # tab field index (tabbed lines), -1 for fixed-width
     field_text: str = ""   # the whole field the number stands in
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     no: int
     text: str

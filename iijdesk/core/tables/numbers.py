@@ -34,7 +34,7 @@ _ANY_DASH = re.compile(r"[-—–_―‐−－]")
 _NIL_RE = re.compile(r"(?<![\w\-—–_―])(?:-{1,3}|—{1,2}|–|_|―|‐|－)(?![\w\-—–_―])")
 
 
-@dataclass
+@dataclass(slots=True)
 class Num:
     printed: str          # the token exactly as printed
     value: float | None   # signed value in printed units; None for a nil dash
