@@ -165,10 +165,13 @@ def _run(report: Report, outdir: Path) -> None:
         except Exception as e:
             report.add("export", FAIL, f"{type(e).__name__}: {e}")
 
-    # 5. the PDF reader's native library is bundled and reads a text layer
+    # 5. the workspace survives a save and an open
+    _check_workspace_file(report, ws, outdir)
+
+    # 6. the PDF reader's native library is bundled and reads a text layer
     _check_pdf(report)
 
-    # 6. the window's code is importable (no window is created)
+    # 7. the window's code is importable (no window is created)
     _check_gui(report)
 
 
@@ -232,6 +235,32 @@ def _xlsx_sheets(path: Path) -> list[str]:
     if not names:
         raise ValueError("the workbook has no sheet")
     return names
+
+
+def _check_workspace_file(report: Report, ws, outdir: Path) -> None:
+    try:
+        from iijdesk.core.workspace_io import load_workspace, save_workspace
+    except ImportError as e:
+        report.add("save", MISSING, _missing_part(e))
+        return
+    path = outdir / "selftest.iijdesk"
+    try:
+        def roundtrip():
+            save_workspace(ws, str(path))
+            return load_workspace(str(path))
+        back, secs = _timed(roundtrip)
+    except Exception as e:
+        report.add("save", FAIL, f"save/open raised {type(e).__name__}: {e}")
+        return
+    same = (len(back.facts) == len(ws.facts) and sorted(back.documents) == sorted(ws.documents)
+            and back.facts["value"].fillna(0).tolist() == ws.facts["value"].fillna(0).tolist())
+    if same:
+        report.add("save", PASS, f"{path.name}: {path.stat().st_size:,} bytes, "
+                                 f"{len(back.facts)} facts back", secs)
+    else:
+        report.add("save", FAIL, f"{path.name} opened with {len(back.facts)} facts, "
+                                 f"{len(back.documents)} release(s); saved {len(ws.facts)}, "
+                                 f"{len(ws.documents)}", secs)
 
 
 # Lines written into the generated PDF and read back through the PDF reader.

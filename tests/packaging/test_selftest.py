@@ -29,7 +29,7 @@ def test_selftest_passes_on_the_bundled_sample(tmp_path, monkeypatch):
     rc, out = run()
     assert rc == 0, out
     assert "selftest PASSED" in out
-    for step in ("resources", "import", "facts", "export", "pdf", "gui"):
+    for step in ("resources", "import", "facts", "export", "save", "pdf", "gui"):
         assert any(line.split()[:2] == ["ok", step] for line in out.splitlines()), (step, out)
     assert any(line.split()[1:2] == ["check"] for line in out.splitlines()), out
     assert "7/7 key figures" in out
