@@ -77,6 +77,7 @@ class ChartSpec:
     y_title: str
     secondary: list[int] = field(default_factory=list)   # rows drawn as lines on a 2nd axis
     secondary_format: str = "0%"
+    y_min: float | None = None                          # 0 for amounts that are never negative
 
 
 def months_caption(months: int) -> str:
@@ -276,7 +277,7 @@ def chart_specs(tl: Timeline, margin_row: int | None = None) -> list[ChartSpec]:
             rows = [i for i in rows if _n_in(tl.series[i], cols) >= MIN_POINTS]
             if rows:
                 out.append(ChartSpec(f"Revenue by business line ({when})", "column",
-                                     "stacked" if lines else "", rows, cols, nf, y_money))
+                                     "stacked" if lines else "", rows, cols, nf, y_money, y_min=0))
         if op is not None and _n_in(tl.series[op], cols) >= MIN_POINTS:
             out.append(ChartSpec(f"Operating income and margin ({when})", "column", "", [op], cols,
                                  nf, y_money, [margin_row] if margin_row is not None else []))

@@ -643,8 +643,11 @@ class _Book:
                 line.set_y2_axis({"num_format": spec.secondary_format, "name": "margin"})
                 chart.combine(line)
             chart.set_title({"name": spec.title})
-            chart.set_y_axis({"num_format": spec.num_format, "name": spec.y_title,
-                              "major_gridlines": {"visible": True}})
+            y_axis = {"num_format": spec.num_format, "name": spec.y_title,
+                      "major_gridlines": {"visible": True}}
+            if spec.y_min is not None:
+                y_axis["min"] = spec.y_min
+            chart.set_y_axis(y_axis)
             chart.set_x_axis({"name": "period end", "num_font": {"rotation": -45}})
             chart.set_legend({"position": "bottom"})
             chart.show_blanks_as("gap")
