@@ -262,7 +262,7 @@ class ChartContext:
         self.tl = tl
         info = tl.info
         vals = tl.series[(tl.series["measure"] == "value")]
-        cur = vals[vals["unit"].map(_is_currency)]["unit"]
+        cur = vals["unit"][vals["unit"].map(_is_currency).astype(bool)]
         self.currency = cur.value_counts().index[0] if len(cur) else ""
         self.money = info[(info["unit"] == self.currency) & (info["measure"] == "value")]
         self.revenue_id = self._best(self.money, TOTAL_REVENUE)
@@ -883,8 +883,10 @@ class ChartsWidget(QWidget):
     def plot_rows(self, fact_ids: Iterable) -> None:
         """Plot the series behind the given facts (the grid's "plot selection")."""
         self.selection.fact_ids = list(fact_ids)
-        if self.timeline is None or self._timer.isActive():
+        if self.timeline is None or self._timer.isActive() or self._jobs:
             self.rebuild_now()
+        elif self.timeline.series.empty:
+            self.redraw()
         else:
             ctx = ChartContext(self.timeline)
             self.selection.draw(self.timeline, self.months, ctx)

@@ -193,3 +193,20 @@ def test_choosing_the_other_value(charts):
     assert pt["status"] == "chosen" and pt["fact_id"] == others[0]
     key = next(iter(charts.choices["values"]))
     assert key.startswith(sid)
+
+
+def test_empty_workspace_and_removing_releases(qtbot, ws):
+    c = ChartsWidget(W.Workspace())
+    qtbot.addWidget(c)
+    assert c.wait_idle()
+    assert all(t.n_points == 0 for t in c.chart_tabs)
+    assert "Load earnings releases" in c.revenue.message.text()
+    c.plot_rows([])                       # nothing selected, nothing loaded: no error
+    # charts over a loaded workspace empty out when its releases are removed
+    full = ChartsWidget(ws)
+    qtbot.addWidget(full)
+    assert full.wait_idle() and full.revenue.n_points > 0
+    for name in list(ws.documents):
+        ws.remove_document(name, recheck=False)
+    assert full.wait_idle()
+    assert all(t.n_points == 0 for t in full.chart_tabs)
