@@ -479,9 +479,10 @@ class _Book:
             sh.write_string(0, c, f"Cell {c - first_link + 1}", hdr)
         sh.freeze_panes(1, 0)
         sh.autofilter(0, 0, max(len(fd), 1), first_link - 1)
-        for c, w in enumerate([5, 9, 15, 18, 26, 12, 80, 14, 14, 14, 14, 24]):
+        for c, w in enumerate([5, 9, 15, 18, 26, 12, 80, 14, 14, 14, 14, 30]):
             sh.set_column(c, c, w)
-        sh.set_column(first_link, first_link + max(maxlinks, 1), 22)
+        longest = max([len(f"{s}!{r}") for s, r in self.res.cells.values()] + [10])
+        sh.set_column(first_link, first_link + max(maxlinks, 1), min(longest + 2, 45))
 
     def _doc_rank(self, doc: str) -> int:
         try:
