@@ -478,6 +478,9 @@ class _Book:
         for c in range(first_link + 1, first_link + maxlinks):
             sh.write_string(0, c, f"Cell {c - first_link + 1}", hdr)
         sh.freeze_panes(1, 0)
+        sh.set_landscape()
+        sh.fit_to_pages(1, 0)
+        sh.repeat_rows(0)
         sh.autofilter(0, 0, max(len(fd), 1), first_link - 1)
         for c, w in enumerate([5, 9, 15, 18, 26, 12, 80, 14, 14, 14, 14, 30]):
             sh.set_column(c, c, w)
@@ -530,6 +533,8 @@ class _Book:
             if d is not None and line is not None and 0 < line <= len(d.lines):
                 ws_string(n, 9, d.lines[line - 1].rstrip()[:2000])
         sh.freeze_panes(1, 1)
+        sh.set_landscape()
+        sh.repeat_rows(0)
         sh.autofilter(0, 0, max(n, 1), len(cols) - 1)
         for c, w in enumerate([26, 8, 26, 6, 40, 36, 14, 24, 18, 100]):
             sh.set_column(c, c, w)
@@ -603,6 +608,9 @@ class _Book:
                 else:
                     sh.write_number(r, first + j, xv, dfmt)
         sh.freeze_panes(2, first)
+        sh.set_landscape()
+        sh.repeat_rows(0, 1)
+        sh.repeat_columns(0, first - 1)
         sh.set_column(0, 0, min(max([len(s.label) for s in tl.series] + [20]) + 2, LABEL_WIDTH_MAX))
         sh.set_column(1, 1, 24)
         sh.set_column(2, 2, 16)
