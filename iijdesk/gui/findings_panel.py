@@ -14,6 +14,7 @@ from iijdesk.gui.statement_model import (SEVERITY_COLORS, SEVERITY_RANK, _decima
 COLUMNS = [("severity", "Severity"), ("doc", "Release"), ("kind", "Check"), ("lines", "Lines"),
            ("message", "Finding"), ("expected", "Expected"), ("actual", "Actual")]
 ALL = "All"
+MESSAGE_COLUMN = 4
 
 
 class FindingsModel(QAbstractTableModel):
@@ -203,6 +204,7 @@ class FindingsPanel(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.Interactive)
         hh.setStretchLastSection(False)
+        hh.setSectionResizeMode(MESSAGE_COLUMN, QHeaderView.Stretch)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addLayout(top)

@@ -5,7 +5,7 @@ import os
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QProgressBar, QStyle,
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QProgressBar, QStyle,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from iijdesk.core.workspace import ImportResult, Workspace
@@ -16,6 +16,7 @@ COLS = ["Release", "Tables", "Facts", "Findings", "Status"]
 
 class ImportPane(QWidget):
     releaseActivated = Signal(str)      # doc name
+    removeRequested = Signal(str)       # doc name
 
     def __init__(self, workspace: Workspace, parent=None) -> None:
         super().__init__(parent)
@@ -46,6 +47,8 @@ class ImportPane(QWidget):
         lay.addWidget(self.list, 1)
         lay.addWidget(self.progress)
         self._items: dict[str, QTreeWidgetItem] = {}      # by file name
+        self.list.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._menu)
         self.list.itemActivated.connect(self._activated)
         self.list.itemClicked.connect(self._activated)
 
@@ -147,6 +150,24 @@ class ImportPane(QWidget):
         name = item.data(0, Qt.UserRole)
         if name:
             self.releaseActivated.emit(name)
+
+
+    def _menu(self, pos) -> None:
+        item = self.list.itemAt(pos)
+        if item is None or item.parent() is not None:
+            return
+        name = item.text(0)
+        menu = QMenu(self)
+        if item.data(0, Qt.UserRole):
+            menu.addAction("Remove from workspace", lambda: self.removeRequested.emit(name))
+        else:
+            menu.addAction("Clear from list", lambda: self.forget(name))
+        menu.exec(self.list.viewport().mapToGlobal(pos))
+
+    def forget(self, name: str) -> None:
+        it = self._items.pop(name, None)
+        if it is not None:
+            self.list.takeTopLevelItem(self.list.indexOfTopLevelItem(it))
 
 
 def urls_to_paths(urls) -> list[str]:

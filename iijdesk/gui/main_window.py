@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         self.findings_panel.applyFixRequested.connect(self.apply_fix)
         self.source_panel.lineActivated.connect(self.select_line)
         self.import_pane.releaseActivated.connect(self.show_release)
+        self.import_pane.removeRequested.connect(self.remove_release)
         self.find_edit.returnPressed.connect(lambda: self.find_next(self.find_edit.text()))
 
         self._refresh_navigation()
@@ -282,6 +283,7 @@ class MainWindow(QMainWindow):
         self.view.setEditTriggers(StatementView.NoEditTriggers if busy else
                                   StatementView.DoubleClicked | StatementView.EditKeyPressed
                                   | StatementView.AnyKeyPressed)
+        self.model.read_only = busy
         self.undo_stack.setActive(not busy)
         self.undo_action.setEnabled(not busy and self.undo_stack.canUndo())
         self.redo_action.setEnabled(not busy and self.undo_stack.canRedo())
@@ -436,6 +438,18 @@ class MainWindow(QMainWindow):
         if i >= 0:
             self.release_box.setCurrentIndex(i)
         self.import_pane.select_release(name)
+
+    def remove_release(self, name: str) -> None:
+        """Take a release out of the workspace (its edits go with it; not undoable)."""
+        if self.runner.busy() or name not in self.ws.documents:
+            return
+        self.undo_stack.clear()
+        self.ws.remove_document(name)
+        self.import_pane.forget(name)
+        self._nav_timer.stop()
+        self._documents_changed()
+        self._refresh_panels()
+        self.statusBar().showMessage(f"Removed {name}", 5000)
 
     def show_table(self, table_id: str) -> None:
         facts = self.ws.facts

@@ -111,6 +111,7 @@ class StatementModel(QAbstractTableModel):
         self.undo_stack = undo_stack
         self.mode: str = ""          # "table" | "kind" | ""
         self.stale = False
+        self.read_only = False       # set while a worker changes the frame
         self.key: str = ""           # the table_id or the statement kind
         self._empty()
         self._bold = QFont()
@@ -609,6 +610,9 @@ class StatementModel(QAbstractTableModel):
         return True
 
     def push(self, cmd: EditFactCommand) -> None:
+        if self.read_only:
+            self.editRejected.emit("Wait until the import has finished to edit")
+            return
         if self.undo_stack is not None:
             self.undo_stack.push(cmd)
         else:

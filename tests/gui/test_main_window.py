@@ -273,7 +273,7 @@ def test_charts_are_built_when_their_tab_is_shown(qtbot, window):
 
 
 def test_run_app_opens_the_window_with_the_files_imported(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     from iijdesk.gui import app as app_module
     from iijdesk.gui import main_window
@@ -284,17 +284,48 @@ def test_run_app_opens_the_window_with_the_files_imported(qtbot, tmp_path, monke
             super().__init__(settings=QSettings(str(tmp_path / "run.ini"), QSettings.IniFormat))
             seen["window"] = self
 
+    def exec_until_loaded(self):
+        # Stands in for the application's event loop (quitting the real one would end it
+        # for the tests that follow): runs until the files are in.
+        loop = QEventLoop()
+
+        def check():
+            w = seen.get("window")
+            if w is not None and not w.runner.busy() and w.ws.documents:
+                seen["docs"] = sorted(w.ws.documents)
+                seen["rows"] = w.model.rowCount()
+                seen["visible"] = w.isVisible()
+                loop.quit()
+            else:
+                QTimer.singleShot(50, check)
+
+        QTimer.singleShot(0, check)
+        loop.exec()
+        return 0
+
     monkeypatch.setattr(main_window, "MainWindow", Recording)
-
-    def quit_when_loaded():
-        w = seen.get("window")
-        if w is not None and not w.runner.busy() and w.ws.documents:
-            seen["docs"] = sorted(w.ws.documents)
-            seen["rows"] = w.model.rowCount()
-            QApplication.instance().quit()
-        else:
-            QTimer.singleShot(50, quit_when_loaded)
-
-    QTimer.singleShot(0, quit_when_loaded)
+    monkeypatch.setattr(type(QApplication.instance()), "exec", exec_until_loaded)
     assert app_module.run_app([str(R004)]) == 0
-    assert seen["docs"] == [R004.name] and seen["rows"] > 0
+    assert seen["docs"] == [R004.name] and seen["rows"] > 0 and seen["visible"]
+
+
+def test_removing_a_release_keeps_the_others(qtbot, window):
+    import_and_wait(qtbot, window, [R000, R004])
+    window.show_release(R004.name)
+    window.remove_release(R004.name)
+    assert set(window.ws.documents) == {R000.name}
+    assert R004.name not in window.import_pane.names()
+    assert window.release_box.findData(R004.name) < 0
+    qtbot.waitUntil(lambda: window.model.key.startswith(R000.name), timeout=5000)
+    assert not (window.ws.findings["doc"] == R004.name).any()
+
+
+def test_no_edits_while_an_import_changes_the_frame(qtbot, window):
+    fid, ix = _net_income_cell(qtbot, window)
+    window._busy(True)
+    try:
+        with qtbot.waitSignal(window.model.editRejected):
+            window.model.setData(ix, "1")
+        assert window.ws.facts.at[fid, "value"] == 3_123_480_000
+    finally:
+        window._busy(False)
