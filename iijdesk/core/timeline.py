@@ -7,9 +7,11 @@
   plural endings); spellings one small edit apart (OCR damage such as a letter doubled or
   dropped) are folded together. A label starts as its own identity; only where one release
   prints two different values for the same label and period is the identity refined, first
-  by the parent row, then the statement kind, the table title, the column. So "Total" under
+  by the parent row (or, where none is printed, the total row above), then the label's
+  first/second printing in its table, the statement kind, the table title. So "Total" under
   two sections becomes two series, while "Total revenues" from a summary table and from the
-  income statement stay one.
+  income statement stay one. A contradiction that survives all that stays inside one series
+  as a conflicting point for the user to settle.
 * Renames. Two series are proposed as one line item when the values say so: the same figure
   for the same period, or a discrete quarter that only comes out right when one series'
   cumulative figure is combined with the other's (9M of the old name - 6M of the new name =
@@ -65,7 +67,7 @@ DERIVATIONS = ((6, 3), (9, 6), (12, 9))
 #: Refinement levels of a line item's identity, tried in order when a release contradicts.
 #: "occurrence" tells apart the same label printed twice in one table without a usable
 #: parent (the revenue block's "SI" and the cost block's "SI"): first, second ... printing.
-KEY_LEVELS = ("parent", "occurrence", "kind", "table", "column")
+KEY_LEVELS = ("parent", "occurrence", "kind", "table")
 
 SERIES_COLUMNS = [
     "series_id", "label", "unit", "measure", "period_end", "period_months", "value", "doc",
