@@ -657,7 +657,8 @@ class _Book:
             if spec.y_min is not None:
                 y_axis["min"] = spec.y_min
             chart.set_y_axis(y_axis)
-            chart.set_x_axis({"name": "period end", "num_font": {"rotation": -45}})
+            chart.set_x_axis({"name": "period end", "num_font": {"rotation": -45},
+                              "label_position": "low"})      # below negative bars too
             chart.set_legend({"position": "bottom"})
             chart.show_blanks_as("gap")
             chart.set_size({"width": 760, "height": 380})
