@@ -233,11 +233,10 @@ class _Book:
         sh.set_paper(9)
         sh.fit_to_pages(1, 0)
         sh.repeat_columns(0, first_val - 1)
-        sh.set_footer(f"&L{plan.name}&R&P / &N")
+        sh.set_footer(f"&L{plan.name.replace('&', '&&')}&R&P / &N")
 
     def _block(self, sh, plan: SheetPlan, b: Block, row: int, first_val: int, widths: dict):
         name = plan.name
-        f = self.facts
         # Positions: each value column, then its check column when it holds totals.
         pos: list[int] = []
         chk: dict[int, int] = {}
