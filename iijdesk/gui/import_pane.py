@@ -164,6 +164,12 @@ class ImportPane(QWidget):
             menu.addAction("Clear from list", lambda: self.forget(name))
         menu.exec(self.list.viewport().mapToGlobal(pos))
 
+    def reset(self, results: list[ImportResult]) -> None:
+        """Show exactly these releases (a workspace was opened)."""
+        self.list.clear()
+        self._items.clear()
+        self.add_results(results)
+
     def forget(self, name: str) -> None:
         it = self._items.pop(name, None)
         if it is not None:

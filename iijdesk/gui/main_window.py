@@ -9,7 +9,7 @@ import pandas as pd
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                               QMainWindow, QPushButton, QVBoxLayout, QWidget)
+                               QMainWindow, QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
 from iijdesk.core.workspace import ImportResult, Workspace
 from iijdesk.gui.bridge import WorkspaceBridge
@@ -19,7 +19,7 @@ from iijdesk.gui.import_pane import ImportPane, urls_to_paths
 from iijdesk.gui.source_panel import SourcePanel
 from iijdesk.gui.statement_model import StatementModel, fact_ids_of
 from iijdesk.gui.statement_view import StatementView
-from iijdesk.gui.workers import ImportRunner
+from iijdesk.gui.workers import ImportRunner, Worker
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ NAV_REFRESH_BUSY_MS = 1000
 PANELS_REFRESH_MS = 150      # the findings list follows edits once they pause this long
 ALL_RELEASES = ""          # release box data for "statement kind across releases"
 FILE_FILTER = "Releases (*.txt *.htm *.html *.pdf *.md);;All files (*)"
+WORKSPACE_FILTER = "iijdesk workspace (*.iijdesk)"
 
 
 def _table_number(table_id: str) -> int:
@@ -38,6 +39,7 @@ def _table_number(table_id: str) -> int:
 
 class MainWindow(QMainWindow):
     importFinished = Signal(list)       # list[ImportResult], after the window has been updated
+    exportFinished = Signal(str)        # "" or the reason the workbook was not written
 
     def __init__(self, workspace: Workspace | None = None, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -48,6 +50,9 @@ class MainWindow(QMainWindow):
         self.bridge = WorkspaceBridge(self.ws, self)
         self.undo_stack = QUndoStack(self)
         self.runner = ImportRunner(self.ws, self)
+        self.exporter = Worker(self)
+        self.quiet = False                  # True: problems go to the status bar only (tests, scripts)
+        self._export_path = ""
         self.results: list[ImportResult] = []
         self._first_import = True
         self._chose_all = False
@@ -123,6 +128,8 @@ class MainWindow(QMainWindow):
         self.runner.progress.connect(self._progress_message)
         self.runner.busyChanged.connect(self._busy)
         self.runner.finished.connect(self._import_done)
+        self.exporter.busyChanged.connect(self._export_busy)
+        self.exporter.done.connect(self._export_done)
         self.release_box.currentIndexChanged.connect(self._release_chosen)
         self.table_box.currentIndexChanged.connect(self._table_chosen)
         self.view.currentFactChanged.connect(self._current_fact)
@@ -190,6 +197,11 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu("Open &Recent")
         self._rebuild_recent()
         file.addSeparator()
+        file.addAction(QAction("Open &Workspace…", self, triggered=self.open_workspace_dialog))
+        file.addAction(QAction("&Save Workspace As…", self, shortcut=QKeySequence.SaveAs,
+                               triggered=self.save_workspace_dialog))
+        file.addAction(QAction("&Export to Excel…", self, shortcut="Ctrl+E", triggered=self.export_dialog))
+        file.addSeparator()
         file.addAction(QAction("&Quit", self, shortcut=QKeySequence.Quit, triggered=self.close))
 
         edit = mb.addMenu("&Edit")
@@ -235,6 +247,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
         self.runner.wait()
+        self.exporter.wait()
         self.bridge.detach()
         super().closeEvent(event)
 
@@ -316,6 +329,94 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QApplication
         self.runner.wait()
         QApplication.processEvents()
+
+    # -- workspace files and export ----------------------------------------------------
+    def save_workspace(self, path: str) -> bool:
+        """Save everything (releases, facts, edits) to a .iijdesk file; says why if it cannot."""
+        from iijdesk.core import workspace_io
+        try:
+            workspace_io.save_workspace(self.ws, path)
+        except Exception as e:
+            self._problem("The workspace was not saved", str(e))
+            return False
+        self.undo_stack.setClean()
+        self.statusBar().showMessage(f"Saved {path}", 8000)
+        return True
+
+    def open_workspace(self, path: str) -> bool:
+        """Replace what is loaded with a saved workspace (the window keeps its panels)."""
+        from iijdesk.core import workspace_io
+        if self.runner.busy():
+            self.statusBar().showMessage("Wait until the import has finished", 5000)
+            return False
+        try:
+            workspace_io.restore_into(self.ws, path)
+        except Exception as e:
+            self._problem("The workspace was not opened", str(e))
+            return False
+        self.undo_stack.clear()
+        self.import_pane.reset([ImportResult(d.name, d.path, True, "") for d in self.ws.documents.values()])
+        self._nav_timer.stop()
+        self._first_import = False
+        self._documents_changed()
+        self.model.rebuild()
+        self.findings_panel.refresh()
+        self.import_pane.refresh_counts()
+        self.statusBar().showMessage(f"Opened {path}", 8000)
+        return True
+
+    def export(self, path: str) -> bool:
+        """Write the Excel workbook in the background; edits wait until it is written."""
+        from iijdesk.core.export import export_workbook
+        ws = self.ws
+
+        def job(progress):
+            return export_workbook(ws, path, overwrite=True, progress=progress)
+
+        if self.runner.busy() or not self.exporter.start(job):
+            self.statusBar().showMessage("Busy: try again when the current import or export is done", 5000)
+            return False
+        self._export_path = path
+        return True
+
+    def _export_busy(self, busy: bool) -> None:
+        self.model.read_only = busy or self.runner.busy()
+        if busy:
+            self.statusBar().showMessage("Exporting…")
+
+    def _export_done(self, result, error: str) -> None:
+        if error:
+            self._problem("The workbook was not written", error)
+        else:
+            self.statusBar().showMessage(f"Exported {self._export_path}", 10000)
+        self.exportFinished.emit(error)
+
+    def _problem(self, title: str, message: str) -> None:
+        self.statusBar().showMessage(f"{title}: {message}", 15000)
+        if not self.quiet:
+            QMessageBox.warning(self, title, message)
+
+    def open_workspace_dialog(self) -> None:
+        start = self.settings.value("lastDir", os.path.expanduser("~"))
+        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", str(start), WORKSPACE_FILTER)
+        if path:
+            self.open_workspace(path)
+
+    def save_workspace_dialog(self) -> None:
+        start = self.settings.value("lastDir", os.path.expanduser("~"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save workspace", str(start), WORKSPACE_FILTER)
+        if path:
+            if not path.endswith(".iijdesk"):
+                path += ".iijdesk"
+            self.save_workspace(path)
+
+    def export_dialog(self) -> None:
+        start = self.settings.value("lastDir", os.path.expanduser("~"))
+        path, _ = QFileDialog.getSaveFileName(self, "Export to Excel", str(start), "Excel workbook (*.xlsx)")
+        if path:
+            if not path.lower().endswith(".xlsx"):
+                path += ".xlsx"
+            self.export(path)
 
     # -- recent files -----------------------------------------------------------------
     def recent_files(self) -> list[str]:

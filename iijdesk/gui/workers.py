@@ -81,3 +81,66 @@ class ImportRunner(QObject):
             QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
             if self._thread is not None:
                 self._thread.wait(10)
+
+
+class CallJob(QObject):
+    """Run one callable in a worker thread; `finished(result, error_message)`."""
+    progress = Signal(int, int, str)
+    finished = Signal(object, str)
+
+    def __init__(self, fn) -> None:
+        super().__init__()
+        self.fn = fn
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self.fn(self.progress.emit)
+        except Exception as e:     # the message is for the user (the core's errors are written so)
+            self.finished.emit(None, str(e) or type(e).__name__)
+            return
+        self.finished.emit(result, "")
+
+
+class Worker(QObject):
+    """One background call at a time (exports); the caller gets `done(result, error)`."""
+    progress = Signal(int, int, str)
+    done = Signal(object, str)
+    busyChanged = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._job: CallJob | None = None
+
+    def busy(self) -> bool:
+        return self._thread is not None
+
+    def start(self, fn) -> bool:
+        if self.busy():
+            return False
+        thread, job = QThread(), CallJob(fn)
+        job.moveToThread(thread)
+        thread.started.connect(job.run)
+        job.progress.connect(self.progress)
+        job.finished.connect(self._finished)
+        self._thread, self._job = thread, job
+        self.busyChanged.emit(True)
+        thread.start()
+        return True
+
+    @Slot(object, str)
+    def _finished(self, result, error: str) -> None:
+        thread = self._thread
+        self._thread, self._job = None, None
+        if thread is not None:
+            thread.quit()
+            thread.wait()
+        self.busyChanged.emit(False)
+        self.done.emit(result, error)
+
+    def wait(self) -> None:
+        while self.busy():
+            QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
+            if self._thread is not None:
+                self._thread.wait(10)

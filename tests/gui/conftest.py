@@ -125,6 +125,7 @@ def window(qtbot, tmp_path, core_standins):
     from iijdesk.gui.main_window import MainWindow
     settings = QSettings(str(tmp_path / "iijdesk.ini"), QSettings.IniFormat)
     w = MainWindow(settings=settings)
+    w.quiet = True                      # no message boxes in tests: problems go to the status bar
     w.resize(1400, 900)
     w.show()
     yield w

@@ -329,3 +329,41 @@ def test_no_edits_while_an_import_changes_the_frame(qtbot, window):
         assert window.ws.facts.at[fid, "value"] == 3_123_480_000
     finally:
         window._busy(False)
+
+
+def test_a_saved_workspace_opens_with_its_edits(qtbot, window, tmp_path):
+    fid, ix = _net_income_cell(qtbot, window)
+    window.model.setData(ix, "3,123,486")
+    path = str(tmp_path / "q3.iijdesk")
+    assert window.save_workspace(path)
+    window.remove_release(R003.name)
+    assert not window.ws.documents
+    assert window.open_workspace(path)
+    assert set(window.ws.documents) == {R003.name}
+    assert window.import_pane.names() == [R003.name]
+    assert window.ws.facts.at[fid, "value"] == 3_123_486_000
+    assert [e.old_printed for e in window.ws.edits] == ["3,123,480"]
+    assert not cross_table_findings(window.ws, fid)
+    assert window.select_facts([fid]) == 1
+    ix = window.model.index_of(fid)
+    assert window.model.cell_text(ix.row(), ix.column()) == "3,123,486"
+    assert window.model.data(ix, Qt.FontRole).italic()
+
+
+def test_a_broken_workspace_file_says_why_and_changes_nothing(qtbot, window, tmp_path):
+    import_and_wait(qtbot, window, [R004])
+    bad = tmp_path / "bad.iijdesk"
+    bad.write_bytes(b"not a zip")
+    assert not window.open_workspace(str(bad))
+    assert set(window.ws.documents) == {R004.name}
+    assert "not opened" in window.statusBar().currentMessage()
+
+
+def test_export_runs_in_the_background_and_writes_the_workbook(qtbot, window, tmp_path):
+    import_and_wait(qtbot, window, [R004])
+    out = tmp_path / "out.xlsx"
+    with qtbot.waitSignal(window.exportFinished, timeout=180000) as done:
+        assert window.export(str(out))
+        assert window.model.read_only                 # no edits while the workbook is written
+    assert done.args == [""]
+    assert out.stat().st_size > 0 and not window.model.read_only
