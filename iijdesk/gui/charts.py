@@ -38,7 +38,8 @@ REBUILD_DELAY_MS = 50            # coalesce bursts of workspace events into one 
 HOVER_PIXELS = 14                # how near the pointer must be to a point to describe it
 BAR_DAYS = 55                    # bar width on the date axis, in days
 SECONDS_PER_DAY = 86400.0
-MAX_SERIES_PER_PLOT = 10         # legends beyond this are unreadable
+MAX_SERIES_PER_PLOT = 10
+LEGEND_ROOM = 0.35               # extra height above the tallest bar, for the legend         # legends beyond this are unreadable
 SUM_TOLERANCE = 0.01             # business lines must add to total revenues within 1%
 YTD = (3, 6, 9, 12)
 MODES = (("Quarters (3M)", (3,)), ("Year to date", YTD), ("Fiscal years (12M)", (12,)))
@@ -139,6 +140,16 @@ class ChartTab(QWidget):
         self.plots.append(p)
         return p
 
+    def leave_room_for_legend(self) -> None:
+        """Bars fill the plot to the top; give the legend the upper quarter to itself."""
+        for i, p in enumerate(self.plots):
+            ys = [r.y for r in self.records if r.plot == i]
+            if not ys:
+                continue
+            lo, hi = min(0.0, min(ys)), max(0.0, max(ys))
+            if hi > lo:
+                p.setYRange(lo - 0.05 * (hi - lo), hi + LEGEND_ROOM * (hi - lo), padding=0)
+
     @property
     def n_points(self) -> int:
         return len(self.records)
@@ -209,8 +220,11 @@ class ChartTab(QWidget):
             self._tip.scene().removeItem(self._tip)
         self._tip = None
         if text and plot is not None:
+            (x0, x1), (y0, y1) = plot.vb.viewRange()
+            # open towards the middle of the plot so the description stays inside it
+            anchor = (1 if pt.x() > (x0 + x1) / 2 else 0, 0 if pt.y() > (y0 + y1) / 2 else 1)
             self._tip = pg.TextItem(text, color="#111", fill=pg.mkBrush(255, 255, 230, 235),
-                                    border=pg.mkPen("#999"), anchor=(0, 1))
+                                    border=pg.mkPen("#999"), anchor=anchor)
             plot.addItem(self._tip, ignoreBounds=True)
             self._tip.setPos(pt)
 
@@ -412,6 +426,7 @@ class RevenueTab(ChartTab):
             p.addItem(bar)
             p.legend.addItem(bar, ctx.label(sid))
             self.mark_statuses(p, xs, tops, sts)
+        self.leave_room_for_legend()
 
 
 class OperatingTab(ChartTab):
@@ -454,6 +469,7 @@ class OperatingTab(ChartTab):
             q.plot([mx[i] for i in order], [my[i] for i in order], pen=pg.mkPen(PALETTE[1], width=2),
                    symbol="s", symbolSize=6, symbolBrush=PALETTE[1], name="Operating margin")
             self.mark_statuses(q, mx, my, ms)
+        self.leave_room_for_legend()
 
 
 class LinesTab(ChartTab):
@@ -546,6 +562,7 @@ class CashFlowTab(ChartTab):
             for x, y, (_, r) in zip(xs, ys, s.iterrows()):
                 self.record(p, x, y, ctx.label(sid), r)
             self.mark_statuses(p, xs, ys, list(s["status"]))
+        self.leave_room_for_legend()
 
 
 class KpiTab(LinesTab):
