@@ -55,7 +55,12 @@ def run_app(argv: list[str]) -> int:
     app = make_app()
     from iijdesk.gui.main_window import MainWindow
 
-    win = MainWindow()
+    try:
+        from iijdesk.core.workspace_io import default_recovery_path
+        recovery = default_recovery_path()
+    except ImportError:
+        recovery = None
+    win = MainWindow(recovery_path=recovery)
     win.show()
     files = [a for a in argv if not a.startswith("-")]
     if files:

@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 MAX_RECENT = 10
 NAV_REFRESH_MS = 100
 NAV_REFRESH_BUSY_MS = 1000
-PANELS_REFRESH_MS = 150      # the findings list follows edits once they pause this long
+PANELS_REFRESH_MS = 150
+AUTOSAVE_TICK_MS = 5000      # how often the autosaver is asked (it saves at its own interval)      # the findings list follows edits once they pause this long
 ALL_RELEASES = ""          # release box data for "statement kind across releases"
 FILE_FILTER = "Releases (*.txt *.htm *.html *.pdf *.md);;All files (*)"
 WORKSPACE_FILTER = "iijdesk workspace (*.iijdesk)"
@@ -41,7 +42,8 @@ class MainWindow(QMainWindow):
     importFinished = Signal(list)       # list[ImportResult], after the window has been updated
     exportFinished = Signal(str)        # "" or the reason the workbook was not written
 
-    def __init__(self, workspace: Workspace | None = None, settings: QSettings | None = None) -> None:
+    def __init__(self, workspace: Workspace | None = None, settings: QSettings | None = None,
+                 recovery_path: str | None = None) -> None:
         super().__init__()
         self.setWindowTitle("iijdesk")
         self.setAcceptDrops(True)
@@ -82,6 +84,18 @@ class MainWindow(QMainWindow):
         fb.addWidget(self.fix_label, 1)
         fb.addWidget(self.fix_button)
         self.fix_bar.setVisible(False)
+        self.recovery_label = QLabel()
+        self.recovery_restore = QPushButton("Restore")
+        self.recovery_discard = QPushButton("Discard")
+        self.recovery_bar = QWidget()
+        rb = QHBoxLayout(self.recovery_bar)
+        rb.setContentsMargins(4, 0, 4, 0)
+        rb.addWidget(self.recovery_label, 1)
+        rb.addWidget(self.recovery_restore)
+        rb.addWidget(self.recovery_discard)
+        self.recovery_bar.setVisible(False)
+        self.recovery_restore.clicked.connect(self.restore_recovery)
+        self.recovery_discard.clicked.connect(self.discard_recovery)
         top = QHBoxLayout()
         top.addWidget(QLabel("Release"))
         top.addWidget(self.release_box)
@@ -91,6 +105,7 @@ class MainWindow(QMainWindow):
         central = QWidget()
         cl = QVBoxLayout(central)
         cl.setContentsMargins(4, 4, 4, 4)
+        cl.addWidget(self.recovery_bar)
         cl.addLayout(top)
         cl.addWidget(self.fix_bar)
         cl.addWidget(self.view, 1)
@@ -145,6 +160,9 @@ class MainWindow(QMainWindow):
 
         self._refresh_navigation()
         self._restore_layout()
+        self.autosaver = None
+        if recovery_path:
+            self._start_autosave(recovery_path)
 
     # -- construction -----------------------------------------------------------------
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
@@ -248,6 +266,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.runner.wait()
         self.exporter.wait()
+        if self.autosaver is not None and not self.recovery_bar.isVisible():
+            self.autosaver.save_now()           # unsaved work is offered back next time
         self.bridge.detach()
         super().closeEvent(event)
 
@@ -255,6 +275,10 @@ class MainWindow(QMainWindow):
     def import_paths(self, paths) -> None:
         """Import files and folders in the background; the window stays responsive."""
         paths = [os.fspath(p) for p in paths]
+        workspaces = [p for p in paths if p.endswith(".iijdesk") and os.path.isfile(p)]
+        if workspaces:
+            self.open_workspace(workspaces[0])
+            paths = [p for p in paths if p not in workspaces]
         if not paths:
             return
         self._remember(paths)
@@ -330,6 +354,49 @@ class MainWindow(QMainWindow):
         self.runner.wait()
         QApplication.processEvents()
 
+    # -- autosave and recovery --------------------------------------------------------
+    def _start_autosave(self, path: str) -> None:
+        """Unsaved work goes to a recovery file every few seconds; a session that did not end
+        cleanly is offered back at the next start (in a bar above the grid, not a dialog)."""
+        try:
+            from iijdesk.core.workspace_io import Autosaver
+        except ImportError:
+            return
+        self.autosaver = Autosaver(self.ws, path,
+                                   on_error=lambda m: self.statusBar().showMessage(f"Autosave failed: {m}", 8000))
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.setInterval(AUTOSAVE_TICK_MS)
+        self._autosave_timer.timeout.connect(self._autosave_tick)
+        self._autosave_timer.start()
+        info = self.autosaver.find_recovery()
+        if info is not None:
+            self.recovery_label.setText(info.describe())
+            self.recovery_restore.setEnabled(info.readable)
+            self.recovery_bar.setVisible(True)
+
+    def _autosave_tick(self) -> None:
+        if self.autosaver is not None and not self.runner.busy() and not self.exporter.busy() \
+                and not self.recovery_bar.isVisible():
+            self.autosaver.maybe_save()
+
+    def restore_recovery(self) -> bool:
+        self.recovery_bar.setVisible(False)
+        if self.autosaver is None:
+            return False
+        try:
+            self.autosaver.restore()
+        except Exception as e:
+            self._problem("The unsaved work could not be restored", str(e))
+            return False
+        self._after_workspace_replaced()
+        self.statusBar().showMessage("Restored the unsaved work of the last session", 8000)
+        return True
+
+    def discard_recovery(self) -> None:
+        self.recovery_bar.setVisible(False)
+        if self.autosaver is not None:
+            self.autosaver.mark_clean()
+
     # -- workspace files and export ----------------------------------------------------
     def save_workspace(self, path: str) -> bool:
         """Save everything (releases, facts, edits) to a .iijdesk file; says why if it cannot."""
@@ -340,6 +407,8 @@ class MainWindow(QMainWindow):
             self._problem("The workspace was not saved", str(e))
             return False
         self.undo_stack.setClean()
+        if self.autosaver is not None:
+            self.autosaver.mark_clean(path)
         self.statusBar().showMessage(f"Saved {path}", 8000)
         return True
 
@@ -354,6 +423,13 @@ class MainWindow(QMainWindow):
         except Exception as e:
             self._problem("The workspace was not opened", str(e))
             return False
+        self._after_workspace_replaced()
+        if self.autosaver is not None:
+            self.autosaver.mark_clean(path)
+        self.statusBar().showMessage(f"Opened {path}", 8000)
+        return True
+
+    def _after_workspace_replaced(self) -> None:
         self.undo_stack.clear()
         self.import_pane.reset([ImportResult(d.name, d.path, True, "") for d in self.ws.documents.values()])
         self._nav_timer.stop()
@@ -362,8 +438,6 @@ class MainWindow(QMainWindow):
         self.model.rebuild()
         self.findings_panel.refresh()
         self.import_pane.refresh_counts()
-        self.statusBar().showMessage(f"Opened {path}", 8000)
-        return True
 
     def export(self, path: str) -> bool:
         """Write the Excel workbook in the background; edits wait until it is written."""

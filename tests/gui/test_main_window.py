@@ -367,3 +367,31 @@ def test_export_runs_in_the_background_and_writes_the_workbook(qtbot, window, tm
         assert window.model.read_only                 # no edits while the workbook is written
     assert done.args == [""]
     assert out.stat().st_size > 0 and not window.model.read_only
+
+
+def test_unsaved_work_is_offered_back_at_the_next_start(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from iijdesk.gui.main_window import MainWindow
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)
+    recovery = str(tmp_path / "recovery.iijdesk")
+    first = MainWindow(settings=settings, recovery_path=recovery)
+    first.quiet = True
+    try:
+        import_and_wait(qtbot, first, [R003])
+        fid = fact_at(first.ws, "003", 419, unit="JPY", period_end="2012-12-31")
+        first.select_facts([fid])
+        first.model.setData(first.model.index_of(fid), "3,123,486")
+    finally:
+        close_window(first)                       # quits without saving
+    second = MainWindow(settings=settings, recovery_path=recovery)
+    second.quiet = True
+    try:
+        assert second.recovery_bar.isVisibleTo(second) and "1 edit" in second.recovery_label.text()
+        assert second.restore_recovery()
+        assert set(second.ws.documents) == {R003.name}
+        assert second.ws.facts.at[fid, "value"] == 3_123_486_000
+        assert second.model.rowCount() > 0
+        second.discard_recovery()
+    finally:
+        close_window(second)
