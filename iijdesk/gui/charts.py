@@ -66,6 +66,7 @@ STATUS_TEXT = {
     "restated": "restated by a later release (later value shown)",
     "conflict": "conflicting values in one release", "chosen": "value chosen by you",
     "derived": "derived from cumulative figures",
+    "computed": "computed: operating income / total revenues",
 }
 
 
@@ -97,6 +98,7 @@ class PointRecord:
     y: float             # plotted y (scaled)
     text: str
     status: str
+    end: float = 0.0     # the period end (x may be offset to set bars side by side)
 
 
 # -- tabs ------------------------------------------------------------------------------
@@ -130,7 +132,7 @@ class ChartTab(QWidget):
 
     def add_plot(self, title: str, y_label: str, row: int | None = None) -> pg.PlotItem:
         p = self.glw.addPlot(row=row if row is not None else len(self.plots), col=0,
-                             axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+                             axisItems={"bottom": PeriodAxis(orientation="bottom")})
         p.setTitle(title, color="#222", size="10pt")
         p.setLabel("left", y_label)
         p.showGrid(x=True, y=True, alpha=0.25)
@@ -150,6 +152,14 @@ class ChartTab(QWidget):
             if hi > lo:
                 p.setYRange(lo - 0.05 * (hi - lo), hi + LEGEND_ROOM * (hi - lo), padding=0)
 
+    def label_periods(self) -> None:
+        """Tick every plotted period end ("Dec-09"); thin them out when there are many."""
+        xs = sorted({r.end for r in self.records})
+        for p in self.plots:
+            ax = p.getAxis("bottom")
+            if isinstance(ax, PeriodAxis):
+                ax.set_periods(xs)
+
     @property
     def n_points(self) -> int:
         return len(self.records)
@@ -166,7 +176,8 @@ class ChartTab(QWidget):
         text = "\n".join(t for t in (
             label, period_label(row["period_end"], months), _fmt(float(row["value"]), unit),
             how, f"source: {src}" if src else "") if t)
-        self.records.append(PointRecord(self.plots.index(plot), x, y, text, status))
+        self.records.append(PointRecord(self.plots.index(plot), x, y, text, status,
+                                        _ts(row["period_end"])))
 
     def mark_statuses(self, plot: pg.PlotItem, xs, ys, statuses) -> None:
         """Derived, restated, conflicting and chosen points get their own visible marks."""
@@ -267,6 +278,33 @@ class ChartTab(QWidget):
     # .. to implement ..................................................................
     def draw(self, tl: Timeline, months: tuple[int, ...], ctx: "ChartContext") -> None:
         raise NotImplementedError
+
+
+class PeriodAxis(pg.DateAxisItem):
+    """A date axis whose ticks are the period ends actually plotted (falls back to dates)."""
+
+    MAX_TICKS = 16
+
+    def __init__(self, *a, **kw) -> None:
+        super().__init__(*a, **kw)
+        self._periods: list[float] = []
+
+    def set_periods(self, xs: list[float]) -> None:
+        self._periods = sorted(set(xs))
+        self.picture = None
+        self.update()
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph API)
+        shown = [x for x in self._periods if minVal <= x <= maxVal]
+        if not shown:
+            return super().tickValues(minVal, maxVal, size)
+        step = max(1, math.ceil(len(shown) / self.MAX_TICKS))
+        return [(step, shown[::step])]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
+        if not self._periods:
+            return super().tickStrings(values, scale, spacing)
+        return [pd.Timestamp(v, unit="s").strftime("%b-%y") for v in values]
 
 
 class ChartContext:
@@ -460,7 +498,7 @@ class OperatingTab(ChartTab):
                 if k in rev.index and rev.loc[k, "value"]:
                     m = 100.0 * r["value"] / rev.loc[k, "value"]
                     mx.append(x); my.append(m)
-                    st = "derived" if "derived" in (r["status"], rev.loc[k, "status"]) else r["status"]
+                    st = "derived" if "derived" in (r["status"], rev.loc[k, "status"]) else "computed"
                     ms.append(st)
                     row = dict(r)
                     row.update(value=m, unit="percent", status=st)
@@ -888,6 +926,7 @@ class ChartsWidget(QWidget):
         for t in self.chart_tabs:
             try:
                 t.draw(tl, self.months, ctx)
+                t.label_periods()
             except Exception:
                 log.exception("chart %s failed", t.title)
                 t.clear()
@@ -907,6 +946,7 @@ class ChartsWidget(QWidget):
         else:
             ctx = ChartContext(self.timeline)
             self.selection.draw(self.timeline, self.months, ctx)
+            self.selection.label_periods()
         self.tabs.setCurrentWidget(self.selection)
 
     def decide_merge(self, merge_id: str, accept: bool) -> None:
