@@ -15,6 +15,7 @@ COLUMNS = [("severity", "Severity"), ("doc", "Release"), ("kind", "Check"), ("li
            ("message", "Finding"), ("expected", "Expected"), ("actual", "Actual")]
 ALL = "All"
 MESSAGE_COLUMN = 4
+COLUMN_WIDTHS = [90, 200, 110, 80, 520, 110, 110]
 
 
 class FindingsModel(QAbstractTableModel):
@@ -61,6 +62,8 @@ class FindingsModel(QAbstractTableModel):
         self._rows = [rows[i] for i in order]
         self._sev = [self._sev[i] for i in order]
         self._docs = [self._docs[i] for i in order]
+        ids = [str(x) for x in col("id")]
+        self._ids = [ids[i] for i in order]
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
         """Sorted here, in one Python sort, rather than by the proxy comparing cell by cell."""
@@ -90,6 +93,9 @@ class FindingsModel(QAbstractTableModel):
 
     def severity(self, row: int) -> str:
         return self._sev[row]
+
+    def finding_id(self, row: int) -> str:
+        return self._ids[row]
 
     def doc(self, row: int) -> str:
         return self._docs[row]
@@ -215,9 +221,12 @@ class FindingsPanel(QWidget):
         self.table.clicked.connect(self._activated)
         self.table.selectionModel().currentRowChanged.connect(self._current)
         self.fix_button.clicked.connect(self._fix)
+        self._sized = False
         self.refresh()
 
     def refresh(self) -> None:
+        """Re-read the findings; the selected finding stays selected while it still exists."""
+        current = self.current_finding_id()
         self.model.refresh()
         docs = sorted(self.ws.documents)
         cur = self.release_box.currentText()
@@ -228,10 +237,29 @@ class FindingsPanel(QWidget):
         self.release_box.blockSignals(False)
         self.proxy.set_filter(self.severity_box.currentText(), self.release_box.currentText())
         self._count()
-        widths = [90, 200, 110, 80, 520, 110, 110]
-        for c, w in enumerate(widths):
-            self.table.setColumnWidth(c, w)
+        if not self._sized:
+            for c, w in enumerate(COLUMN_WIDTHS):
+                self.table.setColumnWidth(c, w)
+            self._sized = True
         self.fix_button.setEnabled(False)
+        if current:
+            self._reselect(current)
+
+    def current_finding_id(self) -> str:
+        ix = self.table.currentIndex()
+        if not ix.isValid():
+            return ""
+        return self.model.finding_id(self.proxy.mapToSource(ix).row())
+
+    def _reselect(self, finding_id: str) -> None:
+        for r in range(self.proxy.rowCount()):
+            if self.model.finding_id(self.proxy.mapToSource(self.proxy.index(r, 0)).row()) == finding_id:
+                self.table.selectionModel().blockSignals(True)
+                self.table.setCurrentIndex(self.proxy.index(r, 0))
+                self.table.selectRow(r)
+                self.table.selectionModel().blockSignals(False)
+                self._current(self.proxy.index(r, 0), None)
+                return
 
     def _filter(self, *_):
         self.proxy.set_filter(self.severity_box.currentText(), self.release_box.currentText())
