@@ -41,12 +41,18 @@ def cmd_check(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from iijdesk.core.export import export_workbook
+    from iijdesk.core.export import ExportError, export_workbook
 
     ws, results = _load(args.files)
-    export_workbook(ws, args.output, overwrite=args.force)
+    if not any(r.ok for r in results):
+        return 1
+    try:
+        export_workbook(ws, args.output, overwrite=args.force)
+    except (ExportError, OSError) as e:   # plain messages the user can act on
+        print(f"iijdesk: {e}", file=sys.stderr)
+        return 1
     print(f"workbook -> {args.output}")
-    return 0 if any(r.ok for r in results) else 1
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -42,6 +42,14 @@ DURATION_WORDS = [
 ]
 
 
+def match_date(m: re.Match) -> date | None:
+    """The date a DATE_RE match names, or None for an impossible one ("April 31")."""
+    try:
+        return date(int(m.group("year")), MONTHS[m.group("mon").lower()[:3]], int(m.group("day")))
+    except (ValueError, KeyError):
+        return None
+
+
 def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
@@ -55,6 +63,10 @@ def add_months(d: date, months: int) -> date:
 def _year(s: str) -> int:
     y = int(s)
     return y + 2000 if y < 100 else y
+
+
+def _clamped(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass
@@ -91,7 +103,7 @@ class Period:
         end = None
         if self.end:
             end = month_end(self.end.year + years, self.end.month) if self.end.day >= 28 else \
-                date(self.end.year + years, self.end.month, self.end.day)
+                _clamped(self.end.year + years, self.end.month, self.end.day)
         return Period(end, self.months, self.source, True)
 
 
@@ -132,7 +144,9 @@ class DocPeriods:
             m1 = MONTHS.get(d.group("m1").lower()[:3])
             if not m1:
                 continue
-            end = date(int(d.group("year")), MONTHS[d.group("mon").lower()[:3]], int(d.group("day")))
+            end = match_date(d)
+            if end is None:
+                continue
             months = (end.year * 12 + end.month) - ((int(d.group("y1")) if d.group("y1") else end.year if m1 <= end.month else end.year - 1) * 12 + m1) + 1
             label = d.group("label").strip()
             dp.defined[label.upper()] = Period(end, months, d.group(0))
@@ -184,17 +198,20 @@ class DocPeriods:
     def _read_report_period(self, head: str) -> Period | None:
         for m in re.finditer(r"(three|six|nine|twelve|3|6|9|12)\s+months?\s+ended\s+" + DATE_RE.pattern, head[:8000], re.I):
             months = {"three": 3, "six": 6, "nine": 9, "twelve": 12}.get(m.group(1).lower(), None) or int(m.group(1))
-            return Period(date(int(m.group("year")), MONTHS[m.group("mon").lower()[:3]], int(m.group("day"))), months, m.group(0))
+            if match_date(m):
+                return Period(match_date(m), months, m.group(0))
         m = re.search(r"(?:fiscal\s+)?year\s+ended\s+" + DATE_RE.pattern, head[:8000], re.I)
         if m:
-            return Period(date(int(m.group("year")), MONTHS[m.group("mon").lower()[:3]], int(m.group("day"))), 12, m.group(0))
+            if match_date(m):
+                return Period(match_date(m), 12, m.group(0))
         return None
 
     # -- label arithmetic ------------------------------------------------------------------
     def fy_end(self, fy_label_year: int) -> date:
         y = fy_label_year + self.fy_offset
-        day = min(self.fy_end_day, calendar.monthrange(y, self.fy_end_month)[1])
-        return date(y, self.fy_end_month, day)
+        if self.fy_end_day >= 28:
+            return month_end(y, self.fy_end_month)   # "February 28" is the month's end, 29 in a leap year
+        return date(y, self.fy_end_month, min(self.fy_end_day, calendar.monthrange(y, self.fy_end_month)[1]))
 
     def quarter(self, q: int, fy_label_year: int, cumulative: bool | None = None) -> Period:
         end = add_months(self.fy_end(fy_label_year), -3 * (4 - q))
@@ -245,10 +262,7 @@ class DocPeriods:
             return hp
         d = DATE_RE.search(t)
         if d:
-            try:
-                p.end = date(int(d.group("year")), MONTHS[d.group("mon").lower()[:3]], int(d.group("day")))
-            except ValueError:
-                p.end = None
+            p.end = match_date(d)
         else:
             my = MONTH_YEAR_RE.search(t)
             if my:
@@ -315,7 +329,9 @@ class DocPeriods:
         d = DATE_RE.search(text)
         if not d:
             return None
-        day = date(int(d.group("year")), MONTHS[d.group("mon").lower()[:3]], int(d.group("day")))
+        day = match_date(d)
+        if day is None:
+            return None
         if day.day == 1:
             return date.fromordinal(day.toordinal() - 1)
         return day

@@ -261,9 +261,6 @@ def _import_in_child(path, timeout=60):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
-@pytest.mark.xfail(reason="ingest.load opens a named pipe and blocks until a writer appears: "
-                          "it should refuse anything that is not a regular file (stat.S_ISREG) "
-                          "before opening it", strict=False)
 def test_a_named_pipe_in_a_dropped_folder_does_not_freeze_the_import(tmp_path):
     folder = tmp_path / "drop"
     folder.mkdir()
@@ -276,10 +273,6 @@ def test_a_named_pipe_in_a_dropped_folder_does_not_freeze_the_import(tmp_path):
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
-@pytest.mark.xfail(reason="ingest.load reads a device such as /dev/zero to the end (st_size is 0, "
-                          "so the size limit never triggers) until memory runs out: it should "
-                          "refuse non-regular files and never read more than its limit + 1 bytes",
-                   strict=False)
 def test_a_device_file_is_refused_without_reading_it_forever():
     rows = _import_in_child("/dev/zero")
     ok, name, msg = rows[0]

@@ -15,6 +15,7 @@ PDF it is the text rebuilt from the markup or the page, and line numbers refer t
 from __future__ import annotations
 
 import os
+import stat
 import re
 
 from iijdesk.core.document import Document, NotAReleaseError
@@ -64,12 +65,20 @@ def load(path: str | os.PathLike) -> Document:
     path = os.fspath(path)
     name = os.path.basename(path) or path
     try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(st.st_mode):
+            # a pipe would block until a writer appears, a device never ends
+            raise NotAReleaseError(f"{name}: is not a regular file (a pipe, socket or device)")
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             head = f.read(SNIFF_BYTES)
             kind = sniff_kind(name, head)
             _check_size(name, kind, size)
-            raw = head + f.read()
+            limit = MAX_PDF_BYTES if kind == "pdf" else MAX_TEXT_BYTES
+            raw = head + f.read(limit + 1 - len(head))   # never more than the limit, whatever stat said
+            _check_size(name, kind, len(raw))
     except IsADirectoryError:
         raise NotAReleaseError(f"{name}: is a folder, not a file") from None
     except OSError as e:

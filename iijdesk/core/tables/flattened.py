@@ -56,19 +56,20 @@ def read_flattened(text: str, dp: DocPeriods, cumulative: bool | None = None) ->
     scale = 1_000_000 if re.search(r"millions?", t, re.I) else 1000
     pct_measure = "yoy_pct" if PCT_IS_YOY_RE.search(t) else "share_pct"
     out: list[dict] = []
+    cursor = [0]
     header_codes = [m for m in codes if m.start() < nums[0].start]
     if len(header_codes) >= 2:
         cols = [dp.parse(m.group(0), cumulative) for m in header_codes]
         for g in groups:
             for n, p in zip(g, _spread(len(g), cols)):
-                out.append(_record(n, p, scale, pct_measure, text))
+                out.append(_record(n, p, scale, pct_measure, text, cursor))
         return out
     for g in groups:
         p = _period_around(t, g, dp, cumulative)
         if p is None:
             continue
         for n in g:
-            out.append(_record(n, p, scale, pct_measure, text))
+            out.append(_record(n, p, scale, pct_measure, text, cursor))
     return out
 
 
@@ -105,14 +106,21 @@ def _period_around(t: str, g: list[Num], dp: DocPeriods, cumulative) -> Period |
     return p
 
 
-def _record(n: Num, p: Period, scale: int, pct_measure: str, original: str) -> dict:
+def _record(n: Num, p: Period, scale: int, pct_measure: str, original: str, cursor: list[int]) -> dict:
     pct = n.percent or n.decimals == 1
-    start = original.find(n.printed.strip("()"))
+    # the span in the line as printed: ungluing only added spaces between tokens
+    start = original.find(n.printed, cursor[0])
+    printed = n.printed
+    if start < 0:
+        printed = n.printed.strip("()")
+        start = original.find(printed, cursor[0])
+    if start >= 0:
+        cursor[0] = start + len(printed)
     return {
-        "printed": n.printed, "value": n.value if pct else n.value * scale,
+        "printed": printed, "value": n.value if pct else n.value * scale,
         "measure": pct_measure if pct else "value", "unit": "percent" if pct else "JPY",
         "scale": 1 if pct else scale, "period_end": p.end.isoformat() if p.end else "",
         "period_months": p.months, "decimals": n.decimals,
-        "start": max(start, 0), "end": max(start, 0) + len(n.printed.strip("()")),
+        "start": max(start, 0), "end": max(start, 0) + len(printed),
         "flag": "suspect", "note": SUSPECT_NOTE,
     }

@@ -251,7 +251,7 @@ def _lex_fixed(line: Line) -> None:
         return                         # numbers running on in a sentence
     if not cells:
         return
-    if label_words and len(text.strip()) > PROSE_MIN_LENGTH and first - label_end < 4:
+    if label_words and len(text.strip()) > PROSE_MIN_LENGTH and cells[0].start - label_end < 4:
         return
     if not label_words and len(cells) == 1 and not (line.indent > 10):
         # a lone number on a line (page numbers, footnote refs) is not a row

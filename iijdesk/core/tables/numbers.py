@@ -16,6 +16,7 @@ UNIT_SUFFIXES = ("Gbps", "Mbps", "Tbps", "Kbps", "bps")
 
 _NUM_RE = re.compile(
     r"""
+    (?P<cur0>(?:US\$|\$|¥)(?=\())?
     (?P<open>\()?
     (?P<word>(?:up|down|increase|decrease)\s+)?
     (?P<sign>[+\-−–](?=\s?(?:\d|\.\d|JPY|US\$|\$|¥)))?
@@ -127,7 +128,7 @@ def _make(m: re.Match, text: str, offset: int) -> Num:
         # "(20,640" whose closing parenthesis was cut off
         damage = damage or "closing parenthesis missing"
     printed = text[start:end]
-    cur = (m.group("cur") or "").strip()
+    cur = (m.group("cur") or m.group("cur0") or "").strip()
     return Num(
         printed=printed,
         value=-value if neg else value,
