@@ -20,13 +20,59 @@ def finish_rows(t: Table, dp: DocPeriods) -> None:
 
 
 def _hierarchy(t: Table) -> None:
-    parent = ""
     for r in t.rows:
         r.label = " ".join(r.label.split())
         r.is_total = classify.is_total(r.label)
-        indent = r.line.indent if not r.line.tabbed else 0
         r.level = 1 if r.section else 0
         r.parent = classify.clean_label(r.section) if r.section else ""
+    _totals_printed_first(t)
+
+
+# Rows that add up to the row above them within this many half-units of the last digit per item.
+SUM_TOLERANCE_HALF_UNITS = 1
+MIN_CHILDREN = 2
+# Rows subtracted in a segment table whatever sign they are printed with.
+ELIMINATION_RE = re.compile(r"elimination|inter-?segment|\bless\b", re.I)
+
+
+def _first_value(r) -> tuple[float, int] | None:
+    for c in r.line.cells:
+        n = c.num
+        if n.value is not None and not n.percent:
+            return n.value, n.decimals
+    return None
+
+
+def _totals_printed_first(t: Table) -> None:
+    """Summary tables print a total above its items ("Total Revenues" then its lines) with no
+    indentation to show it. A row followed by rows that add up to it (in its first amount, within
+    rounding) is their parent and a total."""
+    rows = t.rows
+    i = 0
+    while i < len(rows):
+        head = _first_value(rows[i])
+        if head is None or rows[i].parent:
+            i += 1
+            continue
+        total, dec = head
+        acc, best = 0.0, 0
+        for k in range(i + 1, min(len(rows), i + 30)):
+            v = _first_value(rows[k])
+            if v is None or rows[k].parent:
+                break
+            acc += -abs(v[0]) if ELIMINATION_RE.search(rows[k].label) else v[0]
+            n = k - i
+            tol = SUM_TOLERANCE_HALF_UNITS * 0.5 * (n + 1) * 10 ** -dec
+            if n >= MIN_CHILDREN and abs(acc - total) <= tol and total != 0:
+                best = n
+        if best:
+            parent = classify.clean_label(rows[i].label)
+            rows[i].is_total = True
+            for r in rows[i + 1: i + 1 + best]:
+                r.parent, r.level = parent, rows[i].level + 1
+            i += best + 1
+        else:
+            i += 1
 
 
 QUARTER_END_RE = re.compile(r"\b(1st|2nd|3rd|first|second|third|interim)\b.*\b(quarter|end)|\b([1-3])Q[- ]?end|\bquarter[- ]?end", re.I)
