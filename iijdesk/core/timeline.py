@@ -33,6 +33,7 @@ The user's decisions live in `Timeline.choices`, a plain dict the workspace can 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
@@ -588,8 +589,13 @@ def _detect_renames(f: pd.DataFrame, choices: dict, merges: list) -> None:
                         break
     if not evidence:
         return
-    per_rel = rv.set_index(["series_id", "release", "period_end", "period_months"])
-    pts = best.set_index(["series_id", "period_end", "period_months"])[["value", "prec"]]
+    # plain dicts, not pandas lookups, for the pairwise comparisons below
+    per_rel: dict[str, dict] = defaultdict(dict)
+    for r in rv[["series_id", "release", "period_end", "period_months", "value", "prec"]].itertuples(index=False):
+        per_rel[r.series_id][(r.release, r.period_end, r.period_months)] = (r.value, r.prec)
+    pts: dict[str, dict] = defaultdict(dict)
+    for r in best[["series_id", "period_end", "period_months", "value", "prec"]].itertuples(index=False):
+        pts[r.series_id][(r.period_end, r.period_months)] = (r.value, r.prec)
     parent: dict[str, str] = {}
     group_docs = {sid: set(m["docs"]) for sid, m in meta_rows.items()}
 
@@ -603,18 +609,13 @@ def _detect_renames(f: pd.DataFrame, choices: dict, merges: list) -> None:
         together = ma["docs"] & mb["docs"]
         if together:
             # side by side in one release: equal there means duplicate, not rename
-            sa = per_rel.loc[a]
-            sb_ = per_rel.loc[b]
-            shared = sa.index.intersection(sb_.index)
-            if len(shared) and all(
-                    abs(sa.loc[i, "value"] - sb_.loc[i, "value"]) <=
-                    _tol(sa.loc[i, "prec"], sb_.loc[i, "prec"]) for i in shared):
+            sa, sb_ = per_rel[a], per_rel[b]
+            shared = sa.keys() & sb_.keys()
+            if shared and all(abs(sa[i][0] - sb_[i][0]) <= _tol(sa[i][1], sb_[i][1]) for i in shared):
                 continue
-        pa, pb = pts.loc[a], pts.loc[b]
-        mism = sum(1 for i in pa.index.intersection(pb.index)
-                   if abs(pa.loc[i, "value"] - pb.loc[i, "value"]) >
-                   _tol(pa.loc[i, "prec"], pb.loc[i, "prec"], pa.loc[i, "value"],
-                        pb.loc[i, "value"]))
+        pa, pb = pts[a], pts[b]
+        mism = sum(1 for i in pa.keys() & pb.keys()
+                   if abs(pa[i][0] - pb[i][0]) > _tol(pa[i][1], pb[i][1], pa[i][0], pb[i][0]))
         if mism > e["match"]:
             continue
         if together and e["match"] < MIN_MATCHES_SIDE_BY_SIDE:
