@@ -645,20 +645,29 @@ def _display(m) -> str:
 
 def _series_info(f: pd.DataFrame) -> pd.DataFrame:
     last = f.sort_values(["release", "suspect", "line"], ascending=[True, False, True])
-    g = last.groupby("series_id", sort=True)
-    info = pd.DataFrame({
-        "label": g["row_label"].last(),
-        "parent": g["parent"].last(),
-        "unit": g["unit"].first(),
-        "measure": g["measure"].first(),
-        "key_level": g["key_level"].max(),
-        "kinds": g["kind_"].agg(lambda k: tuple(sorted(set(k)))),
-        "docs": g["doc"].agg(lambda d: tuple(sorted(set(d)))),
-        "labels": g["row_label"].agg(lambda d: tuple(dict.fromkeys(d))),
-        "norm_labels": g["nlabel"].agg(lambda d: tuple(sorted(set(d)))),
-        "norm_parents": g["nparent"].agg(lambda d: tuple(sorted(set(d)))),
-    }).reset_index()
-    return info
+    acc: dict[str, dict] = {}
+    cols = ["series_id", "row_label", "parent", "unit", "measure", "key_level", "kind_", "doc",
+            "nlabel", "nparent"]
+    for r in last[cols].itertuples(index=False):
+        a = acc.get(r.series_id)
+        if a is None:
+            a = acc[r.series_id] = {"unit": r.unit, "measure": r.measure, "key_level": r.key_level,
+                                    "kinds": set(), "docs": set(), "labels": {}, "norm_labels": set(),
+                                    "norm_parents": set()}
+        a["label"], a["parent"] = r.row_label, r.parent           # the last printing wins
+        a["key_level"] = max(a["key_level"], r.key_level)
+        a["kinds"].add(r.kind_)
+        a["docs"].add(r.doc)
+        a["labels"].setdefault(r.row_label, None)
+        a["norm_labels"].add(r.nlabel)
+        a["norm_parents"].add(r.nparent)
+    rows = [{"series_id": sid, "label": a["label"], "parent": a["parent"], "unit": a["unit"],
+             "measure": a["measure"], "key_level": a["key_level"],
+             "kinds": tuple(sorted(a["kinds"])), "docs": tuple(sorted(a["docs"])),
+             "labels": tuple(a["labels"]), "norm_labels": tuple(sorted(a["norm_labels"])),
+             "norm_parents": tuple(sorted(a["norm_parents"]))} for sid, a in sorted(acc.items())]
+    return pd.DataFrame(rows, columns=["series_id", "label", "parent", "unit", "measure", "key_level",
+                                       "kinds", "docs", "labels", "norm_labels", "norm_parents"])
 
 
 def _combine(f: pd.DataFrame, choices: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
