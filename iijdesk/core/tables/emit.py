@@ -64,17 +64,25 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
         finish_rows(t, dp)
         table_id = f"{doc.name}#{ti}"
         is_target_table = t.kind == "targets"
+        col_info = {slot: (bool(scale_of(c.header)), classify.period_edge(c.header),
+                           bool(classify.RATIO_RE.search(c.header)), bool(classify.COMPOSITION_RE.search(c.header)),
+                           c.header or "")
+                    for slot, c in t.columns.items()}
         for ri, r in enumerate(t.rows):
             units = classify.unit_list(r.label)
             label = classify.clean_label(r.label)
+            unit_label = r.label + (" [" + r.section + "]" if r.section and r.period is not None else "")
+            instant_row = bool(classify.INSTANT_ROW_RE.search(r.label))
+            row_edge = classify.period_edge(r.label)
+            n_cells = len(r.line.cells)
             for ci, (cell, slot) in enumerate(zip(r.line.cells, r.slots)):
                 col = t.columns[slot]
+                scaled, col_edge, ratio, composition, header = col_info[slot]
                 n = cell.num
-                list_unit = units[ci] if len(units) == len(r.line.cells) else None
+                list_unit = units[ci] if len(units) == n_cells else None
                 cell_unit, cell_scale = classify.cell_words(cell.field_text, n)
-                unit, per_unit = classify.row_unit(r.label + (" [" + r.section + "]" if r.section and r.period is not None else ""), t.title, col.unit, col.is_usd, n.unit or cell_unit,
-                                                   n.percent, col.measure, list_unit, t.kind, col.header,
-                                                   bool(scale_of(col.header)))
+                unit, per_unit = classify.row_unit(unit_label, t.title, col.unit, col.is_usd, n.unit or cell_unit,
+                                                   n.percent, col.measure, list_unit, t.kind, header, scaled)
                 scale = 1 if per_unit or unit == "percent" else (cell_scale or col.scale or 1)
                 end, months = col.period_end, col.period_months
                 measure = col.measure
@@ -87,34 +95,26 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                     months = r.period.months
                 if measure == "value" and (r.target or (is_target_table and not col.from_header)):
                     measure = "target"
-                if measure == "share_pct" and classify.RATIO_RE.search(col.header) and not (
-                        months == 0 and classify.COMPOSITION_RE.search(col.header)):
+                if measure == "share_pct" and ratio and not (months == 0 and composition):
                     measure = "value"   # a flow over a stock ("Payout Ratio", "Income to Total Assets")
-                if classify.INSTANT_ROW_RE.search(r.label) and months:
+                if instant_row and months:
                     months = 0
-                edge = classify.period_edge(r.label) or classify.period_edge(col.header)
+                edge = row_edge or col_edge
                 if edge and end and months:
                     end, months = _edge_instant(end, months, edge), 0
                 value = None if n.value is None else n.value * scale
                 flag, note = "", ""
-                rescale = col.false_share
                 if n.damage:
                     flag, note = "suspect", n.damage
                 elif col.suspect:
                     flag, note = "suspect", col.suspect
-                recs.append({
-                    "doc": doc.name, "line": r.line.no, "table": t.title, "table_id": table_id,
-                    "kind": t.kind, "parent": r.parent, "row_label": label, "row": ri, "level": r.level,
-                    "is_total": r.is_total, "col_label": col.header or "", "col": ci,
-                    "period_end": end, "period_months": months, "measure": measure,
-                    "unit": unit, "scale": scale, "printed": n.printed, "value": value,
-                    "decimals": n.decimals, "flag": flag, "note": note, "start": n.start, "end": n.end,
-                    "_rescale": rescale,
-                })
-    recs += _flattened_records(doc, tables, dp, len(tables))
+                recs.append((doc.name, r.line.no, t.title, table_id, t.kind, r.parent, label, ri, r.level,
+                             r.is_total, header, ci, end, months, measure, unit, scale, n.printed, value,
+                             n.decimals, flag, note, n.start, n.end, col.false_share))
+    recs += [tuple(r[c] for c in F.FACT_COLUMNS + ["_rescale"]) for r in _flattened_records(doc, tables, dp, len(tables))]
     if not recs:
         return F.empty_facts()
-    df = pd.DataFrame.from_records(recs, columns=F.FACT_COLUMNS + ["_rescale"])
+    df = pd.DataFrame.from_records(recs, columns=F.FACT_COLUMNS + ["_rescale"])   # tuples in contract order
     _rescale_from_other_tables(df)
     df = df.drop(columns="_rescale")
     return F.normalise(df) if normalised else df

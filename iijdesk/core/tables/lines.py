@@ -20,6 +20,7 @@ approx approximately about paid forecast target actual plan planned estimate est
 FIXED_WIDTH_MIN_GAP = 2
 # A tab-less line longer than this with numbers inside is prose, not a table row.
 PROSE_MIN_LENGTH = 160
+_PURE_NUMERIC_RE = re.compile(r"^[\d,.\s()%+\-−–]+$")
 # More numbers than this in one tab field is conversion debris (a whole table run together).
 MAX_NUMBERS_PER_FIELD = 3
 _GLUED_RE = re.compile(r"\d,\d{3}\d|(?<!JP)(?<!US)[A-Za-z]\d{1,3},\d{3}")
@@ -122,6 +123,10 @@ def numeric_field(text: str, label: bool = False) -> list[Num] | None:
         return None
     if all(n.is_nil for n in nums) and not all(w in NIL_TOKENS for w in s.split()):
         return None  # "- ,- ," is conversion debris, not nil cells
+    if _PURE_NUMERIC_RE.match(s):
+        if not label and (len(nums) > MAX_NUMBERS_PER_FIELD or _GLUED_RE.search(s)):
+            return DEBRIS
+        return nums          # digits and punctuation only: nothing else to weigh
     rest = s
     for n in reversed(nums):
         rest = rest[: n.start] + " " + rest[n.end:]
