@@ -717,6 +717,16 @@ def _sign_flip_checks(ctx: Context, key, members, vals, a, ta, tca) -> list:
     return []
 
 
+def _same_label_one_unparented(ctx: Context, a: int, b: int) -> float:
+    """Two rows printed with the same label where only one table shows the section it stands in
+    ("Elimination" under "Net Revenues" in a summary, bare in the segment note) name one item;
+    the values must still be close for the pair to be compared."""
+    if (not ctx.parent[a]) != (not ctx.parent[b]) and \
+            ctx.label[a].strip().lower() == ctx.label[b].strip().lower():
+        return 1.0
+    return 0.0
+
+
 @rule("cross_table")
 def cross_table(ctx: Context):
     """The same line item for the same period and unit in two tables of one release (e.g. a
@@ -742,7 +752,8 @@ def cross_table(ctx: Context):
                 if abs(va - ctx.values[b]) > NEAR_UNITS * ua + HALF * ctx.unit_last[b] and \
                         not _one_digit_apart(ctx, a, b):
                     continue
-                s = max(item_similarity(ta, item_tokens(ctx, b)), item_similarity(tca, item_tokens_ctx(ctx, b)))
+                s = max(item_similarity(ta, item_tokens(ctx, b)), item_similarity(tca, item_tokens_ctx(ctx, b)),
+                        _same_label_one_unparented(ctx, a, b))
                 if s >= SAME_ITEM_SIMILARITY:
                     cands.append((s, b))
             if not cands and va < 0:
