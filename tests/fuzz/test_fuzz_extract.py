@@ -42,6 +42,20 @@ FLATTENED_SPAN = (
     "millions JPY millions JPY millions % JPY millions % Nine months ended 48,313 (4.9)2,007 43.6 "
     "219.8 8.8 1,783 1,133 December 31, 2009 Nine months ended 50,789 5.0 1,844 (37.5)1,242 "
     "(54.2)354 (91.3)December 31, 2008\nATM operation business\t(459,262)\t(300,582)")
+ZERO_DAY_FY_END = "Results for the fiscal year ended June 0, 2009\nFY2009\tFY2010\nRevenue\t1,000\t2,000"
+LEAP_DAY_FY_END = ("Results for the fiscal year ended February 29, 2008\nConsolidated Balance Sheets\n"
+                   "\tMarch 31, 2009\tDecember 31, 2009\nCash\t1,000\t2,000\nTotal assets\t3,000\t4,000")
+# flattened cells with a unit or currency glued on ("0.0Gbps", "JPY9,223"): printed text with a
+# space the line does not have, and a span at 0
+FLATTENED_GLUED_UNITS = (
+    "Accounts Receivable\t9,635\t11,397\t(1,761)\t\u27a4 Decreased in connection to the decrease"
+    " in on-going SI Projects\n9,223,372,036,854,775,8080000000000000000000000 Consolidated Results"
+    " of Operations (% shown is YoY change) Income before Income Net Income **Total Revenues"
+    " Operating Income** Tax Expense (Benefit) attributable to IIJ % % JPY millions JPY millions"
+    " JPY millions % JPY millions % Nine months ended (-557681.3%) ((7))0.0Gbps 0.12345 219.8"
+    " 1,000,000,000,000,000,000,000.0%% " + "9" * 400 + " 11 December 31, 2009 Nine months"
+    " ended 50,789 (-12,345) 1,844 1012.6 %1,242 1,000,9223372036854775808 0December"
+    " JPY9,223,372,036,854,775,808 4.9 %")
 IMPOSSIBLE_BALANCE = "Statement of equity\nBALANCE, APRIL 31, 2007\t1,000\t2,000\nNet income\t5\t6"
 
 
@@ -51,6 +65,9 @@ IMPOSSIBLE_BALANCE = "Statement of equity\nBALANCE, APRIL 31, 2007\t1,000\t2,000
 @example(IMPOSSIBLE_FY_END)
 @example(IMPOSSIBLE_BALANCE)
 @example(FLATTENED_SPAN)
+@example(ZERO_DAY_FY_END)
+@example(LEAP_DAY_FY_END)
+@example(FLATTENED_GLUED_UNITS)
 @example("")
 @example("\x00\x0c\r\r\n\t")
 @example("(" * 3000)

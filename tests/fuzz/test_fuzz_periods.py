@@ -19,7 +19,10 @@ MONTH = [calendar.month_name[m] for m in range(13)]
 MONTH_ABBR = [calendar.month_abbr[m] for m in range(13)]
 
 IMPOSSIBLE = ["Three months ended June 31, 2010", "As of Mar 32, 2009", "Feb 30, 2011",
-              "Nine months ended Jun 0, 2010", "BALANCE, APRIL 31, 2007"]
+              "Nine months ended Jun 0, 2010", "BALANCE, APRIL 31, 2007",
+              "Results for the fiscal year ended June 0, 2009",
+              "Results for the fiscal year ended February 29, 2008",
+              "Results for the fiscal year ended April 31, 2010"]
 
 
 @FAST
@@ -37,6 +40,9 @@ def test_an_impossible_date_is_no_period_not_a_crash(text):
     assert p.end is None or p.end.day <= 31
     dp.find_all(text)
     dp.balance_date(text)
+    for label in ("FY2009", "3Q09", "1H10", "FY2012"):     # label arithmetic on what was read
+        q = dp.parse(label)
+        assert q.end is None or 1 <= q.end.day <= 31
 
 
 @FAST
