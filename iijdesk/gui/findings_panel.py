@@ -54,15 +54,15 @@ class FindingsModel(QAbstractTableModel):
         exp = [self._amount(v, t, fid) for v, t, fid in zip(col("expected"), col("expected_text"), lead)]
         act = [self._amount(v, t, fid) for v, t, fid in zip(col("actual"), col("actual_text"), lead)]
         rows = list(zip(self._sev, self._docs, kinds, lines, msgs, exp, act))
+        ids = [str(x) for x in col("id")]
         order = list(range(n))
-        col, desc = self._sort
-        if col >= 0:
-            order.sort(key=lambda i: _sort_key(rows[i], col), reverse=desc)
+        by, desc = self._sort
+        if by >= 0:
+            order.sort(key=lambda i: _sort_key(rows[i], by), reverse=desc)
         self._order = order
         self._rows = [rows[i] for i in order]
         self._sev = [self._sev[i] for i in order]
         self._docs = [self._docs[i] for i in order]
-        ids = [str(x) for x in col("id")]
         self._ids = [ids[i] for i in order]
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:

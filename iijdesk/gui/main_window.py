@@ -468,7 +468,10 @@ class MainWindow(QMainWindow):
     def _problem(self, title: str, message: str) -> None:
         self.statusBar().showMessage(f"{title}: {message}", 15000)
         if not self.quiet:
-            QMessageBox.warning(self, title, message)
+            # Window-modal and opened, not exec()'d: nothing waits on it, the window keeps going.
+            box = QMessageBox(QMessageBox.Warning, title, message, QMessageBox.Ok, self)
+            box.setAttribute(Qt.WA_DeleteOnClose)
+            box.open()
 
     def open_workspace_dialog(self) -> None:
         start = self.settings.value("lastDir", os.path.expanduser("~"))
