@@ -60,9 +60,15 @@ def add_months(d: date, months: int) -> date:
     return month_end(d.year + y, m + 1)
 
 
+# Two-digit years below this are 20xx ("FY10"), others 19xx ("FY99").
+TWO_DIGIT_YEAR_PIVOT = 70
+
+
 def _year(s: str) -> int:
     y = int(s)
-    return y + 2000 if y < 100 else y
+    if y >= 100:
+        return y
+    return y + 2000 if y < TWO_DIGIT_YEAR_PIVOT else y + 1900
 
 
 def _clamped(year: int, month: int, day: int) -> date:
@@ -124,7 +130,8 @@ class DocPeriods:
     def read(cls, text: str) -> "DocPeriods":
         dp = cls()
         head = text[:20000]
-        m = re.search(r"fiscal\s+year\s+end(?:ed|ing)\s+" + DATE_RE.pattern, head, re.I)
+        m = next((m for m in re.finditer(r"fiscal\s+year\s+end(?:ed|ing)\s+" + DATE_RE.pattern, head, re.I)
+                  if match_date(m)), None)      # an impossible date ("Feb 0") defines nothing
         if m:
             dp.fy_end_month = MONTHS[m.group("mon").lower()[:3]]
             dp.fy_end_day = int(m.group("day"))
@@ -211,7 +218,7 @@ class DocPeriods:
         y = fy_label_year + self.fy_offset
         if self.fy_end_day >= 28:
             return month_end(y, self.fy_end_month)   # "February 28" is the month's end, 29 in a leap year
-        return date(y, self.fy_end_month, min(self.fy_end_day, calendar.monthrange(y, self.fy_end_month)[1]))
+        return date(y, self.fy_end_month, max(1, min(self.fy_end_day, calendar.monthrange(y, self.fy_end_month)[1])))
 
     def quarter(self, q: int, fy_label_year: int, cumulative: bool | None = None) -> Period:
         end = add_months(self.fy_end(fy_label_year), -3 * (4 - q))
