@@ -341,12 +341,15 @@ class StatementModel(QAbstractTableModel):
         self._findings = f = self.ws.findings
         flags: dict[int, list[int]] = {}
         if len(f) and "fact_ids" in f.columns:
-            for pos, ids in enumerate(f["fact_ids"].to_numpy()):
-                for fid in fact_ids_of(ids):
-                    if fid in self._pos:
-                        flags.setdefault(fid, []).append(pos)
+            shown = self._pos
+            for pos, ids in enumerate(f["fact_ids"].tolist()):
+                for fid in (ids if type(ids) is tuple else fact_ids_of(ids)):
+                    if fid in shown:
+                        flags.setdefault(int(fid), []).append(pos)
         if len(f) and "fix_fact" in f.columns:
-            for pos, fid in enumerate(f["fix_fact"].to_numpy()):
+            for pos, fid in enumerate(f["fix_fact"].tolist()):
+                if fid is None or fid is pd.NA or (isinstance(fid, float) and fid != fid):   # no correction
+                    continue
                 for x in fact_ids_of(fid):
                     if x in self._pos and pos not in flags.get(x, []):
                         flags.setdefault(x, []).append(pos)
