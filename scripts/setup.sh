@@ -24,7 +24,7 @@ DEB_PACKAGES=(
   libxcb-glx0 libxcb-render0 libxcb-shm0 libxcb-sync1 libxcb-util1
   xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-shape0 libxcb-render-util0
   libxcb-image0 libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0
-  fonts-dejavu-core
+  fonts-dejavu-core imagemagick
 )
 
 deb_installed() {

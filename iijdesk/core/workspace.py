@@ -121,14 +121,14 @@ class Workspace:
         row = self.facts.loc[fact_id]
         edit = Edit(fact_id, float(row["value"]), float(new_value), str(row["printed"]),
                     new_printed if new_printed is not None else _plain(new_value, row))
+        self.edits.append(edit)          # listeners of the events below see the edit list updated
         self._set(fact_id, edit.new_value, edit.new_printed)
-        self.edits.append(edit)
         return edit
 
     def revert_edit(self, edit: Edit) -> None:
-        self._set(edit.fact_id, edit.old_value, edit.old_printed)
         if edit in self.edits:
             self.edits.remove(edit)
+        self._set(edit.fact_id, edit.old_value, edit.old_printed)
 
     def _set(self, fact_id: int, value: float, printed: str) -> None:
         self.facts.loc[fact_id, "value"] = value
