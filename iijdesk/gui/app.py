@@ -47,7 +47,22 @@ def make_app(argv: list[str] | None = None) -> QApplication:
             hints.colorSchemeChanged.connect(lambda *_: apply_palette(app))
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
+    _set_icon(app)
     return app
+
+
+def _set_icon(app: QApplication) -> None:
+    """The window icon from resources/ (PyInstaller sets none on Linux); the .desktop name."""
+    try:
+        from PySide6.QtGui import QGuiApplication, QIcon
+
+        from iijdesk.selftest import resource_dir
+        icon = resource_dir() / "icons" / "iijdesk.png"
+        if icon.exists():
+            app.setWindowIcon(QIcon(str(icon)))
+        QGuiApplication.setDesktopFileName("iijdesk")
+    except Exception:   # an icon is never worth failing the start
+        pass
 
 
 def run_app(argv: list[str]) -> int:

@@ -194,6 +194,17 @@ class MainWindow(QMainWindow):
         if visible and self.charts is None:
             self.ensure_charts()
 
+    def plot_selection(self) -> None:
+        """Draw the rows of the selected cells in the charts' Selection tab."""
+        ids = self.view.selected_fact_ids()
+        charts = self.ensure_charts() if ids else None
+        if charts is None:
+            self.statusBar().showMessage("Select cells in the grid to plot their rows", 4000)
+            return
+        self.charts_dock.show()
+        self.charts_dock.raise_()
+        charts.plot_rows(ids)
+
     def ensure_charts(self):
         """The ChartsWidget, created on first use (None if it cannot be built)."""
         if self.charts is None and self.charts_dock is not None:
@@ -246,6 +257,9 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(QAction("Statement &Across Releases", self, shortcut="Ctrl+Shift+A",
                                triggered=lambda: self.release_box.setCurrentIndex(0)))
+        self.plot_action = QAction("&Plot Selection", self, shortcut="Ctrl+Shift+P",
+                                   triggered=self.plot_selection)
+        view.addAction(self.plot_action)
 
     # -- layout memory ----------------------------------------------------------------
     def _restore_layout(self) -> None:

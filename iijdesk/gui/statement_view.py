@@ -87,6 +87,14 @@ class StatementView(QTableView):
     def current_fact(self) -> int:
         return self.model().fact_id(self.currentIndex()) if self.model() is not None else -1
 
+    def selected_fact_ids(self) -> list[int]:
+        """The facts behind the selected cells (label-only rows and empty cells give none)."""
+        m = self.model()
+        if m is None:
+            return []
+        ids = (m.fact_id(i) for i in self.selectionModel().selectedIndexes())
+        return sorted({i for i in ids if i >= 0})
+
     def selection_tsv(self) -> str:
         return self.model().tsv(self.selectionModel().selectedIndexes())
 

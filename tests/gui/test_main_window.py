@@ -395,3 +395,14 @@ def test_unsaved_work_is_offered_back_at_the_next_start(qtbot, tmp_path):
         second.discard_recovery()
     finally:
         close_window(second)
+
+
+def test_plot_selection_draws_the_selected_rows_in_the_charts(qtbot, window):
+    fid, ix = _net_income_cell(qtbot, window)
+    assert window.view.selected_fact_ids() == [fid]
+    window.plot_action.trigger()
+    charts = window.charts
+    assert charts is not None
+    qtbot.waitUntil(lambda: charts.timeline is not None and not charts._jobs, timeout=60000)
+    assert charts.tabs.currentWidget() is charts.selection
+    assert charts.selection.fact_ids == [fid]
