@@ -99,49 +99,47 @@ def find_numbers(text: str, offset: int = 0) -> list[Num]:
     return out
 
 
+_CURRENCY = {"$": "USD", "US$": "USD", "¥": "JPY"}
+_SIMPLE_INT = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")
+
+
 def _make(m: re.Match, text: str, offset: int) -> Num:
-    num = m.group("num")
-    opened, closed = bool(m.group("open")), bool(m.group("close"))
+    g_open, g_word, g_sign, g_cur0, g_cur, num, g_pct, g_unit, g_close = m.group(
+        "open", "word", "sign", "cur0", "cur", "num", "pct", "unit", "close")
+    opened, closed = g_open is not None, g_close is not None
     start, end = m.span()
     # a parenthesis belongs to the number only when it wraps it: "(1,234)" or "(1,234" cut at an edge
     if closed and not opened:
         end -= 1
         closed = False
-    digits = num.replace(",", "")
-    if digits.startswith("."):
-        digits = "0" + digits
-    try:
-        value = float(digits)
-    except ValueError:
-        value = 0.0
-    decimals = len(digits.split(".")[1]) if "." in digits else 0
     damage = ""
-    groups = num.split(".")[0].split(",")
-    if len(groups) > 1 and (any(len(g) != 3 for g in groups[1:]) or not (1 <= len(groups[0]) <= 3)):
-        damage = "comma groups not of three digits (truncated or merged in conversion)"
-    if num.endswith(","):
-        damage = damage or "trailing comma"
-    word = (m.group("word") or "").strip().lower()
-    neg = (opened and not (m.group("pct") and _is_parenthetical(text, m)) and word not in ("up", "increase")) or \
-        (m.group("sign") or "") in "-−–" and bool(m.group("sign")) or word in ("down", "decrease")
+    if _SIMPLE_INT.fullmatch(num):                       # the common case: well-formed integer
+        value = float(num.replace(",", "")) if "," in num else float(num)
+        decimals = 0
+    else:
+        digits = num.replace(",", "")
+        if digits.startswith("."):
+            digits = "0" + digits
+        try:
+            value = float(digits)
+        except ValueError:
+            value = 0.0
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        groups = num.split(".")[0].split(",")
+        if len(groups) > 1 and (any(len(g) != 3 for g in groups[1:]) or not (1 <= len(groups[0]) <= 3)):
+            damage = "comma groups not of three digits (truncated or merged in conversion)"
+        if num.endswith(","):
+            damage = damage or "trailing comma"
+    word = g_word.strip().lower() if g_word else ""
+    neg = (opened and not (g_pct and _is_parenthetical(text, m)) and word not in ("up", "increase")) or \
+        (g_sign is not None and g_sign in "-−–") or word in ("down", "decrease")
     if opened and not closed:
         # "(20,640" whose closing parenthesis was cut off
         damage = damage or "closing parenthesis missing"
-    printed = text[start:end]
-    cur = (m.group("cur") or m.group("cur0") or "").strip()
-    return Num(
-        printed=printed,
-        value=-value if neg else value,
-        decimals=decimals,
-        percent=bool(m.group("pct")),
-        unit=(m.group("unit") or "").strip(),
-        currency={"$": "USD", "US$": "USD", "¥": "JPY"}.get(cur, cur),
-        start=start + offset,
-        end=end + offset,
-        damage=damage,
-        paren=opened,
-        word=word,
-    )
+    cur = (g_cur or g_cur0 or "").strip()
+    return Num(text[start:end], -value if neg else value, decimals, g_pct is not None,
+               g_unit.strip() if g_unit else "", _CURRENCY.get(cur, cur), start + offset, end + offset,
+               damage, opened, word)
 
 
 def _is_parenthetical(text: str, m: re.Match) -> bool:
