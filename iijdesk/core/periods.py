@@ -60,15 +60,9 @@ def add_months(d: date, months: int) -> date:
     return month_end(d.year + y, m + 1)
 
 
-# Two-digit years below this are 20xx ("FY10"), others 19xx ("FY99").
-TWO_DIGIT_YEAR_PIVOT = 70
-
-
 def _year(s: str) -> int:
     y = int(s)
-    if y >= 100:
-        return y
-    return y + 2000 if y < TWO_DIGIT_YEAR_PIVOT else y + 1900
+    return y + 2000 if y < 100 else y     # two-digit labels ("FY10", "3Q09") are this century
 
 
 def _clamped(year: int, month: int, day: int) -> date:

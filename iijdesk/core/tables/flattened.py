@@ -63,14 +63,14 @@ def read_flattened(text: str, dp: DocPeriods, cumulative: bool | None = None) ->
         for g in groups:
             for n, p in zip(g, _spread(len(g), cols)):
                 out.append(_record(n, p, scale, pct_measure, text, cursor))
-        return out
+        return [r for r in out if r is not None]
     for g in groups:
         p = _period_around(t, g, dp, cumulative)
         if p is None:
             continue
         for n in g:
             out.append(_record(n, p, scale, pct_measure, text, cursor))
-    return out
+    return [r for r in out if r is not None]
 
 
 def _groups(t: str, nums: list[Num]) -> list[list[Num]]:
@@ -106,21 +106,24 @@ def _period_around(t: str, g: list[Num], dp: DocPeriods, cumulative) -> Period |
     return p
 
 
-def _record(n: Num, p: Period, scale: int, pct_measure: str, original: str, cursor: list[int]) -> dict:
+def _record(n: Num, p: Period, scale: int, pct_measure: str, original: str, cursor: list[int]) -> dict | None:
     pct = n.percent or n.decimals == 1
-    # the span in the line as printed: ungluing only added spaces between tokens
-    start = original.find(n.printed, cursor[0])
-    printed = n.printed
+    # the span in the line as printed: ungluing only added spaces, so try the token with and
+    # without them; a token that cannot be found in the line gives no fact
+    printed, start = "", -1
+    for cand in (n.printed, n.printed.replace(" ", ""), n.printed.strip("()"), n.printed.strip("()").replace(" ", "")):
+        start = original.find(cand, cursor[0])
+        if start >= 0:
+            printed = cand
+            break
     if start < 0:
-        printed = n.printed.strip("()")
-        start = original.find(printed, cursor[0])
-    if start >= 0:
-        cursor[0] = start + len(printed)
+        return None
+    cursor[0] = start + len(printed)
     return {
         "printed": printed, "value": n.value if pct else n.value * scale,
         "measure": pct_measure if pct else "value", "unit": "percent" if pct else "JPY",
         "scale": 1 if pct else scale, "period_end": p.end.isoformat() if p.end else "",
         "period_months": p.months, "decimals": n.decimals,
-        "start": max(start, 0), "end": max(start, 0) + len(printed),
+        "start": start, "end": start + len(printed),
         "flag": "suspect", "note": SUSPECT_NOTE,
     }

@@ -6,6 +6,7 @@ the period of the amount to its left, a U.S. dollar column translates the latest
 comparative column with its year lost in conversion is one year before its neighbour."""
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 from functools import lru_cache
@@ -364,8 +365,8 @@ def _stale_comparative(t: Table, cols: dict[int, Column], value_slots: list[int]
     latest = ps[latest_slot].end
     if (latest.month, latest.day) == (dp.fy_end_month, dp.fy_end_day):
         return
-    fy_before = date(latest.year if (dp.fy_end_month, dp.fy_end_day) < (latest.month, latest.day) else latest.year - 1,
-                     dp.fy_end_month, dp.fy_end_day)
+    y = latest.year if (dp.fy_end_month, dp.fy_end_day) < (latest.month, latest.day) else latest.year - 1
+    fy_before = date(y, dp.fy_end_month, min(dp.fy_end_day, calendar.monthrange(y, dp.fy_end_month)[1]))
     for s, p in ps.items():
         if s != latest_slot and (p.end.month, p.end.day) == (dp.fy_end_month, dp.fy_end_day) and \
                 p.end.year == fy_before.year - 1:
