@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import os
 
-import numpy as np
 import pandas as pd
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack

@@ -1305,7 +1305,7 @@ def cross_release(ctx: Context):
                 same_bad, n_ok = n["same_bad"], ok
 
                 def ev(c, pos=pos, t=t, ck=ck, true_end=true_end, ex=ex, da=da, same_bad=same_bad, n_ok=n_ok):
-                    why = (f"its figures disagree with the other releases at that date and"
+                    why = ("its figures disagree with the other releases at that date and"
                            if same_bad else "no other release gives that date, and")
                     return [make_finding(
                         c, "cross_release", "label_error", "error", list(pos), doc=da,

@@ -45,7 +45,7 @@ def _edge_instant(end: str, months: int, edge: str) -> str:
     """Cash at the beginning of a period is the instant the day before the period starts."""
     if edge == "end":
         return end
-    from datetime import date, timedelta
+    from datetime import date
     from iijdesk.core.periods import add_months
     d = date.fromisoformat(end)
     start_prev = add_months(d, -int(months))

@@ -138,7 +138,6 @@ def _blocks(lines: list[Line]) -> list[list[int]]:
     """Indices of lines forming each block: [first data .. last data] runs."""
     blocks: list[list[int]] = []
     cur: list[int] = []
-    gap_text = 0
     i = 0
     n = len(lines)
     while i < n:
@@ -332,7 +331,6 @@ def _add_rows(t: Table, lines: list[Line], block: list[int]) -> None:
         if idx > last and not (ln.kind == "text" and t.layout == "fixed"):
             break
         if ln.kind == "data" and idx in block:
-            label_parts = [p.text.strip() for p in pending if not p.tabbed or not p.fields[1:] or True]
             label_lines = [p.no for p in pending]
             if pending and _wrapped(pending, ln):
                 label = " ".join([_label_text(p) for p in pending] + [ln.label])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from iijdesk.core.tables.lines import Cell, Line
+from iijdesk.core.tables.lines import Line
 
 
 @dataclass

@@ -74,7 +74,6 @@ def find_numbers(text: str, offset: int = 0) -> list[Num]:
     has_digit = _ANY_DIGIT.search(text) is not None
     for m in (_NUM_RE.finditer(text) if has_digit else ()):
         s, e = m.span()
-        num = m.group("num")
         # digits glued to a word on the left or right are part of that word (FY2008, 3Q09, 1H).
         left = text[s - 1] if s > 0 else " "
         core_s = m.start("num")

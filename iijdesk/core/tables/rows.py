@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from iijdesk.core.periods import DocPeriods, Period
 from iijdesk.core.tables import classify
