@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from iijdesk.core.workspace import Workspace
 from iijdesk.gui.commands import EditFactCommand
+from iijdesk.core.reconcile import fact_ids_of  # noqa: F401  (used here and by the panels)
 from iijdesk.gui.formatting import (MEASURE_ORDER, NumberEntryError, format_number,
                                     parse_entry, period_caption, printed_form, unit_caption)
 
@@ -53,30 +54,6 @@ CLASH_SHARE = 0.1
 MAX_CELL_UPDATES = 200   # findings changes touching more cells repaint the whole grid
 
 _DECIMALS_IN_PRINTED = re.compile(r"\.(\d+)")
-
-
-def fact_ids_of(value) -> list[int]:
-    """A findings row's fact_ids (tuple, list, "1;2;3" or one int) as a list of ints."""
-    if value is None:
-        return []
-    if type(value) is tuple and all(type(v) is int for v in value):
-        return list(value)                          # the engine's own form: nothing to convert
-    if isinstance(value, (list, tuple, set, np.ndarray, pd.Series)):
-        out = []
-        for v in value:
-            try:
-                out.append(int(v))
-            except (TypeError, ValueError):
-                pass
-        return out
-    if isinstance(value, str):
-        return [int(x) for x in re.split(r"[;,\s]+", value.strip("()[] ")) if x.strip().lstrip("-").isdigit()]
-    try:
-        if pd.isna(value):
-            return []
-        return [int(value)]
-    except (TypeError, ValueError):
-        return []
 
 
 def severity_icon(severity: str) -> QIcon:

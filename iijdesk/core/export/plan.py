@@ -604,7 +604,7 @@ def structure_from_findings(findings: pd.DataFrame | None, recs: dict) -> dict:
     out: dict = {}
     if findings is None or not len(findings) or "kind" not in findings.columns:
         return out
-    from iijdesk.core.export.writer import fact_ids_of
+    from iijdesk.core.reconcile import fact_ids_of
 
     for f in findings[findings["kind"] == "sum_mismatch"].itertuples(index=False):
         ids = fact_ids_of(getattr(f, "fact_ids", None))

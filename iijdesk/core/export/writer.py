@@ -23,6 +23,7 @@ from iijdesk import __version__
 from iijdesk.core.export import timeline as TL
 from iijdesk.core.export.formats import excel_value, number_format, unit_caption
 from iijdesk.core.export.plan import Block, SheetPlan, period_caption, plan_sheets, records
+from iijdesk.core.reconcile import fact_ids_of
 
 # Colours (fills) an analyst learns once; the About sheet shows the legend.
 MISMATCH_FILL = "#F4B6B6"     # printed total differs from the sum of its items
@@ -726,33 +727,6 @@ class _Book:
 
 
 # ----------------------------------------------------------------------------------------------
-def fact_ids_of(value) -> list[int]:
-    """A findings row's fact_ids (tuple, list, "1;2;3" or one int) as a list of ints."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        out = []
-        for x in value.replace(",", ";").replace(" ", ";").strip("()[]").split(";"):
-            x = x.strip("()[] ")
-            if x.lstrip("-").isdigit():
-                out.append(int(x))
-        return out
-    if hasattr(value, "__iter__"):
-        out = []
-        for v in value:
-            try:
-                out.append(int(v))
-            except (TypeError, ValueError):
-                pass
-        return out
-    try:
-        if pd.isna(value):
-            return []
-        return [int(value)]
-    except (TypeError, ValueError):
-        return []
-
-
 def _sum_formula(refs: list[tuple[int, int]]) -> str:
     """SUM over cells, as ranges where they run down one column without gaps."""
     parts: list[str] = []
