@@ -131,8 +131,8 @@ class Workspace:
         self._set(edit.fact_id, edit.old_value, edit.old_printed)
 
     def _set(self, fact_id: int, value: float, printed: str) -> None:
-        self.facts.loc[fact_id, "value"] = value
-        self.facts.loc[fact_id, "printed"] = printed
+        self.facts.at[fact_id, "value"] = value
+        self.facts.at[fact_id, "printed"] = printed
         self.facts_changed.emit([fact_id])
         self._engine.facts = self.facts
         self.findings = self._engine.recheck([fact_id])

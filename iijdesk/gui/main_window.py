@@ -714,13 +714,18 @@ class MainWindow(QMainWindow):
         text = f"<b>{first.get('severity', '')}</b>: {first.get('message', '')}"
         if self.fix_label.text() != text:
             self.fix_label.setText(text)
-        self.fix_button.setEnabled(self._fix_of(fid) is not None)
+        self.fix_button.setEnabled(self._fix_in(f) is not None)
         if self.fix_bar.isHidden():
             self.fix_bar.setVisible(True)
 
     # -- fixes ------------------------------------------------------------------------
     def _fix_of(self, fid: int):
-        for _, f in self.model.findings_for(fid).iterrows():
+        return self._fix_in(self.model.findings_for(fid))
+
+    @staticmethod
+    def _fix_in(findings):
+        """The first of these findings (worst first) that carries a suggested correction."""
+        for _, f in findings.iterrows():
             fix = fact_ids_of(f.get("fix_fact"))
             if fix and pd.notna(f.get("fix_value")):
                 return f

@@ -356,6 +356,8 @@ class StatementModel(QAbstractTableModel):
         if not rows:
             return self._findings.iloc[0:0]
         out = self._findings.iloc[rows]
+        if len(rows) == 1:
+            return out
         rank = out["severity"].map(lambda s: -SEVERITY_RANK.get(str(s), 0))
         return out.iloc[np.argsort(rank.to_numpy(), kind="stable")]
 
