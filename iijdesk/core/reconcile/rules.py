@@ -186,6 +186,19 @@ def usd_pairs(ctx: Context) -> list[tuple[int, int]]:
                   and ctx.table_id[j] != ctx.table_id[p]]
             if len(js) == 1:
                 twins.append((js[0], p))
+    # ... or as two tables whose columns carry the same names once the currency words go
+    paired |= {u for j, u in twins}
+    by_name = defaultdict(list)
+    for p in range(ctx.n):
+        if ctx.unit[p] in USD_OF:
+            by_name[(ctx.doc[p],) + _twin_key(ctx, p)[1:]].append(p)
+    for p in range(ctx.n):
+        base = {v: k for k, v in USD_OF.items()}.get(ctx.unit[p])
+        if base and p not in paired:
+            js = [j for j in by_name.get((ctx.doc[p],) + _twin_key(ctx, p)[1:], ()) if ctx.unit[j] == base
+                  and ctx.table_id[j] != ctx.table_id[p]]
+            if len(js) == 1:
+                twins.append((js[0], p))
     ratios = defaultdict(list)
     for j, u in sure:
         if not nan(ctx.values[j]) and not nan(ctx.values[u]) and ctx.values[u] and ctx.values[j] / ctx.values[u] > 0:
@@ -214,7 +227,7 @@ def usd_pairs(ctx: Context) -> list[tuple[int, int]]:
 
 # How far (in log ratio) a by-name JPY/USD twin may sit from the release's usual ratio.
 TWIN_RATIO_SLACK = 0.2
-CURRENCY_WORDS = re.compile(r"\(?\b(thousands?|millions?|billions?)\s+of\s+|\b(u\.?s\.?\s*dollars?|usd|jpy|yen)\b\)?|[()]", re.I)
+CURRENCY_WORDS = re.compile(r"\(?\b(thousands?|millions?|billions?)\b(\s+of\b)?|\b(u\.?s\.?\s*dollars?|u\.s\.?|usd|jpy|yen)(?!\w)\)?|[()]", re.I)
 
 
 def _twin_key(ctx: Context, p: int) -> tuple:
