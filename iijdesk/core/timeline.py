@@ -541,22 +541,29 @@ def _detect_renames(f: pd.DataFrame, choices: dict, merges: list) -> None:
         return f"{r['row_label']} ({r['doc']} line {r['line']})"
 
     # 1) the same figure for the same period under two labels, in two releases
-    for (_, _, pe, pm), grp in rv[sig].groupby(["unit", "measure", "period_end",
-                                                 "period_months"]):
-        if len(grp) < 2 or grp["series_id"].nunique() < 2 or grp["release"].nunique() < 2:
+    sub = rv[sig]
+    v_all = sub["value"].to_numpy(float)
+    p_all = sub["prec"].to_numpy(float)
+    ids_all = sub["series_id"].to_numpy()
+    rel_all = sub["release"].to_numpy()
+    lab_all, doc_all = sub["row_label"].tolist(), sub["doc"].tolist()
+    line_all, printed_all = sub["line"].tolist(), sub["printed"].tolist()
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for k, key in enumerate(zip(sub["unit"].tolist(), sub["measure"].tolist(),
+                                sub["period_end"].tolist(), sub["period_months"].tolist())):
+        groups[key].append(k)
+    for (_, _, pe, pm), idx in groups.items():
+        if len(idx) < 2 or len(set(ids_all[idx])) < 2 or len(set(rel_all[idx])) < 2:
             continue
-        v = grp["value"].to_numpy()
-        p = grp["prec"].to_numpy()
-        ids = grp["series_id"].to_numpy()
-        rel = grp["release"].to_numpy()
+        v, p, ids, rel = v_all[idx], p_all[idx], ids_all[idx], rel_all[idx]
         close = np.abs(v[:, None] - v[None, :]) <= _tol(p[:, None], p[None, :],
                                                           v[:, None], v[None, :])
         close &= (rel[:, None] != rel[None, :]) & (ids[:, None] != ids[None, :])
         for i, j in zip(*np.nonzero(np.triu(close, 1))):
             if link(ids[i], ids[j]):
-                ri, rj = grp.iloc[i], grp.iloc[j]
-                note(ids[i], ids[j], f"{period_label(pe, pm)}: {where(ri)} = {where(rj)} "
-                     f"= {ri['printed']}")
+                a, b = idx[i], idx[j]
+                note(ids[i], ids[j], f"{period_label(pe, pm)}: {lab_all[a]} ({doc_all[a]} line {line_all[a]}) = "
+                     f"{lab_all[b]} ({doc_all[b]} line {line_all[b]}) = {printed_all[a]}")
     # 2) a quarter that only derives across the two labels
     best = rv.sort_values("prec").drop_duplicates(["series_id", "period_end", "period_months"])
     by = {k: g for k, g in best.groupby(["unit", "measure", "period_end", "period_months"])}
