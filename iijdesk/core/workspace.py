@@ -49,6 +49,9 @@ class Workspace:
         self.facts: pd.DataFrame = F.empty_facts()
         self.findings: pd.DataFrame = reconcile.empty_findings()
         self.edits: list[Edit] = []
+        # the user's decisions that are not edits (saved with the workspace): "timeline" holds
+        # accepted/rejected series merges and which value stands where releases disagree
+        self.choices: dict = {}
         self._engine = reconcile.Engine(self.facts, documents=self.documents)
         self._next_id = 0
         # events
@@ -137,6 +140,14 @@ class Workspace:
         self._engine.facts = self.facts
         self.findings = self._engine.recheck([fact_id])
         self.findings_changed.emit()
+
+    @property
+    def timeline_choices(self) -> dict | None:
+        return self.choices.get("timeline")
+
+    @timeline_choices.setter
+    def timeline_choices(self, value: dict | None) -> None:
+        self.choices["timeline"] = value if value is not None else {}
 
     def edited_ids(self) -> set[int]:
         return {e.fact_id for e in self.edits}

@@ -570,3 +570,17 @@ def test_change_tracker_for_the_close_prompt(ws, tmp_path):
     ws.choices = {"conflicts": {"a": "b"}}
     assert t.dirty
     t.close()
+
+
+def test_timeline_choices_travel_with_the_workspace(tmp_path):
+    from iijdesk.core import workspace_io
+    from iijdesk.core.workspace import Workspace
+    from tests.conftest import release
+    ws = Workspace()
+    ws.add_files([release("004")])
+    ws.timeline_choices = {"merges": {"rename:a ~ b": "rejected"}, "values": {}}
+    path = tmp_path / "w.iijdesk"
+    workspace_io.save_workspace(ws, path)
+    back = Workspace()
+    workspace_io.restore_into(back, path)
+    assert back.timeline_choices == {"merges": {"rename:a ~ b": "rejected"}, "values": {}}
