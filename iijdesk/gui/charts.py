@@ -34,7 +34,7 @@ from iijdesk.gui.bridge import WorkspaceBridge
 log = logging.getLogger(__name__)
 
 # -- named constants -------------------------------------------------------------------
-REBUILD_DELAY_MS = 50            # coalesce bursts of workspace events into one rebuild
+REBUILD_DELAY_MS = 400           # coalesce bursts of events (typing edits) into one rebuild
 HOVER_PIXELS = 14                # how near the pointer must be to a point to describe it
 BAR_DAYS = 55                    # bar width on the date axis, in days
 SECONDS_PER_DAY = 86400.0
