@@ -23,6 +23,22 @@ class NumberDelegate(QStyledItemDelegate):
         return ed
 
 
+class LabelHeader(QHeaderView):
+    """The row-label column (the vertical header). Its width is measured once per table: Qt
+    otherwise re-measures every label on each cell update, hundreds of headerData calls an edit."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(Qt.Vertical, parent)
+        self._hint = None
+
+    def remeasure(self) -> None:
+        self._hint = None
+        self._hint = super().sizeHint()
+
+    def sizeHint(self):
+        return self._hint if self._hint is not None else super().sizeHint()
+
+
 class StatementView(QTableView):
     currentFactChanged = Signal(int)        # fact id under the cursor (-1: none)
     applyFixRequested = Signal(int)         # fact id whose suggested correction to apply
@@ -37,6 +53,7 @@ class StatementView(QTableView):
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.setCornerButtonEnabled(True)
+        self.setVerticalHeader(LabelHeader(self))
         vh = self.verticalHeader()
         vh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         vh.setSectionResizeMode(QHeaderView.Fixed)
@@ -70,6 +87,7 @@ class StatementView(QTableView):
             return
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.verticalHeader().remeasure()
         fm = self.fontMetrics()
         hh = self.horizontalHeader()
         for c in range(m.columnCount()):
