@@ -19,7 +19,7 @@ _NUM_RE = re.compile(
     (?P<cur0>(?:US\$|\$|¥)(?=\())?
     (?P<open>\()?
     (?P<word>(?:up|down|increase|decrease)\s+)?
-    (?P<sign>[+\-−–](?=\s?(?:\d|\.\d|JPY|US\$|\$|¥)))?
+    (?P<sign>[+\-−–△▲](?=\s?(?:\d|\.\d|JPY|US\$|\$|¥)))?
     (?P<cur>(?:JPY|US\$|\$|¥|USD)\s?)?
     (?P<num>\d(?:[\d,]*\d)?(?:\.\d+)?|\.\d+)
     (?P<pct>\s?%)?
@@ -131,7 +131,7 @@ def _make(m: re.Match, text: str, offset: int) -> Num:
             damage = damage or "trailing comma"
     word = g_word.strip().lower() if g_word else ""
     neg = (opened and not (g_pct and _is_parenthetical(text, m)) and word not in ("up", "increase")) or \
-        (g_sign is not None and g_sign in "-−–") or word in ("down", "decrease")
+        (g_sign is not None and g_sign in "-−–△▲") or word in ("down", "decrease")
     if opened and not closed:
         # "(20,640" whose closing parenthesis was cut off
         damage = damage or "closing parenthesis missing"

@@ -30,9 +30,9 @@ INSTANT_RE = re.compile(r"\bas\s+of\b|\bas\s+at\b|balance\s+sheets?|financial\s+
 PERIOD_WORDS_RE = re.compile(r"(19|20)\d{2}|\bFY|\d\s?Q\d|\d\s?H\d|months|as of|ended", re.I)
 
 
-_BILLION_RE = re.compile(r"\bbillions?\b|\bbil\b|\bbn\b", re.I)
-_MILLION_RE = re.compile(r"\bmillions?\b|\bmil\b|\bmn\b", re.I)
-_THOUSAND_RE = re.compile(r"\bthousands?\b|in\s+000s|\(000\)", re.I)
+_BILLION_RE = re.compile(r"\bbillions?\b|\bbil\b|\bbn\b|十億円", re.I)
+_MILLION_RE = re.compile(r"\bmillions?\b|\bmil\b|\bmn\b|百万円", re.I)
+_THOUSAND_RE = re.compile(r"\bthousands?\b|in\s+000s|\(000\)|千円", re.I)
 
 
 @lru_cache(maxsize=2048)

@@ -41,3 +41,14 @@ def test_codes_and_dates_are_not_numbers():
 def test_percent_aside_in_parentheses_is_not_negative():
     nums = find_numbers("2,771 (17.5%)")
     assert nums[1].value == 17.5
+
+
+def test_japanese_minus_signs():
+    assert parse_number("△4.9%").value == -4.9
+    assert parse_number("▲1,234").value == -1234
+
+
+def test_japanese_unit_words_give_the_scale():
+    from iijdesk.core.tables.resolve import scale_of
+    assert scale_of("（単位：千円）") == 1000
+    assert scale_of("（単位：百万円）") == 1_000_000
