@@ -70,6 +70,18 @@ DERIVATIONS = ((6, 3), (9, 6), (12, 9))
 #: parent (the revenue block's "SI" and the cost block's "SI"): first, second ... printing.
 KEY_LEVELS = ("parent", "occurrence", "kind", "table")
 
+# Line items the charts and the workbook's charts look for, matched on normalised labels, in
+# plain accounting vocabulary (no company names). One definition for both.
+TOTAL_REVENUE = re.compile(r"^(total )?(net )?(operating )?(revenue|sale)s?$")
+OPERATING_INCOME = re.compile(r"^operating (income|profit)( loss)?$|^operating (loss|income) income$"
+                              r"|^income loss from operations?$|^income from operations?$")
+CASH_SECTIONS = (
+    ("Operating", re.compile(r"^net cash .*operating activit")),
+    ("Investing", re.compile(r"^net cash .*investing activit")),
+    ("Financing", re.compile(r"^net cash .*financing activit")),
+)
+
+
 SERIES_COLUMNS = [
     "series_id", "label", "unit", "measure", "period_end", "period_months", "value", "doc",
     "line", "fact_id", "derived", "status", "n_values", "prec",

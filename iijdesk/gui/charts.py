@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from iijdesk.core.timeline import Timeline, build_timeline, normalise_label, period_label
+from iijdesk.core.timeline import (CASH_SECTIONS, OPERATING_INCOME, TOTAL_REVENUE, Timeline, build_timeline,
+                                   normalise_label, period_label)
 from iijdesk.gui.bridge import WorkspaceBridge
 
 log = logging.getLogger(__name__)
@@ -45,18 +46,10 @@ YTD = (3, 6, 9, 12)
 MODES = (("Quarters (3M)", (3,)), ("Year to date", YTD), ("Fiscal years (12M)", (12,)))
 
 # Line-item patterns, in plain English accounting vocabulary (no company names).
-TOTAL_REVENUE = re.compile(r"^(total )?(net )?(operating )?(revenue|sale)$")
-OPERATING_INCOME = re.compile(r"^operating (income|profit)( loss)?$|^operating (loss|income) income$"
-                              r"|^income loss from operation$|^income from operation$")
 TOTAL_LIKE = re.compile(r"^total\b|\bconsolidated\b|\belimination|\bcorporate\b|^subtotal")
 # Rows that are never a revenue line, though costs + expenses + income add up to revenues.
 NOT_REVENUE = re.compile(r"\bcost|\bexpense|\bincome\b|\bprofit|\bloss|\bmargin|\bebitda|\btax|"
                          r"\bsg and a\b|\bcapex\b")
-CASH_SECTIONS = (
-    ("Operating", re.compile(r"^net cash .*operating activit")),
-    ("Investing", re.compile(r"^net cash .*investing activit")),
-    ("Financing", re.compile(r"^net cash .*financing activit")),
-)
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf"]

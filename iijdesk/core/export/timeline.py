@@ -15,6 +15,7 @@ import pandas as pd
 
 from iijdesk.core.export.formats import number_format
 from iijdesk.core.export.plan import KIND_ORDER, norm_label
+from iijdesk.core.timeline import CASH_SECTIONS, OPERATING_INCOME, TOTAL_REVENUE
 
 # Period lengths in the order their column groups appear (quarters first, instants last).
 MONTHS_ORDER = (3, 6, 9, 12, 0)
@@ -23,14 +24,6 @@ CHART_GROUPS = (3, 12)
 MIN_POINTS = 2
 MAX_LINES = 8
 # Line-item vocabulary (plain English accounting terms, as the chart tabs use).
-TOTAL_REVENUE = re.compile(r"^(total )?(net )?(operating )?(revenue|sale)s?$")
-OPERATING_INCOME = re.compile(r"^operating (income|profit)( loss)?$|^operating (loss|income) income$"
-                              r"|^income loss from operations?$|^income from operations?$")
-CASH_SECTIONS = (
-    ("Operating", re.compile(r"^net cash .*operating activit")),
-    ("Investing", re.compile(r"^net cash .*investing activit")),
-    ("Financing", re.compile(r"^net cash .*financing activit")),
-)
 PROFIT_WORDS = re.compile(r"income|profit|loss")
 CURRENCY = re.compile(r"[A-Z]{3}")
 # Business lines must add to total revenues within this share to be stacked as its parts.
