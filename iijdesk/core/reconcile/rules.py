@@ -460,6 +460,24 @@ def _amount_in_row(ctx: Context, r, like: int, unit: str | None = None) -> int |
     return best
 
 
+def _percent_finding(c: Context, rule_name: str, kind: str, pct: int, a: int, b: int, exp: float,
+                     message, pct_sign: str) -> list[dict]:
+    """A printed percentage `pct` recomputed as `exp` from amounts a and b: a finding when it
+    misses by more than the rounding of all three explains (a one-unit miss is a warning)."""
+    if not (is_ok_number(c.printed[a]) and is_ok_number(c.printed[b])):
+        return []
+    vp = c.values[pct]
+    tol = ratio_tolerance(c.values[a], c.values[b], c.unit_last[a], c.unit_last[b], c.unit_last[pct])
+    if abs(vp - exp) <= tol:
+        return []
+    sev = "warning" if is_plug(vp - exp, c.unit_last[pct] * 1.5) else "error"
+    fixv = round(exp, c.decimals[pct])
+    return [make_finding(
+        c, rule_name, kind, sev, [pct, a, b], message(fixv),
+        expected=fixv, actual=vp, expected_text=f"{fixv:.{c.decimals[pct]}f}{pct_sign}",
+        actual_text=c.printed[pct], fix=pct, fix_value=fixv)]
+
+
 @rule("share_of_total")
 def share_of_total(ctx: Context):
     """A "% of total" column equals the row's amount / the total's amount (the row printing
@@ -486,20 +504,12 @@ def share_of_total(ctx: Context):
                     vs, vn, vd = c.values[s], c.values[num], c.values[den]
                     if nan(vs) or nan(vn) or nan(vd) or vd == 0:
                         return []
-                    if not (is_ok_number(c.printed[num]) and is_ok_number(c.printed[den])):
-                        return []
                     exp = 100.0 * vn / vd
-                    tol = ratio_tolerance(vn, vd, c.unit_last[num], c.unit_last[den], c.unit_last[s])
-                    if abs(vs - exp) <= tol:
-                        return []
-                    sev = "warning" if is_plug(vs - exp, c.unit_last[s] * 1.5) else "error"
-                    fixv = round(exp, c.decimals[s])
-                    return [make_finding(
-                        c, "share_of_total", "share_mismatch", sev, [s, num, den],
-                        f"{item_name(c, s)} {period_text(c, s)}: {c.printed[num]} / {c.printed[den]} = "
-                        f"{exp:.{c.decimals[s] + 2}f}%, which does not round to the printed {c.printed[s]}.",
-                        expected=fixv, actual=vs, expected_text=f"{fixv:.{c.decimals[s]}f}",
-                        actual_text=c.printed[s], fix=s, fix_value=fixv)]
+                    return _percent_finding(
+                        c, "share_of_total", "share_mismatch", s, num, den, exp,
+                        lambda fixv: (f"{item_name(c, s)} {period_text(c, s)}: {c.printed[num]} / "
+                                      f"{c.printed[den]} = {exp:.{c.decimals[s] + 2}f}%, which does not "
+                                      f"round to the printed {c.printed[s]}."), pct_sign="")
                 checks.append(Check("share_of_total", (s, num, den), ev))
     return checks
 
@@ -571,20 +581,11 @@ def yoy_recomputed(ctx: Context):
                     if any(not nan(c.values[w]) and abs(c.values[w] - exp0) <= ratio_tolerance(
                             vc, vp, c.unit_last[cur], c.unit_last[pri], c.unit_last[w]) for w in twins):
                         return []     # a sibling cell is this YoY; this one is another measure
-                    if not (is_ok_number(c.printed[cur]) and is_ok_number(c.printed[pri])):
-                        return []
-                    exp = (vc / vp - 1.0) * 100.0
-                    tol = ratio_tolerance(vc, vp, c.unit_last[cur], c.unit_last[pri], c.unit_last[y])
-                    if abs(vy - exp) <= tol:
-                        return []
-                    sev = "warning" if is_plug(vy - exp, c.unit_last[y] * 1.5) else "error"
-                    fixv = round(exp, c.decimals[y])
-                    return [make_finding(
-                        c, "yoy_recomputed", "yoy_mismatch", sev, [y, cur, pri],
-                        f"{item_name(c, y)}: {c.printed[cur]} against {c.printed[pri]} a year earlier is "
-                        f"{exp:+.{c.decimals[y] + 1}f}%, not the printed {c.printed[y]}.",
-                        expected=fixv, actual=vy, expected_text=f"{fixv:.{c.decimals[y]}f}%",
-                        actual_text=c.printed[y], fix=y, fix_value=fixv)]
+                    return _percent_finding(
+                        c, "yoy_recomputed", "yoy_mismatch", y, cur, pri, exp0,
+                        lambda fixv: (f"{item_name(c, y)}: {c.printed[cur]} against {c.printed[pri]} a "
+                                      f"year earlier is {exp0:+.{c.decimals[y] + 1}f}%, not the printed "
+                                      f"{c.printed[y]}."), pct_sign="%")
                 checks.append(Check("yoy_recomputed", (y, cur, pri), ev))
     return checks
 
