@@ -8,6 +8,19 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signa
 from iijdesk.core.workspace import ImportResult, Workspace
 
 
+def _start_job(owner, job: QObject, on_finished) -> None:
+    """Run `job.run` on a new QThread owned by `owner` (an ImportRunner or a Worker): its
+    progress goes to owner.progress, its result to `on_finished`, and owner reports busy."""
+    thread = QThread()
+    job.moveToThread(thread)
+    thread.started.connect(job.run)
+    job.progress.connect(owner.progress)
+    job.finished.connect(on_finished)
+    owner._thread, owner._job = thread, job
+    owner.busyChanged.emit(True)
+    thread.start()
+
+
 class ImportJob(QObject):
     progress = Signal(int, int, str)      # done, total, file being read
     finished = Signal(list)               # list[ImportResult]
@@ -54,15 +67,7 @@ class ImportRunner(QObject):
             self.busyChanged.emit(False)
             return
         paths = self._queue.pop(0)
-        thread = QThread()
-        job = ImportJob(self.ws, paths)
-        job.moveToThread(thread)
-        thread.started.connect(job.run)
-        job.progress.connect(self.progress)
-        job.finished.connect(self._done)
-        self._thread, self._job = thread, job
-        self.busyChanged.emit(True)
-        thread.start()
+        _start_job(self, ImportJob(self.ws, paths), self._done)
 
     @Slot(list)
     def _done(self, results: list) -> None:
@@ -119,14 +124,7 @@ class Worker(QObject):
     def start(self, fn) -> bool:
         if self.busy():
             return False
-        thread, job = QThread(), CallJob(fn)
-        job.moveToThread(thread)
-        thread.started.connect(job.run)
-        job.progress.connect(self.progress)
-        job.finished.connect(self._finished)
-        self._thread, self._job = thread, job
-        self.busyChanged.emit(True)
-        thread.start()
+        _start_job(self, CallJob(fn), self._finished)
         return True
 
     @Slot(object, str)
