@@ -25,6 +25,7 @@ SETTLE_SECONDS = 4.0
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.timeout(2400),      # the first test builds the binary (up to 30 min)
     pytest.mark.skipif(not BUILD and not ONEDIR.exists(),
                        reason="set IIJDESK_BUILD_TEST=1 to build the binary (or build it first)"),
 ]
