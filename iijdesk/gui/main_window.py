@@ -77,12 +77,17 @@ class MainWindow(QMainWindow):
         self.fix_label.setWordWrap(True)
         self.fix_button = QPushButton("Apply fix")
         self.fix_button.setToolTip("Apply the suggested correction (undoable with Ctrl+Z)")
+        # The current cell's finding and its correction. The bar keeps its place and height
+        # whether or not the cell has a finding: a bar that came and went would resize the
+        # grid, and every edit would repaint the whole table and re-measure its row labels.
         self.fix_bar = QWidget()
         fb = QHBoxLayout(self.fix_bar)
         fb.setContentsMargins(4, 0, 4, 0)
         fb.addWidget(self.fix_label, 1)
         fb.addWidget(self.fix_button)
-        self.fix_bar.setVisible(False)
+        self.fix_button.setEnabled(False)
+        self.fix_bar.setFixedHeight(max(2 * self.fix_label.fontMetrics().lineSpacing(),
+                                        self.fix_button.sizeHint().height()) + 4)
         self.recovery_label = QLabel()
         self.recovery_restore = QPushButton("Restore")
         self.recovery_discard = QPushButton("Discard")
@@ -622,7 +627,7 @@ class MainWindow(QMainWindow):
                 self.model.set_table(key)
         elif self.model.mode != "kind" or self.model.key != key:
             self.model.set_kind(key)
-        self.fix_bar.setVisible(False)
+        self._show_fix("", False)
 
     def show_release(self, name: str) -> None:
         i = self.release_box.findData(name)
@@ -699,7 +704,7 @@ class MainWindow(QMainWindow):
 
     def _current_fact(self, fid: int) -> None:
         if fid is None or fid < 0:
-            self.fix_bar.setVisible(False)
+            self._show_fix("", False)
             self._shown_fact = -1
             return
         if fid != self._shown_fact:
@@ -707,16 +712,19 @@ class MainWindow(QMainWindow):
             self._shown_fact = fid
         f = self.model.findings_for(fid)
         if not len(f):
-            if not self.fix_bar.isHidden():
-                self.fix_bar.setVisible(False)
+            self._show_fix("", False)
             return
         first = f.iloc[0]
-        text = f"<b>{first.get('severity', '')}</b>: {first.get('message', '')}"
+        self._show_fix(f"<b>{first.get('severity', '')}</b>: {first.get('message', '')}",
+                       self._fix_in(f) is not None)
+
+    def _show_fix(self, text: str, fixable: bool) -> None:
+        """What the fix bar says of the current cell (only what changed is set)."""
         if self.fix_label.text() != text:
             self.fix_label.setText(text)
-        self.fix_button.setEnabled(self._fix_in(f) is not None)
-        if self.fix_bar.isHidden():
-            self.fix_bar.setVisible(True)
+            self.fix_label.setToolTip(text)     # a long message is cut at two lines
+        if self.fix_button.isEnabled() != fixable:
+            self.fix_button.setEnabled(fixable)
 
     # -- fixes ------------------------------------------------------------------------
     def _fix_of(self, fid: int):

@@ -104,6 +104,29 @@ def test_a_known_defect_is_highlighted_with_its_explanation(qtbot, window):
     assert window.fix_bar.isVisibleTo(window) and window.fix_button.isEnabled()
 
 
+def test_the_grid_keeps_its_size_between_flagged_and_clean_cells_and_through_edits(qtbot, window):
+    """The fix bar keeps its place: a bar that came and went would resize the grid and make
+    every edit repaint the whole table."""
+    fid, ix = _net_income_cell(qtbot, window)
+    m, view = window.model, window.view
+    QApplication.processEvents()
+    geometry = view.geometry()
+    assert window.fix_button.isEnabled() and "error" in window.fix_label.text()
+    clean = next(m.index(r, c) for r in range(m.rowCount()) for c in range(m.columnCount())
+                 if m.fact_id(m.index(r, c)) is not None and not m.data(m.index(r, c), SEVERITY_ROLE))
+    view.setCurrentIndex(clean)
+    QApplication.processEvents()
+    assert window.fix_label.text() == "" and not window.fix_button.isEnabled()
+    assert view.geometry() == geometry
+    view.setCurrentIndex(ix)
+    assert m.setData(ix, "3,123,486")               # the fix clears the finding
+    QApplication.processEvents()
+    assert window.fix_label.text() == "" and view.geometry() == geometry
+    window.undo_stack.undo()
+    QApplication.processEvents()
+    assert window.fix_button.isEnabled() and view.geometry() == geometry
+
+
 def test_editing_the_damaged_cell_clears_the_finding_and_undo_brings_it_back(qtbot, window):
     fid, ix = _net_income_cell(qtbot, window)
     m = window.model
