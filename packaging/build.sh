@@ -42,6 +42,19 @@ if [[ ! -f resources/icons/iijdesk.png || ! -f resources/icons/iijdesk.ico || ! 
     QT_QPA_PLATFORM=offscreen "$PY" packaging/make_icons.py
 fi
 
+# Linux: the ICU data subset (packaging/icu_subset.py) needs icupkg and genccode (icu-devtools)
+# and a C compiler driver. Installed here on Debian when run as root; otherwise the spec bundles
+# the full ICU data and says so.
+if [[ "$(uname -s)" == Linux ]] && { ! command -v icupkg >/dev/null || ! command -v genccode >/dev/null \
+        || ! command -v cc >/dev/null; }; then
+    if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null; then
+        echo "== installing icu-devtools and gcc (for the ICU data subset)"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends icu-devtools gcc </dev/null; } \
+            || echo "== could not install them: the full ICU data will be bundled"
+    fi
+fi
+
 EXE=""
 case "$(uname -s)" in MINGW*|MSYS*|CYGWIN*) EXE=".exe" ;; esac
 
