@@ -9,6 +9,7 @@ never parses: every number comes from `iijdesk.core.timeline`.
 from __future__ import annotations
 
 import atexit
+import itertools
 import logging
 import math
 import re
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
-from PySide6.QtCore import QObject, QPointF, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
@@ -735,18 +736,53 @@ def _copy_choices(choices: dict) -> dict:
     return {"merges": dict(choices.get("merges", {})), "values": dict(choices.get("values", {}))}
 
 
-class _JobSignals(QObject):
-    done = Signal(int, object)
+class _Dispatcher(QObject):
+    """Carries finished timelines from the pool threads to their widget, in the GUI thread.
+
+    One for the whole process, created in the GUI thread and never deleted: a pool thread only
+    ever emits on this object, so no widget or per-job QObject can be freed under a signal that
+    is still being emitted (the widget may be closed while its timeline is being built).
+    Widgets are found by a small integer key; a closed widget's results are dropped."""
+    done = Signal(int, int, object)          # widget key, generation, Timeline (or None)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.widgets: "weakref.WeakValueDictionary[int, ChartsWidget]" = weakref.WeakValueDictionary()
+        self._keys = itertools.count(1)
+        self.done.connect(self._deliver)     # queued: emitted in pool threads
+
+    def register(self, widget: "ChartsWidget") -> int:
+        key = next(self._keys)
+        self.widgets[key] = widget
+        return key
+
+    @Slot(int, int, object)
+    def _deliver(self, key: int, generation: int, timeline) -> None:
+        import shiboken6
+        w = self.widgets.get(key)
+        if w is not None and shiboken6.isValid(w):
+            w._background_done(generation, timeline)
+
+
+_DISPATCHER: _Dispatcher | None = None
+
+
+def _dispatcher() -> _Dispatcher:
+    global _DISPATCHER
+    if _DISPATCHER is None:
+        _DISPATCHER = _Dispatcher()
+    return _DISPATCHER
 
 
 class _TimelineJob(QRunnable):
-    def __init__(self, generation: int, facts: pd.DataFrame, choices: dict) -> None:
+    """Build one timeline in a pool thread. The pool owns and deletes the job when run()
+    returns (autoDelete), so the GUI thread never frees it while it runs."""
+
+    def __init__(self, dispatcher: _Dispatcher, key: int, generation: int, facts: pd.DataFrame,
+                 choices: dict) -> None:
         super().__init__()
-        self.setAutoDelete(False)
-        self.generation = generation
-        self.facts = facts
-        self.choices = choices
-        self.signals = _JobSignals()
+        self.dispatcher, self.key, self.generation = dispatcher, key, generation
+        self.facts, self.choices = facts, choices
 
     def run(self) -> None:
         try:
@@ -754,7 +790,7 @@ class _TimelineJob(QRunnable):
         except Exception:
             log.exception("timeline could not be built")
             tl = None
-        self.signals.done.emit(self.generation, tl)
+        self.dispatcher.done.emit(self.key, self.generation, tl)
 
 
 _LIVE: "weakref.WeakSet[ChartsWidget]" = weakref.WeakSet()
@@ -837,7 +873,8 @@ class ChartsWidget(QWidget):
         self._timer.setInterval(REBUILD_DELAY_MS)
         self._timer.timeout.connect(self._rebuild_in_background)
         self._generation = 0
-        self._jobs: set = set()
+        self._pending: set[int] = set()      # generations being built in the pool
+        self._key = _dispatcher().register(self)
         _LIVE.add(self)
         self.refresh()
 
@@ -877,13 +914,13 @@ class ChartsWidget(QWidget):
         """Build the timeline on a worker thread from a snapshot of the facts; the newest
         request wins, the GUI thread only draws."""
         self._generation += 1
-        job = _TimelineJob(self._generation, self.ws.facts.copy(), _copy_choices(self.choices))
-        job.signals.done.connect(self._background_done)
-        self._jobs.add(job)
-        QThreadPool.globalInstance().start(job)
+        self._pending.add(self._generation)
+        QThreadPool.globalInstance().start(_TimelineJob(
+            _dispatcher(), self._key, self._generation, self.ws.facts.copy(),
+            _copy_choices(self.choices)))
 
     def _background_done(self, generation: int, timeline) -> None:
-        self._jobs = {j for j in self._jobs if j.generation > generation}
+        self._pending = {g for g in self._pending if g > generation}
         if generation != self._generation:
             return          # a newer rebuild is on its way
         self.timeline = timeline
@@ -894,11 +931,11 @@ class ChartsWidget(QWidget):
         """Wait until no background rebuild is pending (tests, scripts)."""
         from PySide6.QtCore import QCoreApplication, QElapsedTimer
         t = QElapsedTimer(); t.start()
-        while (self._timer.isActive() or self._jobs) and t.elapsed() < timeout_ms:
+        while (self._timer.isActive() or self._pending) and t.elapsed() < timeout_ms:
             QCoreApplication.processEvents()
             QThreadPool.globalInstance().waitForDone(20)
         QCoreApplication.processEvents()
-        return not (self._timer.isActive() or self._jobs)
+        return not (self._timer.isActive() or self._pending)
 
     @property
     def months(self) -> tuple[int, ...]:
@@ -932,7 +969,7 @@ class ChartsWidget(QWidget):
     def plot_rows(self, fact_ids: Iterable) -> None:
         """Plot the series behind the given facts (the grid's "plot selection")."""
         self.selection.fact_ids = list(fact_ids)
-        if self.timeline is None or self._timer.isActive() or self._jobs:
+        if self.timeline is None or self._timer.isActive() or self._pending:
             self.rebuild_now()
         elif self.timeline.series.empty:
             self.redraw()

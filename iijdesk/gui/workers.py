@@ -21,6 +21,18 @@ def _start_job(owner, job: QObject, on_finished) -> None:
     thread.start()
 
 
+def _finish_thread(owner) -> None:
+    """End the owner's worker thread, then let go of its job. The job is a QObject living in
+    that thread and has just emitted its result from there: freeing it before the thread has
+    stopped could delete it under code still running on it."""
+    thread, job = owner._thread, owner._job
+    owner._thread, owner._job = None, None
+    if thread is not None:
+        thread.quit()
+        thread.wait()
+    del job, thread
+
+
 class ImportJob(QObject):
     progress = Signal(int, int, str)      # done, total, file being read
     finished = Signal(list)               # list[ImportResult]
@@ -71,11 +83,7 @@ class ImportRunner(QObject):
 
     @Slot(list)
     def _done(self, results: list) -> None:
-        thread = self._thread
-        self._thread, self._job = None, None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
+        _finish_thread(self)
         self.finished.emit(results)
         self._next()
 
@@ -129,11 +137,7 @@ class Worker(QObject):
 
     @Slot(object, str)
     def _finished(self, result, error: str) -> None:
-        thread = self._thread
-        self._thread, self._job = None, None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
+        _finish_thread(self)
         self.busyChanged.emit(False)
         self.done.emit(result, error)
 

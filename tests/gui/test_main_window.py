@@ -426,6 +426,6 @@ def test_plot_selection_draws_the_selected_rows_in_the_charts(qtbot, window):
     window.plot_action.trigger()
     charts = window.charts
     assert charts is not None
-    qtbot.waitUntil(lambda: charts.timeline is not None and not charts._jobs, timeout=60000)
+    qtbot.waitUntil(lambda: charts.timeline is not None and not charts._pending, timeout=60000)
     assert charts.tabs.currentWidget() is charts.selection
     assert charts.selection.fact_ids == [fid]
