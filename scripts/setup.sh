@@ -3,7 +3,7 @@
 #
 #  1. Debian packages the Qt window and the tests need (Qt's xcb/offscreen plugins load libEGL,
 #     libGL, xkbcommon, fontconfig, dbus; Xvfb for screenshots; LibreOffice to recalculate the
-#     exported workbooks). Installed with apt-get only when missing and when running as root
+#     exported workbooks; icu-devtools and gcc to build the binary's smaller ICU data). Installed with apt-get only when missing and when running as root
 #     (or with password-less sudo); otherwise the missing ones are listed and set-up goes on.
 #  2. A virtual environment in .venv (python3 -m venv) with iijdesk installed editable with its
 #     gui, test and build extras. pip runs again only when pyproject.toml changed.
@@ -25,6 +25,7 @@ DEB_PACKAGES=(
   xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-shape0 libxcb-render-util0
   libxcb-image0 libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0
   fonts-dejavu-core imagemagick
+  icu-devtools gcc
 )
 
 deb_installed() {
