@@ -25,8 +25,9 @@ log = logging.getLogger(__name__)
 MAX_RECENT = 10
 NAV_REFRESH_MS = 100
 NAV_REFRESH_BUSY_MS = 1000
-PANELS_REFRESH_MS = 150
-AUTOSAVE_TICK_MS = 5000      # how often the autosaver is asked (it saves at its own interval)      # the findings list follows edits once they pause this long
+PANELS_REFRESH_MS = 150      # the findings list follows edits once they pause this long
+AUTOSAVE_TICK_MS = 5000      # how often the autosaver is asked (it saves at its own interval)
+FIX_BAR_LINES = 3            # text lines the current cell's finding gets above the grid
 ALL_RELEASES = ""          # release box data for "statement kind across releases"
 FILE_FILTER = "Releases (*.txt *.htm *.html *.pdf *.md);;All files (*)"
 WORKSPACE_FILTER = "iijdesk workspace (*.iijdesk)"
@@ -86,7 +87,8 @@ class MainWindow(QMainWindow):
         fb.addWidget(self.fix_label, 1)
         fb.addWidget(self.fix_button)
         self.fix_button.setEnabled(False)
-        self.fix_bar.setFixedHeight(max(2 * self.fix_label.fontMetrics().lineSpacing(),
+        self.fix_label.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        self.fix_bar.setFixedHeight(max(FIX_BAR_LINES * self.fix_label.fontMetrics().lineSpacing(),
                                         self.fix_button.sizeHint().height()) + 4)
         self.recovery_label = QLabel()
         self.recovery_restore = QPushButton("Restore")
@@ -722,7 +724,7 @@ class MainWindow(QMainWindow):
         """What the fix bar says of the current cell (only what changed is set)."""
         if self.fix_label.text() != text:
             self.fix_label.setText(text)
-            self.fix_label.setToolTip(text)     # a long message is cut at two lines
+            self.fix_label.setToolTip(text)     # a longer message is cut
         if self.fix_button.isEnabled() != fixable:
             self.fix_button.setEnabled(fixable)
 
