@@ -214,6 +214,14 @@ class DocPeriods:
             return month_end(y, self.fy_end_month)   # "February 28" is the month's end, 29 in a leap year
         return date(y, self.fy_end_month, max(1, min(self.fy_end_day, calendar.monthrange(y, self.fy_end_month)[1])))
 
+    def is_fiscal_year_end(self, iso: str) -> bool:
+        """Whether an ISO date is the last day of one of this release's fiscal years."""
+        try:
+            d = date.fromisoformat(iso)
+        except (TypeError, ValueError):
+            return False
+        return d == self.fy_end(d.year - self.fy_offset)
+
     def quarter(self, q: int, fy_label_year: int, cumulative: bool | None = None) -> Period:
         end = add_months(self.fy_end(fy_label_year), -3 * (4 - q))
         cum = self.quarter_cumulative if cumulative is None else cumulative

@@ -73,6 +73,7 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
             label = classify.clean_label(r.label)
             unit_label = r.label + (" [" + r.section + "]" if r.section and r.period is not None else "")
             instant_row = bool(classify.INSTANT_ROW_RE.search(r.label))
+            average_row = bool(classify.PERIOD_AVERAGE_ROW_RE.search(f"{r.parent} {r.label}"))
             row_edge = classify.period_edge(r.label)
             n_cells = len(r.line.cells)
             for ci, (cell, slot) in enumerate(zip(r.line.cells, r.slots)):
@@ -99,6 +100,8 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                     measure = "value"   # a flow over a stock ("Payout Ratio", "Income to Total Assets")
                 if instant_row and months:
                     months = 0
+                elif average_row and not months and dp.is_fiscal_year_end(end):
+                    months = 12
                 edge = row_edge or col_edge
                 if edge and end and months:
                     end, months = _edge_instant(end, months, edge), 0
