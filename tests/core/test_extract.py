@@ -164,6 +164,32 @@ def test_a_weighted_average_dated_at_a_fiscal_year_end_covers_that_year():
     assert months[51200] == 12 and months[49800] == 12        # averages over the fiscal year
 
 
+def test_a_single_spaced_unit_line_is_split_over_its_columns():
+    """"Shares U.S. Dollars U.S. Dollars U.S. Dollars": one unit per column, not all on the last."""
+    text = """Acme Widgets Corp. announces results for the fiscal year ended March 31, 2011.
+
+ Consolidated Statements of Shareholders' Equity
+
+                     Shares
+                    of Common            Additional
+                      Stock    Common     Paid-in     Accumulated
+                   Outstanding  Stock     Capital       Deficit
+                    ----------------------------------------------
+                              Thousands    Thousands    Thousands
+                     Shares U.S. Dollars U.S. Dollars U.S. Dollars
+                    ----------------------------------------------
+ BALANCE,
+  APRIL 1, 2010     100,000      150,000     250,000     (120,000)
+ Net Income                                                10,000
+ BALANCE,
+  MARCH 31, 2011    100,000      150,000     250,000     (110,000)
+"""
+    df = extract_document(Document.from_text("acme.txt", text))
+    first = df[df["line"] == 14].sort_values("col")
+    assert list(first["unit"]) == ["shares", "USD", "USD", "USD"]
+    assert list(first["value"]) == [100_000, 150_000_000, 250_000_000, -120_000_000]
+
+
 def test_a_file_that_is_not_a_release_yields_no_facts():
     prose = Document.from_text("letter.txt", "Dear shareholder,\n\nThank you for your support in 2011.\n")
     assert len(extract_document(prose)) == 0

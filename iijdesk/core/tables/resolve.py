@@ -47,6 +47,12 @@ def scale_of(text: str) -> int | None:
     return None
 
 
+# A single-spaced header phrase over this many columns or more is read as one piece per column;
+# over two it is more often one unit phrase ("JPY millions") that overhangs its column.
+SPLIT_MIN_COLUMNS = 3
+SPLIT_OVERHANG = 2          # characters a centred header word may pass its number's right edge
+
+
 def assign_slots(t: Table) -> None:
     if t.layout == "tabbed":
         for r in t.rows:
@@ -92,6 +98,22 @@ def _tab_slots(cells) -> list[int]:
     return slots
 
 
+def _split_over_columns(m: re.Match, hit: list[int], ranges: dict[int, tuple[int, int]]) -> dict[int, str] | None:
+    """A header phrase whose words stand one group over each of several columns, separated by
+    single spaces ("Shares U.S. Dollars U.S. Dollars U.S. Dollars"). Numbers are right-aligned,
+    and so are their headers: a word belongs to the first column whose right edge it does not
+    pass (by more than SPLIT_OVERHANG). None unless every column gets words."""
+    cols = sorted(hit, key=lambda s: ranges[s][1])
+    groups: dict[int, list[str]] = {s: [] for s in cols}
+    for w in re.finditer(r"\S+", m.group(0)):
+        end = m.start() + w.end()
+        col = next((s for s in cols if end <= ranges[s][1] + SPLIT_OVERHANG), cols[-1])
+        groups[col].append(w.group(0))
+    if any(not g for g in groups.values()):
+        return None
+    return {s: " ".join(g) for s, g in groups.items()}
+
+
 def slot_headers(t: Table) -> tuple[dict[int, str], dict[int, str]]:
     """(all header text over each slot, the bottom-most header text over it: its unit line)."""
     slots = sorted({s for r in t.rows for s in r.slots})
@@ -117,6 +139,11 @@ def slot_headers(t: Table) -> tuple[dict[int, str], dict[int, str]]:
                     continue
                 phrase = m.group(0)
                 hit = [s for s, (x, y) in ranges.items() if a < y and b > x]
+                split = _split_over_columns(m, hit, ranges) if len(hit) >= SPLIT_MIN_COLUMNS else None
+                if split:
+                    for s, piece in split.items():
+                        texts[s].append((h.no, piece))
+                    continue
                 if len(hit) > 1 and not PERIOD_WORDS_RE.search(phrase) and not re.search(r"fiscal|year|months|ended", phrase, re.I):
                     # a unit phrase over two columns belongs to the one it covers most
                     hit = [max(hit, key=lambda s: min(b, ranges[s][1]) - max(a, ranges[s][0]))]
