@@ -190,6 +190,31 @@ def test_a_single_spaced_unit_line_is_split_over_its_columns():
     assert list(first["value"]) == [100_000, 150_000_000, 250_000_000, -120_000_000]
 
 
+def test_a_target_row_of_a_ratio_column_is_a_target():
+    text = """Acme Widgets Corp. announces results for the fiscal year ended March 31, 2011.
+
+ Dividends
+ ---------------------------------------------------------------------
+                  Dividends       Payout Ratio      Dividends to
+                   (Total)       (consolidated)      Net Assets
+ ---------------------------------------------------------------------
+                 JPY millions         %                 %
+ Fiscal year
+  ended March
+  31, 2011           409            28.9               1.6
+ ---------------------------------------------------------------------
+ Fiscal year
+  ending March
+  31, 2012
+  (Target)                          23.8
+ ---------------------------------------------------------------------
+"""
+    df = extract_document(Document.from_text("acme.txt", text))
+    payout = df.set_index("value")
+    assert payout.loc[28.9, "measure"] == "value" and payout.loc[28.9, "unit"] == "percent"
+    assert payout.loc[23.8, "measure"] == "target" and payout.loc[23.8, "period_end"] == "2012-03-31"
+
+
 def test_a_file_that_is_not_a_release_yields_no_facts():
     prose = Document.from_text("letter.txt", "Dear shareholder,\n\nThank you for your support in 2011.\n")
     assert len(extract_document(prose)) == 0

@@ -94,10 +94,10 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                 elif r.period is not None and measure in ("yoy_pct", "share_pct", "change"):
                     end = r.period.end.isoformat() if r.period.end else ""
                     months = r.period.months
-                if measure == "value" and (r.target or (is_target_table and not col.from_header)):
-                    measure = "target"
                 if measure == "share_pct" and ratio and not (months == 0 and composition):
                     measure = "value"   # a flow over a stock ("Payout Ratio", "Income to Total Assets")
+                if measure == "value" and (r.target or (is_target_table and not col.from_header)):
+                    measure = "target"
                 if instant_row and months:
                     months = 0
                 elif average_row and not months and dp.is_fiscal_year_end(end):
