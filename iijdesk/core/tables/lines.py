@@ -18,6 +18,7 @@ approx approximately about paid forecast target actual plan planned estimate est
 """.split())
 # The gap (in spaces) that separates a fixed-width label from its first number.
 FIXED_WIDTH_MIN_GAP = 2
+DETACHED_PERCENT_GAP = 3     # spaces a "%" may stand apart from its number and still be its sign
 # A tab-less line longer than this with numbers inside is prose, not a table row.
 PROSE_MIN_LENGTH = 160
 _PURE_NUMERIC_RE = re.compile(r"^[\d,.\s()%+\-−–]+$")
@@ -220,6 +221,16 @@ def _lex_fixed(line: Line) -> None:
             if s - pe <= 1:
                 nums = find_numbers(text[ps:e])
                 if len(nums) == 1 and nums[0].end - nums[0].start == e - ps:
+                    nums[0].start += ps
+                    nums[0].end += ps
+                    cells.append(nums[0])
+                    i -= 2
+                    continue
+            elif w == "%" and s - pe <= DETACHED_PERCENT_GAP + 1:
+                # "14.0  %": the conversion pushed the sign away; the number is still a percent
+                nums = find_numbers(pw)
+                if len(nums) == 1 and nums[0].printed == pw and not nums[0].percent:
+                    nums[0].percent = True
                     nums[0].start += ps
                     nums[0].end += ps
                     cells.append(nums[0])
