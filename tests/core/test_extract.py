@@ -215,6 +215,20 @@ def test_a_target_row_of_a_ratio_column_is_a_target():
     assert payout.loc[23.8, "measure"] == "target" and payout.loc[23.8, "period_end"] == "2012-03-31"
 
 
+def test_a_period_label_wrapped_over_two_rows_dates_both():
+    text = ("Acme Widgets Corp. announces results for the nine months ended December 31, 2011.\n\n"
+            "(1) Consolidated Results of Operations\n\n"
+            "\tBasic Net Income per Share\tDiluted Net Income per Share\n"
+            "\tJPY\tJPY\n"
+            "Nine months ended\t1,234.50\t1,230.10\n"
+            "December 31, 2011\t1,234.56\t1,230.12\n"
+            "Nine months ended\t1,100.00\t1,099.00\n"
+            "December 31, 2010\t1,100.25\t1,099.50\n")
+    df = extract_document(Document.from_text("acme.txt", text))
+    got = {(int(r.line), r.period_end, int(r.period_months)) for r in df.itertuples()}
+    assert got == {(7, "2011-12-31", 9), (8, "2011-12-31", 9), (9, "2010-12-31", 9), (10, "2010-12-31", 9)}
+
+
 def test_a_file_that_is_not_a_release_yields_no_facts():
     prose = Document.from_text("letter.txt", "Dear shareholder,\n\nThank you for your support in 2011.\n")
     assert len(extract_document(prose)) == 0

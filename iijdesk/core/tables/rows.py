@@ -77,6 +77,9 @@ def _totals_printed_first(t: Table) -> None:
 QUARTER_END_RE = re.compile(r"\b(1st|2nd|3rd|first|second|third|interim)\b.*\b(quarter|end)|\b([1-3])Q[- ]?end|\bquarter[- ]?end", re.I)
 YEAR_END_RE = re.compile(r"year[- ]?end|fiscal\s+year[- ]?end", re.I)
 TOTAL_COL_RE = re.compile(r"\btotal\b|\bannual\b", re.I)
+DANGLING_PERIOD_RE = re.compile(
+    r"^(?:(?:three|six|nine|twelve|\d{1,2})\s+months?|(?:fiscal\s+)?year|interim\s+period|quarter)"
+    r"\s+end(?:ed|ing)$", re.I)
 TARGET_ROW_RE = re.compile(r"target|forecast|plan\b|estimate", re.I)
 ORDINALS = {"1st": 1, "first": 1, "2nd": 2, "second": 2, "interim": 2, "3rd": 3, "third": 3}
 
@@ -90,6 +93,14 @@ def _row_periods(t: Table, dp: DocPeriods) -> None:
     if header_dated:
         return
     rows = [(r, dp.parse(r.label)) for r in t.rows]
+    for i in range(len(rows) - 1):
+        # "Nine months ended" / "December 31, 2009": a period label wrapped onto the next row,
+        # each half carrying numbers; both rows are the joined period.
+        (r, p), (r2, p2) = rows[i], rows[i + 1]
+        if p.end is None and p2.end is not None and DANGLING_PERIOD_RE.match(r.label.strip()):
+            joined = dp.parse(f"{r.label.strip()} {r2.label.strip()}")
+            if joined.end is not None:
+                rows[i], rows[i + 1] = (r, joined), (r2, joined)
     dated = [(r, p) for r, p in rows if p.end is not None]
     if not dated:
         return
