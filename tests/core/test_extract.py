@@ -229,6 +229,25 @@ def test_a_period_label_wrapped_over_two_rows_dates_both():
     assert got == {(7, "2011-12-31", 9), (8, "2011-12-31", 9), (9, "2010-12-31", 9), (10, "2010-12-31", 9)}
 
 
+def test_dividend_grids_read_through_garbled_headers():
+    text = ("Acme Widgets Corp. announces results for the fiscal year ended March 31, 2012.\n\n"
+            "2. Dividends\n\n"
+            "\tDividend per Share\t\t\t\t\t\n"
+            "\t1Q-end\t2Q-end\t2Q-end 3Q-end\t\tTotal\t\n"     # 3Q-end holds its neighbour's word,
+            "\tJPY\tJPY\tJPY\tJPY\tJPY\t\n"                      # year-end lost its heading
+            "Fiscal Year Ended March 31, 2012\t5.00\t6.00\t7.00\t8.00\t26.00\t\n\n"
+            "(4) Others\n\n"
+            "\tDividend per Share\t\t\t\n"
+            "\t2Q-end Year-end Total\t\t\t\n"                      # three headings in one cell
+            "\tJPY\tJPY\tJPY\t\n"
+            "Fiscal Year Ended March 31, 2012\t7.50\t8.75\t16.25\t\n")
+    df = extract_document(Document.from_text("acme.txt", text))
+    got = {float(v): (e, int(m)) for v, e, m in zip(df["value"], df["period_end"], df["period_months"])}
+    assert got[5.0] == ("2011-06-30", 0) and got[6.0] == ("2011-09-30", 0)
+    assert got[7.0] == ("2011-12-31", 0) and got[8.0] == ("2012-03-31", 0) and got[26.0] == ("2012-03-31", 12)
+    assert got[7.5] == ("2011-09-30", 0) and got[8.75] == ("2012-03-31", 0) and got[16.25] == ("2012-03-31", 12)
+
+
 def test_a_file_that_is_not_a_release_yields_no_facts():
     prose = Document.from_text("letter.txt", "Dear shareholder,\n\nThank you for your support in 2011.\n")
     assert len(extract_document(prose)) == 0

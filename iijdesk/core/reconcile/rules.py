@@ -1444,7 +1444,33 @@ def _year_below(text: str, below: str, span: tuple) -> bool:
     return False
 
 
+# Column headings of period grids (dividends): quarter ends, interim, year end, total.
+GRID_HEADING = re.compile(r"\b[1-3]Q[- ]?end\b|\binterim\b|\byear[- ]?end\b|\btotal\b|\bfull[- ]year\b", re.I)
+
+
+def _merged_headings(text: str) -> str | None:
+    """A tab-separated header line where several column headings landed in one cell and the
+    cells after it are empty ("2Q-end Year-end Total" | | ): merged in conversion."""
+    if "\t" not in text:
+        return None
+    fields = text.split("\t")
+    heads = [[m.group(0).lower() for m in GRID_HEADING.finditer(f)] for f in fields]
+    for i, hs in enumerate(heads):
+        if len(hs) < 2 or len(set(hs)) < len(hs) or GRID_HEADING.sub("", fields[i]).strip():
+            continue
+        if any(h in heads[j] for j in range(len(fields)) if j != i for h in hs):
+            continue            # a neighbour's heading leaked into this cell: another problem
+        after = fields[i + 1:i + len(hs)]
+        if len(after) == len(hs) - 1 and not any(f.strip() for f in after):
+            return (f"the column headings \"{fields[i].strip()}\" are merged into one cell over "
+                    f"{len(hs)} columns")
+    return None
+
+
 def _header_problem(text: str, years, below: str = "") -> str | None:
+    merged = _merged_headings(text)
+    if merged:
+        return merged
     cells = _cells(text)
     low = [c.lower() for c in cells]
     for a, ca in enumerate(low):
@@ -1516,7 +1542,7 @@ def header_text(ctx: Context):
                 problem, kind = "numbers run together on a line that gives no row", "ocr_damage"
             if not problem:
                 continue
-            if "stray" in problem or "garbage" in problem:
+            if "stray" in problem or "garbage" in problem or "merged into one cell" in problem:
                 kind = "ocr_damage"
 
             def ev(c, ln=ln, t=t, problem=problem, kind=kind, text=text):

@@ -28,6 +28,9 @@ PER_SHARE_RE = re.compile(r"per\s+(common\s+)?share|dividends?\s+per|dividend\b.
 SHARES_RE = re.compile(r"\(shares\)|number\s+of\s+shares|shares\s+outstanding|^shares\b", re.I)
 # Rows that state a balance at a date even inside a table of durations.
 INSTANT_ROW_RE = re.compile(r"\bbacklog\b", re.I)
+# A cell's own note on whether it is paid/actual or forecast ("JPY8.75 (Paid)", "10.00 (Forecast)").
+ACTUAL_CELL_RE = re.compile(r"\((?:paid|actual|results?)\)", re.I)
+FORECAST_CELL_RE = re.compile(r"\((?:forecast|target|plan|estimate)\)", re.I)
 # Rows that are averages over a period even where the release dates them "As of" its last day
 # (a weighted-average share count at a fiscal year end covers that fiscal year).
 PERIOD_AVERAGE_ROW_RE = re.compile(r"\bweighted[- ]average\b", re.I)

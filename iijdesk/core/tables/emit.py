@@ -98,6 +98,12 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                     measure = "value"   # a flow over a stock ("Payout Ratio", "Income to Total Assets")
                 if measure == "value" and (r.target or (is_target_table and not col.from_header)):
                     measure = "target"
+                if measure in ("value", "target") and cell.field_text != n.printed:
+                    # a cell's own word beats its row's: "JPY8.75 (Paid)" in a forecast row
+                    if classify.ACTUAL_CELL_RE.search(cell.field_text):
+                        measure = "value"
+                    elif classify.FORECAST_CELL_RE.search(cell.field_text):
+                        measure = "target"
                 if instant_row and months:
                     months = 0
                 elif average_row and not months and dp.is_fiscal_year_end(end):

@@ -75,6 +75,7 @@ def _totals_printed_first(t: Table) -> None:
 
 
 QUARTER_END_RE = re.compile(r"\b(1st|2nd|3rd|first|second|third|interim)\b.*\b(quarter|end)|\b([1-3])Q[- ]?end|\bquarter[- ]?end", re.I)
+INTERIM_COL_RE = re.compile(r"\s*interim\s*$", re.I)     # a dividend grid's half-year column
 YEAR_END_RE = re.compile(r"year[- ]?end|fiscal\s+year[- ]?end", re.I)
 TOTAL_COL_RE = re.compile(r"\btotal\b|\bannual\b", re.I)
 DANGLING_PERIOD_RE = re.compile(
@@ -82,6 +83,42 @@ DANGLING_PERIOD_RE = re.compile(
     r"\s+end(?:ed|ing)$", re.I)
 TARGET_ROW_RE = re.compile(r"target|forecast|plan\b|estimate", re.I)
 ORDINALS = {"1st": 1, "first": 1, "2nd": 2, "second": 2, "interim": 2, "3rd": 3, "third": 3}
+
+
+# Column words of a dividend grid and where each stands in its fiscal year (quarter number).
+GRID_TOKEN_RE = re.compile(r"\b([1-3])Q[- ]?end\b|\b(interim)\b|\b(year[- ]?end)\b|\b(total|annual|full[- ]year)\b", re.I)
+GRID_QUARTER = {"q1": 1, "q2": 2, "q3": 3, "ye": 4}
+GRID_ORDERS = (("q1", "q2", "q3", "ye", "total"), ("q2", "ye", "total"), ("q2", "ye"))
+
+
+def _grid_token(m: re.Match) -> str:
+    if m.group(1):
+        return f"q{m.group(1)}"
+    return "q2" if m.group(2) else ("ye" if m.group(3) else "total")
+
+
+def dividend_grid(t: Table) -> dict[int, str] | None:
+    """The quarter-end / year-end / total word of each value column of a dividend grid, read
+    even where the conversion garbled the header row: several words merged into one cell over
+    empty neighbours ("2Q-end Year-end Total" | | ) are spread over them in order, and a grid
+    whose words fit a usual order (1Q, 2Q, 3Q, year-end, total) with one cell blank or carrying
+    its neighbour's word too ("2Q-end 3Q-end" | | Total) is read in that order.
+    None when the headers are no such grid."""
+    slots = sorted(t.columns)
+    toks = [[_grid_token(m) for m in GRID_TOKEN_RE.finditer(t.columns[s].header)] for s in slots]
+    if sum(len(x) for x in toks) < 2:
+        return None
+    flat = [x for ts in toks for x in ts]
+    flat = [x for i, x in enumerate(flat) if i == 0 or x != flat[i - 1]]
+    n = len(slots)
+    for order in GRID_ORDERS:
+        if len(flat) == n and tuple(flat) == order:
+            return dict(zip(slots, flat))
+    for order in GRID_ORDERS:
+        if len(order) == n and all(not ts or ts[-1] == order[i] for i, ts in enumerate(toks)) \
+                and sum(1 for ts in toks if not ts) <= 1:
+            return dict(zip(slots, order))
+    return None
 
 
 def _row_periods(t: Table, dp: DocPeriods) -> None:
@@ -104,6 +141,7 @@ def _row_periods(t: Table, dp: DocPeriods) -> None:
     dated = [(r, p) for r, p in rows if p.end is not None]
     if not dated:
         return
+    grid = dividend_grid(t)
     for r, p in dated:
         if t.kind == "balance":
             p.months = 0
@@ -112,11 +150,20 @@ def _row_periods(t: Table, dp: DocPeriods) -> None:
         r.period = p
         r.target = bool(TARGET_ROW_RE.search(r.label))
         r.cell_periods = {}
+        if grid and p.months == 12:
+            from iijdesk.core.periods import add_months
+            for slot, tok in grid.items():
+                if tok == "total":
+                    r.cell_periods[slot] = Period(p.end, 12)
+                else:
+                    r.cell_periods[slot] = Period(add_months(p.end, -3 * (4 - GRID_QUARTER[tok])), 0)
+            continue
         for slot, col in t.columns.items():
             h = col.header
-            m = QUARTER_END_RE.search(h)
+            m = QUARTER_END_RE.search(h) or INTERIM_COL_RE.match(h)
             if m and p.months == 12:
-                q = ORDINALS.get((m.group(1) or "").lower(), 0) or int(m.group(3) or 0)
+                q = 2 if m.re is INTERIM_COL_RE else \
+                    ORDINALS.get((m.group(1) or "").lower(), 0) or int(m.group(3) or 0)
                 if q:
                     from iijdesk.core.periods import add_months
                     r.cell_periods[slot] = Period(add_months(p.end, -3 * (4 - q)), 0)

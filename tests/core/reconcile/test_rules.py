@@ -237,3 +237,14 @@ def test_per_share(gold_facts, documents):
     out = eng.recheck([fid])
     f = at(out, "000", 371, rule="per_share")
     assert len(f) == 1 and f.iloc[0]["expected_text"] == "5,595.29"
+
+
+def test_column_headings_merged_into_one_cell(gold_findings):
+    # 003 line 814: "2Q-end Year-end Total" printed in one cell over three value columns
+    f = at(gold_findings, "003", 814, rule="header_text")
+    assert not f.empty and (f["kind"] == "ocr_damage").all()
+    assert "merged into one cell over 3 columns" in f["message"].iloc[0]
+    # 003 line 765: "2Q-end 3Q-end" is a neighbour's heading leaked in (another finding), and
+    # clean dividend grids elsewhere say nothing of merged headings
+    merged = gold_findings[gold_findings["message"].str.contains("merged into one cell", regex=False)]
+    assert set(zip(merged["doc"].str[:3], merged["lines"])) == {("003", "814")}
