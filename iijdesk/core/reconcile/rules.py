@@ -938,6 +938,83 @@ def items_vs_total(ctx: Context):
     return checks
 
 
+@rule("precise_parts")
+def precise_parts(ctx: Context):
+    """A total and its items that add up as printed, where every one of them but one is
+    printed more precisely elsewhere in the release (a JPY-millions summary over statements in
+    thousands): worked out from those precise figures, the odd one out must round to what it
+    prints. A summary can add up in its own rounded numbers and still carry a sum that the true
+    figures do not give (an adjusted EBITDA off by one unit from operating income plus
+    depreciation)."""
+    checks = []
+    for t in ctx.tables.values():
+        for ck, col in _amount_columns(ctx, t).items():
+            resolved, _ = _resolve_totals(ctx, t, col)
+            cells = {ri: i for ri, i in col}
+            for ri, block in resolved.items():
+                if not block:
+                    continue
+                members = (cells[ri],) + tuple(cells[b] for b in block)
+                signs = (1,) + tuple(-1 if SUBTRACTED_LABEL.search(t.rows[b].label) else 1 for b in block)
+
+                def ev(c, members=members, signs=signs):
+                    return _precise_parts_finding(c, members, signs)
+                checks.append(Check("precise_parts", members, ev))
+    return checks
+
+
+def _precise_twin(ctx: Context, i: int) -> tuple[float, int] | None:
+    """The same item printed to a finer unit in another table of the release (its value signed
+    as i's, and its position)."""
+    for k in _same_item_elsewhere(ctx, i):
+        if ctx.unit_last[k] >= ctx.unit_last[i] or not is_ok_number(ctx.printed[k]) or nan(ctx.values[k]):
+            continue
+        v = float(ctx.values[k])
+        for cand in (v, -v):
+            if abs(cand - ctx.values[i]) <= ctx.unit_last[i] / 2 + 1e-9 * abs(cand):
+                return cand, k
+    return None
+
+
+def _precise_parts_finding(c: Context, members: tuple, signs: tuple) -> list:
+    if not all(is_ok_number(c.printed[p]) and not nan(c.values[p]) and value_matches_printed(c, p)
+               for p in members):
+        return []
+    total, items = members[0], members[1:]
+    plain = sum(c.values[p] for p in items)
+    signed = sum(s * c.values[p] for s, p in zip(signs[1:], items))
+    tol = sum_tolerance([c.unit_last[p] for p in members])
+    if abs(plain - c.values[total]) <= tol:
+        signs = (1,) * len(members)
+    elif abs(signed - c.values[total]) > tol:
+        return []               # does not add up as printed: items_vs_total's finding
+    found = [_precise_twin(c, p) for p in members]
+    lacking = [k for k, tw in enumerate(found) if tw is None]
+    if len(lacking) != 1:
+        return []
+    j = lacking[0]
+    if any(c.unit_last[k] < c.unit_last[members[j]] for k in _same_item_elsewhere(c, members[j])):
+        return []               # printed precisely elsewhere, differently: cross_table's finding
+    twins = [tw[0] if tw else 0.0 for tw in found]
+    if j == 0:
+        derived = sum(s * tw for s, tw in zip(signs[1:], twins[1:]))
+    else:
+        rest = sum(s * tw for k, (s, tw) in enumerate(zip(signs[1:], twins[1:]), 1) if k != j)
+        derived = signs[j] * (twins[0] - rest)
+    odd = members[j]
+    if abs(derived - c.values[odd]) <= c.unit_last[odd] / 2 + 1e-9 * max(1.0, abs(derived)):
+        return []
+    parts = " and ".join(f"{item_name(c, p)} {c.printed[tw[1]]} (line {c.line[tw[1]]})"
+                         for p, tw in zip(members, found) if tw is not None)
+    exact = fmt_at(c, derived, odd)
+    return [make_finding(
+        c, "precise_parts", "cross_table", "warning", list(members) + [tw[1] for tw in found if tw],
+        f"{item_name(c, odd)} {period_text(c, odd)} prints {c.printed[odd]}, but the precisely "
+        f"printed figures of the other rows of its sum, {parts}, give {exact}: more than "
+        "rounding apart.",
+        expected=derived, actual=c.values[odd], expected_text=exact, actual_text=c.printed[odd])]
+
+
 def _phantom_checks(ctx: Context, t, cols: dict, befores: dict, ri: int) -> list:
     """Total row ri adds up in no column: does leaving out one row above fix every column?"""
     usable = [ck for ck in cols if ri in befores[ck]]

@@ -248,3 +248,30 @@ def test_column_headings_merged_into_one_cell(gold_findings):
     # clean dividend grids elsewhere say nothing of merged headings
     merged = gold_findings[gold_findings["message"].str.contains("merged into one cell", regex=False)]
     assert set(zip(merged["doc"].str[:3], merged["lines"])) == {("003", "814")}
+
+
+def test_a_summary_sum_against_the_precise_figures_of_its_parts(extracted_findings):
+    # 000 line 581: adjusted EBITDA 3Q08 prints 2,194 (JPY millions) and its table adds up
+    # (2,194 - 1,355 = 839), but operating income 838,900 + depreciation 1,354,538 (JPY
+    # thousands, lines 632 and 674) make 2,193,438: EBITDA should round to 2,193.
+    f = extracted_findings[extracted_findings["rule"] == "precise_parts"]
+    assert len(f) == 1
+    row = f.iloc[0]
+    assert row["doc"].startswith("000") and row["kind"] == "cross_table"
+    assert {"581", "632", "674"} <= set(row["lines"].split(";"))
+    assert row["expected_text"] == "2,193" and row["actual_text"] == "2,194"
+    # the 3Q09 column of the same table (2,132 = 841 + 1,291, precise parts agree) says nothing
+    assert "2009-12-31" not in row["message"]
+
+
+def test_precise_parts_follows_an_edit(extracted_facts, documents):
+    # Typing the EBITDA its precise parts give clears the finding (the table then no longer
+    # adds up as printed, which items_vs_total reports instead).
+    e = Engine(extracted_facts.copy(), documents)
+    f = e.run()
+    hit = f[f["rule"] == "precise_parts"].iloc[0]
+    fid = hit["fact_ids"][0]
+    e.facts.loc[fid, "value"] = 2_193e6
+    e.facts.loc[fid, "printed"] = "2,193"
+    after = e.recheck([fid])
+    assert not (after["rule"] == "precise_parts").any()
