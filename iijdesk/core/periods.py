@@ -107,6 +107,12 @@ class Period:
         return Period(end, self.months, self.source, True)
 
 
+# "YoY = 1Q10 compared to 1Q09", "QoQ: 1Q10 vs. 4Q09"
+COMPARISON_RE = re.compile(
+    r"\b(?:YoY|QoQ|HoH)\s*[=:]\s*(?P<a>[1-4]Q\s?\d{2}|[12]H\s?\d{2}|FY\s?\d{2,4})\s+"
+    r"(?:compared\s+(?:to|with)|vs\.?|versus)\s+(?P<b>[1-4]Q\s?\d{2}|[12]H\s?\d{2}|FY\s?\d{2,4})", re.I)
+
+
 @dataclass
 class DocPeriods:
     """What the document itself says its period labels mean."""
@@ -117,6 +123,9 @@ class DocPeriods:
     quarter_cumulative: bool = False
     defined: dict[str, Period] = field(default_factory=dict)   # "3Q12" -> Period
     report: Period | None = None  # the release's own reporting period
+    # Periods named by the release's comparison definitions ("YoY = 1Q10 compared to 1Q09",
+    # "QoQ = 1Q10 compared to 4Q09"), in time order: the columns of its headerless charts.
+    compared: list[Period] = field(default_factory=list)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- reading the document ------------------------------------------------------------
@@ -160,7 +169,17 @@ class DocPeriods:
             dp.report = dp._read_report_period(head)
         if dp.report is None:
             dp.report = dp._heading_period(head)
+        dp.compared = dp._comparison_periods(text)
         return dp
+
+    def _comparison_periods(self, text: str) -> list[Period]:
+        found: dict[tuple, Period] = {}
+        for m in COMPARISON_RE.finditer(text):
+            for label in (m.group("a"), m.group("b")):
+                p = self.parse(label)
+                if p.end is not None and p.months:
+                    found.setdefault((p.end, p.months), p)
+        return sorted(found.values(), key=lambda p: (p.end, p.months))
 
     def _heading_period(self, head: str) -> Period | None:
         """A slide deck names its period in its first headings: "1st Quarter FY2010 ..."."""

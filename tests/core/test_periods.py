@@ -56,3 +56,19 @@ def test_another_fiscal_year_end_is_not_assumed():
 def test_balance_rows_are_dated_the_day_before():
     dp = read("001")
     assert dp.balance_date("BALANCE, APRIL 1, 2007") == date(2007, 3, 31)
+
+
+def test_comparison_definitions_name_the_columns_of_headerless_charts():
+    from iijdesk.core.document import Document
+    from iijdesk.core.extract import extract_document
+    text = ("Acme Widgets Corp. 1Q FY2011 results (fiscal year ending March 31, 2012)\n\n"
+            "YoY = 1Q11 compared to 1Q10\n QoQ = 1Q11 compared to 4Q10\n\n"
+            "Headcount costs\n\n"
+            "1,200 (15.0%)\t1,300 (14.0%)\t1,250 (16.0%)\n")
+    dp = DocPeriods.read(text)
+    assert [(p.end.isoformat(), p.months) for p in dp.compared] == [
+        ("2010-06-30", 3), ("2011-03-31", 3), ("2011-06-30", 3)]
+    df = extract_document(Document.from_text("acme_deck.txt", text))
+    amounts = df[df["unit"] != "percent"].sort_values("col")
+    assert list(amounts["period_end"]) == ["2010-06-30", "2011-03-31", "2011-06-30"]
+    assert set(amounts["period_months"]) == {3}

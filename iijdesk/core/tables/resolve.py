@@ -273,7 +273,12 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
     periods: dict[int, Period] = {}
     tokens = {s: dp.find_all(cols[s].header, cumulative, unique=False) for s in value_slots}
     seq = [p for s in value_slots for p in tokens[s]]
-    if len(seq) == len(value_slots) and any(len(v) > 1 for v in tokens.values()):
+    if not t.header_lines and not seq and value_slots and len(dp.compared) == len(value_slots):
+        # a headerless chart table in a release that defines its comparisons ("YoY = 1Q10
+        # compared to 1Q09", "QoQ = 1Q10 compared to 4Q09"): its columns are those periods
+        for s, p in zip(value_slots, dp.compared):
+            periods[s] = Period(p.end, p.months, p.source, True)
+    elif len(seq) == len(value_slots) and any(len(v) > 1 for v in tokens.values()):
         for s, p in zip(value_slots, seq):       # a header merged into one field: "3Q08 3Q09"
             periods[s] = p
     else:
