@@ -361,7 +361,9 @@ def _evidence_for(ctx: Context, i: int) -> tuple[float, str]:
     return math.nan, ""
 
 
-def _same_item_elsewhere(ctx: Context, i: int) -> list[int]:
+def _same_item_elsewhere(ctx: Context, i: int, finer: bool = False) -> list[int]:
+    """The same line item for the same period in the release's other tables, printed at the
+    same or a finer scale (finer=True: a strictly finer one)."""
     idx = getattr(ctx, "_item_index", None)
     if idx is None:
         idx = defaultdict(list)
@@ -371,7 +373,8 @@ def _same_item_elsewhere(ctx: Context, i: int) -> list[int]:
     toks = ctx.tokens(ctx.label[i])
     out = []
     for p in idx.get((ctx.doc[i], ctx.period_end[i], ctx.months[i], ctx.unit[i], ctx.measure[i]), ()):
-        if p != i and ctx.table_id[p] != ctx.table_id[i] and ctx.scale[p] <= ctx.scale[i] and \
+        if p != i and ctx.table_id[p] != ctx.table_id[i] and \
+                (ctx.scale[p] < ctx.scale[i] if finer else ctx.scale[p] <= ctx.scale[i]) and \
                 similarity(toks, ctx.tokens(ctx.label[p])) >= 0.99:
             out.append(p)
     return out
@@ -852,7 +855,16 @@ def _fits(total: float, sums, unit_total: float) -> bool:
 def _resolve_totals(ctx: Context, t, column: list) -> tuple[dict, dict]:
     """For each total-like row of one column: the rows (collapsed: an earlier total stands
     for its items, a section header with numbers for the rows under it) just above it that
-    add up to it, or None; and the collapsed rows standing above each total."""
+    add up to it, or None; and the collapsed rows standing above each total. Worked out once
+    per run for each column (items_vs_total and precise_parts both ask)."""
+    memo = ctx.__dict__.setdefault("_resolved_totals", {})
+    key = tuple(i for _, i in column)
+    if key not in memo:
+        memo[key] = _resolve_totals_uncached(ctx, t, column)
+    return memo[key]
+
+
+def _resolve_totals_uncached(ctx: Context, t, column: list) -> tuple[dict, dict]:
     cells = {ri: i for ri, i in column}
     headers = {t.rows[ri].label for ri, i in column if t.rows[ri].label}
     stack: list[int] = []
@@ -966,7 +978,15 @@ def precise_parts(ctx: Context):
 def _precise_twin(ctx: Context, i: int) -> tuple[float, int] | None:
     """The same item printed to a finer unit in another table of the release (its value signed
     as i's, and its position)."""
-    for k in _same_item_elsewhere(ctx, i):
+    finest = ctx.__dict__.get("_finest_unit")
+    if finest is None:
+        finest = ctx.__dict__["_finest_unit"] = {}
+        for p in range(ctx.n):
+            key = (ctx.doc[p], ctx.unit[p])
+            finest[key] = min(finest.get(key, math.inf), ctx.unit_last[p])
+    if ctx.unit_last[i] <= finest.get((ctx.doc[i], ctx.unit[i]), 0):
+        return None             # nothing in the release is printed finer
+    for k in _same_item_elsewhere(ctx, i, finer=True):
         if ctx.unit_last[k] >= ctx.unit_last[i] or not is_ok_number(ctx.printed[k]) or nan(ctx.values[k]):
             continue
         v = float(ctx.values[k])
@@ -977,8 +997,7 @@ def _precise_twin(ctx: Context, i: int) -> tuple[float, int] | None:
 
 
 def _precise_parts_finding(c: Context, members: tuple, signs: tuple) -> list:
-    if not all(is_ok_number(c.printed[p]) and not nan(c.values[p]) and value_matches_printed(c, p)
-               for p in members):
+    if any(nan(c.values[p]) for p in members):
         return []
     total, items = members[0], members[1:]
     plain = sum(c.values[p] for p in items)
@@ -988,12 +1007,18 @@ def _precise_parts_finding(c: Context, members: tuple, signs: tuple) -> list:
         signs = (1,) * len(members)
     elif abs(signed - c.values[total]) > tol:
         return []               # does not add up as printed: items_vs_total's finding
-    found = [_precise_twin(c, p) for p in members]
-    lacking = [k for k, tw in enumerate(found) if tw is None]
-    if len(lacking) != 1:
+    found, lacking = [], []
+    for k, p in enumerate(members):
+        found.append(_precise_twin(c, p))
+        if found[-1] is None:
+            lacking.append(k)
+            if len(lacking) > 1:
+                return []       # most sums: printed nowhere more precisely
+    if len(lacking) != 1 or not all(is_ok_number(c.printed[p]) and value_matches_printed(c, p)
+                                    for p in members):
         return []
     j = lacking[0]
-    if any(c.unit_last[k] < c.unit_last[members[j]] for k in _same_item_elsewhere(c, members[j])):
+    if any(c.unit_last[k] < c.unit_last[members[j]] for k in _same_item_elsewhere(c, members[j], finer=True)):
         return []               # printed precisely elsewhere, differently: cross_table's finding
     twins = [tw[0] if tw else 0.0 for tw in found]
     if j == 0:
