@@ -19,8 +19,37 @@ cd "$ROOT"
 WHAT="${1:-all}"
 case "$WHAT" in all|onedir|onefile) ;; *) echo "usage: $0 [all|onedir|onefile]" >&2; exit 2 ;; esac
 
+# Linux: bundle a numpy built without BLAS. The numpy wheels carry OpenBLAS (25 MB) and gfortran
+# for linear algebra the app never does; built from source with numpy's own fallback routines,
+# the bundle is ~28 MB smaller. The build venv (build/venv-bundle) is made once; pip keeps the
+# built numpy wheel in its cache, so later builds take seconds. IIJDESK_BUNDLE_NUMPY=wheel (or
+# PYTHON=...) builds with the ordinary numpy instead; so does a machine where compiling fails.
+bundle_venv() {
+    local v=build/venv-bundle base stamp
+    stamp="$(cksum < pyproject.toml) noblas"
+    if [[ -x "$v/bin/python" && -f "$v/.stamp" && "$(cat "$v/.stamp")" == "$stamp" ]]; then
+        PY="$v/bin/python"; return 0
+    fi
+    base="$(command -v python3)"
+    if [[ -x .venv/bin/python ]]; then base="$(.venv/bin/python -c 'import sys; print(sys._base_executable)')"; fi
+    if ! command -v g++ >/dev/null && [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends g++ </dev/null || true
+    fi
+    echo "== build venv $v: numpy without BLAS (compiled once, a few minutes on 2 cores)"
+    rm -rf "$v"
+    "$base" -m venv "$v" || return 1
+    "$v/bin/python" -m pip install -q --no-binary numpy numpy -Csetup-args=-Dallow-noblas=true \
+        -Csetup-args=-Dblas=none -Csetup-args=-Dlapack=none || return 1
+    "$v/bin/python" -m pip install -q -e ".[gui,build]" || return 1
+    printf '%s' "$stamp" > "$v/.stamp"
+    PY="$v/bin/python"
+}
+
 if [[ -n "${PYTHON:-}" ]]; then
     PY="$PYTHON"
+elif [[ "$(uname -s)" == Linux && "${IIJDESK_BUNDLE_NUMPY:-noblas}" != wheel ]] \
+        && { bundle_venv || { echo "== could not build numpy without BLAS: bundling the numpy wheel"; false; }; }; then
+    :
 elif [[ -x .venv/bin/python ]]; then
     PY=.venv/bin/python
 elif [[ -x .venv/Scripts/python.exe ]]; then
