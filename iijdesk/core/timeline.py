@@ -33,7 +33,7 @@ The user's decisions live in `Timeline.choices`, a plain dict the workspace can 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
@@ -331,6 +331,15 @@ def empty_series() -> pd.DataFrame:
     return pd.DataFrame({c: [] for c in SERIES_COLUMNS})
 
 
+def _tuples(df: pd.DataFrame, cols: list[str]) -> list:
+    """The rows of df's cols as named tuples. DataFrame.itertuples walks pandas string arrays
+    item by item (most of the timeline's time); the columns' numpy arrays are zipped instead."""
+    Row = namedtuple("Row", cols, rename=True)
+    arrays = [df[c].to_numpy(dtype=object) if df[c].dtype == object or str(df[c].dtype) in ("str", "string")
+              else df[c].to_numpy() for c in cols]
+    return [Row._make(vals) for vals in zip(*(a.tolist() for a in arrays))]
+
+
 def build_timeline(facts: pd.DataFrame, choices: dict | None = None) -> Timeline:
     """Combine every release's facts into series (see the module docstring)."""
     choices = {"merges": dict((choices or {}).get("merges", {})),
@@ -520,8 +529,7 @@ def _detect_renames(f: pd.DataFrame, choices: dict, merges: list) -> None:
     if rv.empty:
         return
     meta_rows: dict[str, dict] = {}
-    for r in rv[["series_id", "nlabel", "nparent", "release", "kind_", "row_label"]].itertuples(
-            index=False):
+    for r in _tuples(rv, ["series_id", "nlabel", "nparent", "release", "kind_", "row_label"]):
         m = meta_rows.get(r.series_id)
         if m is None:
             meta_rows[r.series_id] = {"nlabel": r.nlabel, "nparent": r.nparent,
@@ -578,6 +586,9 @@ def _detect_renames(f: pd.DataFrame, choices: dict, merges: list) -> None:
                      f"{lab_all[b]} ({doc_all[b]} line {line_all[b]}) = {printed_all[a]}")
     # 2) a quarter that only derives across the two labels
     best = rv.sort_values("prec").drop_duplicates(["series_id", "period_end", "period_months"])
+    # only what the comparisons read: records of every column cost most of this step
+    best = best[["series_id", "value", "prec", "doc", "line", "row_label", "printed", "period_end",
+                 "unit", "measure", "period_months"]]
     by = {k: g for k, g in best.groupby(["unit", "measure", "period_end", "period_months"])}
     for (unit, meas, pe, pm), cum in by.items():
         m0 = dict(DERIVATIONS).get(pm)
@@ -610,10 +621,10 @@ def _detect_renames(f: pd.DataFrame, choices: dict, merges: list) -> None:
         return
     # plain dicts, not pandas lookups, for the pairwise comparisons below
     per_rel: dict[str, dict] = defaultdict(dict)
-    for r in rv[["series_id", "release", "period_end", "period_months", "value", "prec"]].itertuples(index=False):
+    for r in _tuples(rv, ["series_id", "release", "period_end", "period_months", "value", "prec"]):
         per_rel[r.series_id][(r.release, r.period_end, r.period_months)] = (r.value, r.prec)
     pts: dict[str, dict] = defaultdict(dict)
-    for r in best[["series_id", "period_end", "period_months", "value", "prec"]].itertuples(index=False):
+    for r in _tuples(best, ["series_id", "period_end", "period_months", "value", "prec"]):
         pts[r.series_id][(r.period_end, r.period_months)] = (r.value, r.prec)
     parent: dict[str, str] = {}
     group_docs = {sid: set(m["docs"]) for sid, m in meta_rows.items()}
@@ -667,7 +678,7 @@ def _series_info(f: pd.DataFrame) -> pd.DataFrame:
     acc: dict[str, dict] = {}
     cols = ["series_id", "row_label", "parent", "unit", "measure", "key_level", "kind_", "doc",
             "nlabel", "nparent"]
-    for r in last[cols].itertuples(index=False):
+    for r in _tuples(last, cols):
         a = acc.get(r.series_id)
         if a is None:
             a = acc[r.series_id] = {"unit": r.unit, "measure": r.measure, "key_level": r.key_level,
@@ -784,7 +795,7 @@ def _derive_quarters(points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     dur = points[(points["period_months"] > 0) & (points["measure"] == "value")
                  & ~points["unit"].map(_non_additive_unit)
                  & ~points["label"].fillna("").str.contains(NON_ADDITIVE_LABEL)]
-    idx = {(r.series_id, r.period_end, r.period_months): r for r in dur.itertuples(index=False)}
+    idx = {(r.series_id, r.period_end, r.period_months): r for r in _tuples(dur, list(dur.columns))}
     derived, checks = [], []
     for (sid, pe, pm), r in idx.items():
         for m, m0 in DERIVATIONS:
