@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from iijdesk.core.timeline import (CASH_SECTIONS, OPERATING_INCOME, TOTAL_REVENUE, Timeline, build_timeline,
                                    normalise_label, period_label)
+from iijdesk.gui import gc_guard
 from iijdesk.gui.bridge import WorkspaceBridge
 
 log = logging.getLogger(__name__)
@@ -915,6 +916,7 @@ class ChartsWidget(QWidget):
         request wins, the GUI thread only draws."""
         self._generation += 1
         self._pending.add(self._generation)
+        gc_guard.install()        # no garbage collection in the pool thread (see gc_guard)
         QThreadPool.globalInstance().start(_TimelineJob(
             _dispatcher(), self._key, self._generation, self.ws.facts.copy(),
             _copy_choices(self.choices)))

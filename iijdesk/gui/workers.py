@@ -6,11 +6,13 @@ import os
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signal, Slot
 
 from iijdesk.core.workspace import ImportResult, Workspace
+from iijdesk.gui import gc_guard
 
 
 def _start_job(owner, job: QObject, on_finished) -> None:
     """Run `job.run` on a new QThread owned by `owner` (an ImportRunner or a Worker): its
     progress goes to owner.progress, its result to `on_finished`, and owner reports busy."""
+    gc_guard.install()            # no garbage collection in the worker (see gc_guard)
     thread = QThread()
     job.moveToThread(thread)
     thread.started.connect(job.run)

@@ -154,3 +154,16 @@ def close_window(w):
     w.close()
     w.deleteLater()
     QApplication.processEvents()
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _gui_thread_garbage_collection():
+    """The GUI tests run with the collector in the GUI thread (iijdesk.gui.gc_guard, installed
+    by the first background job); the tests after them get automatic collection back once no
+    pool thread runs any more."""
+    yield
+    from PySide6.QtCore import QThreadPool
+
+    from iijdesk.gui import gc_guard
+    QThreadPool.globalInstance().waitForDone(30000)
+    gc_guard.uninstall()
