@@ -724,6 +724,15 @@ def _combine(f: pd.DataFrame, choices: dict) -> tuple[pd.DataFrame, pd.DataFrame
     pstatus = np.empty(n, object)
     picks, statuses, nvals = [], [], []
     for a, b in zip(starts, ends):
+        if b - a == 1 and (not chosen_by_user or
+                           point_key(sid_a[a], pe_a[a], pm_a[a]) not in chosen_by_user):
+            # most points are printed once: nothing to choose between
+            chosen[a] = True
+            pstatus[a] = "printed"
+            picks.append(a)
+            statuses.append("printed")
+            nvals.append(1)
+            continue
         v, p, rel, sus = v_all[a:b], p_all[a:b], rel_all[a:b], sus_all[a:b]
         good = ~sus if (~sus).any() else np.ones(b - a, bool)
         gi = np.flatnonzero(good)
