@@ -32,6 +32,7 @@ The user's decisions live in `Timeline.choices`, a plain dict the workspace can 
 """
 from __future__ import annotations
 
+import calendar
 import re
 from collections import defaultdict, namedtuple
 from functools import lru_cache
@@ -245,9 +246,14 @@ def _non_additive_unit(unit: str) -> bool:
     return unit in NON_ADDITIVE_UNITS or "_per_" in str(unit)
 
 
+@lru_cache(maxsize=4096)
 def _month_end_back(end: str, months: int) -> str:
-    ts = pd.Timestamp(end) - pd.offsets.MonthEnd(months)
-    return ts.strftime("%Y-%m-%d")
+    """The end of the month `months` before the month of ISO date `end` ("2009-12-31", 3 ->
+    "2009-09-30"), as `Timestamp(end) - MonthEnd(months)` gives it."""
+    y, m = int(end[:4]), int(end[5:7])
+    total = y * 12 + (m - 1) - months
+    y2, m2 = divmod(total, 12)
+    return f"{y2:04d}-{m2 + 1:02d}-{calendar.monthrange(y2, m2 + 1)[1]:02d}"
 
 
 def period_label(end: str, months) -> str:

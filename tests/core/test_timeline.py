@@ -208,3 +208,17 @@ def test_label_normalisation():
 def test_empty_facts():
     tl = build_timeline(F.empty_facts())
     assert tl.series.empty and tl.series_for("Total revenues").empty
+
+
+def test_month_end_back_agrees_with_pandas_month_end():
+    import datetime
+    import random
+
+    import pandas as pd
+
+    from iijdesk.core.timeline import _month_end_back
+    rnd = random.Random(7)
+    for _ in range(2000):
+        d = (datetime.date(2000, 1, 1) + datetime.timedelta(days=rnd.randint(0, 12000))).isoformat()
+        m = rnd.randint(0, 15)
+        assert _month_end_back(d, m) == (pd.Timestamp(d) - pd.offsets.MonthEnd(m)).strftime("%Y-%m-%d")
