@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from iijdesk.core.periods import DocPeriods, Period
+from iijdesk.core.periods import DocPeriods, Period, add_months
 from iijdesk.core.tables import classify
 from iijdesk.core.tables.model import Table
 
@@ -151,7 +151,6 @@ def _row_periods(t: Table, dp: DocPeriods) -> None:
         r.target = bool(TARGET_ROW_RE.search(r.label))
         r.cell_periods = {}
         if grid and p.months == 12:
-            from iijdesk.core.periods import add_months
             for slot, tok in grid.items():
                 if tok == "total":
                     r.cell_periods[slot] = Period(p.end, 12)
@@ -165,7 +164,6 @@ def _row_periods(t: Table, dp: DocPeriods) -> None:
                 q = 2 if m.re is INTERIM_COL_RE else \
                     ORDINALS.get((m.group(1) or "").lower(), 0) or int(m.group(3) or 0)
                 if q:
-                    from iijdesk.core.periods import add_months
                     r.cell_periods[slot] = Period(add_months(p.end, -3 * (4 - q)), 0)
                     continue
             if YEAR_END_RE.search(h) and p.months == 12:
