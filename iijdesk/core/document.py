@@ -18,6 +18,9 @@ class Document:
     encoding: str = "utf-8"        # detected encoding of the original bytes
     source_kind: str = "text"      # text | html | pdf | markdown
     raw: bytes = b""               # the original bytes (kept for workspaces)
+    # What the markup said of table rows that their text lines cannot show (HTML only): by
+    # 1-based line, an ingest.html.RowInfo (spanning header cells, indentation, bold).
+    rows: dict = field(default_factory=dict)
     lines: list[str] = field(init=False)
 
     def __post_init__(self) -> None:

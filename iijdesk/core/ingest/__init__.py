@@ -98,10 +98,13 @@ def load_bytes(name: str, raw: bytes, path: str = "") -> Document:
     if not raw.strip(b" \t\r\n\f\v\x00") or raw in _BOM_ONLY:
         raise NotAReleaseError(f"{name}: the file is empty")
     if kind == "html":
-        from iijdesk.core.ingest.html import declared_charset, html_to_text
+        from iijdesk.core.ingest.html import declared_charset, html_to_lines
         decoded, enc = _decode_html(raw, declared_charset)
         _check_text(name, decoded)
-        return _document(name, html_to_text(decoded), path, enc, "html", raw)
+        text, rows = html_to_lines(decoded)
+        doc = _document(name, text, path, enc, "html", raw)
+        doc.rows = rows
+        return doc
 
     if raw.endswith(b"\x00") and not _text.looks_like_utf16_or_32(raw[:SNIFF_BYTES]):
         raw_text = raw.rstrip(b"\x00")             # zero padding after the text

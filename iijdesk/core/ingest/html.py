@@ -14,6 +14,7 @@ small stack of open tables; everything else is counters.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 # Tags that end the current line (and start a new one) when they open or close.
@@ -37,27 +38,59 @@ MAX_CELL_LINES = 3
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u2002\u2003\u2009\u200b]+")
 
 
-class _Table:
-    __slots__ = ("cells", "cell", "in_cell", "span", "rows")
+@dataclass(slots=True)
+class RowInfo:
+    """What the markup said about one table row that the tab-separated line cannot show."""
+    table: int                    # the <table> it came from, numbered in document order
+    row: int                      # its row within that table (0-based, rows with text only)
+    spans: dict[int, int] = field(default_factory=dict)   # field -> fields its cell covers (> 1)
+    indent: float = 0.0           # the label's visual indent in points (CSS padding, text-indent)
+    bold: bool = False            # the label is set in bold
 
-    def __init__(self) -> None:
-        self.cells: list[tuple[str, int]] = []   # finished (text, colspan) of the current row
-        self.cell: list[str] = []                # lines of the current cell
-        self.in_cell = False
-        self.span = 1                            # colspan of the current cell
-        self.rows: list[list[tuple[str, int]]] = []   # data rows waiting for the table's end
+
+class _Cell:
+    __slots__ = ("lines", "colspan", "rowspan", "indent", "bold", "has_text")
+
+    def __init__(self, colspan: int, rowspan: int, indent: float, bold: bool) -> None:
+        self.lines: list[str] = []
+        self.colspan = colspan
+        self.rowspan = rowspan
+        self.indent = indent        # grows with the styles of elements opened before its text
+        self.bold = bold
+        self.has_text = False
+
+
+class _Table:
+    __slots__ = ("cells", "cell", "rows", "carry", "number", "row_count", "row_open")
+
+    def __init__(self, number: int) -> None:
+        self.cells: list[_Cell] = []             # finished cells of the current row
+        self.cell: _Cell | None = None           # the open cell
+        self.rows: list[list] = []               # placed rows waiting for the table's end
+        self.carry: dict[int, int] = {}          # grid column -> rows a rowspan still covers
+        self.number = number
+        self.row_count = 0
+        self.row_open = False
+
+    @property
+    def in_cell(self) -> bool:
+        return self.cell is not None
 
 
 class _TextBuilder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
+        self.info: dict[int, RowInfo] = {}   # index in self.lines -> what its table row said
         self.buf: list[str] = []         # inline text of the current line
         self.skipping: list[str] = []    # open SKIP_TAGS, innermost last
+        self.hidden: list = []           # [tag, depth] of an open display:none element
         self.pre = 0                     # depth inside <pre>/<textarea>/<listing>/<xmp>
         self.pre_buf: list[str] = []
         self.pre_first = False
         self.tables: list[_Table] = []
+        self.table_count = 0
+        self.bold = 0                    # depth inside <b>/<strong>
 
     # -- where text goes ------------------------------------------------------------------
     def _cur_table(self) -> _Table | None:
@@ -72,7 +105,7 @@ class _TextBuilder(HTMLParser):
         t = self._cur_table()
         if t is not None:
             if text:
-                t.cell.append(text)
+                t.cell.lines.append(text)
             return
         if text:
             self.lines.append(text)
@@ -81,31 +114,43 @@ class _TextBuilder(HTMLParser):
 
     def _end_cell(self, t: _Table) -> None:
         self._flush_inline()
-        if t.in_cell:
-            t.cells.append(("\n".join(t.cell), t.span))
-        t.cell, t.in_cell, t.span = [], False, 1
+        if t.cell is not None:
+            t.cells.append(t.cell)
+        t.cell = None
 
     def _end_row(self, t: _Table) -> None:
         if t.in_cell:
             self._end_cell(t)
         cells, t.cells = t.cells, []
-        if not any(c.strip() for c, _ in cells):
+        if not (cells or t.row_open):
             return
-        filled = [c for c, _ in cells if c.strip()]
-        if (max(c.count("\n") + 1 for c in filled) > MAX_CELL_LINES
+        t.row_open = False
+        placed = _place(cells, t.carry)
+        texts = ["\n".join(c.lines) for c in cells]
+        if not any(x.strip() for x in texts):
+            return
+        filled = [x for x in texts if x.strip()]
+        if (max(x.count("\n") + 1 for x in filled) > MAX_CELL_LINES
                 or (len(filled) == 1 and "\n" in filled[0])):
             # A layout row: its cells are paragraphs of their own (after the rows before it).
             self._flush_rows(t)
-            for c in filled:
-                self.lines.extend(c.split("\n"))
+            for x in filled:
+                self.lines.extend(x.split("\n"))
             return
-        t.rows.append([(c.replace("\n", " "), span) for c, span in cells])
+        label = next((c for c in cells if "".join(c.lines).strip()), cells[0])
+        t.rows.append(([(start, c.colspan, x.replace("\n", " ")) for (start, c), x in zip(placed, texts)],
+                       label.indent, label.bold))
 
     def _flush_rows(self, t: _Table) -> None:
         """Emit the data rows collected so far, laid out on their shared columns."""
-        if t.rows:
-            self.lines.extend(layout_rows(t.rows))
-            t.rows = []
+        if not t.rows:
+            return
+        lines, spans = layout_grid([r for r, _, _ in t.rows])
+        for text, sp, (_, indent, bold) in zip(lines, spans, t.rows):
+            self.info[len(self.lines)] = RowInfo(t.number, t.row_count, sp, indent, bold)
+            t.row_count += 1
+            self.lines.append(text)
+        t.rows = []
 
     # -- parser callbacks -------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs) -> None:
@@ -115,6 +160,14 @@ class _TextBuilder(HTMLParser):
             self.skipping.append(tag)
             return
         if self.skipping:
+            return
+        if self.hidden:
+            if tag == self.hidden[0] and tag not in VOID_TAGS:
+                self.hidden[1] += 1
+            return
+        style = _attr(attrs, "style")
+        if style and tag not in VOID_TAGS and _HIDDEN_RE.search(style):
+            self.hidden = [tag, 1]       # display:none: not on the page a reader sees
             return
         if self.pre:
             if tag == "br":
@@ -134,26 +187,35 @@ class _TextBuilder(HTMLParser):
             t = self._cur_table()
             if t is not None:
                 self._flush_rows(t)
-                self.lines.extend(t.cell)
-                t.cell = []
-            self.tables.append(_Table())
+                self.lines.extend(t.cell.lines)
+                t.cell.lines = []
+            self.tables.append(_Table(self.table_count))
+            self.table_count += 1
             return
+        if tag in ("b", "strong"):
+            self.bold += 1
         if self.tables:
             t = self.tables[-1]
             if tag == "tr":
                 self._end_row(t)
+                t.row_open = True
                 return
             if tag in ("td", "th"):
                 if t.in_cell:
                     self._end_cell(t)
-                t.in_cell = True
-                t.span = _colspan(attrs)
+                t.row_open = True
+                t.cell = _Cell(_span(attrs, "colspan"), _span(attrs, "rowspan"), _indent(style),
+                               bool(self.bold) or _is_bold(style))
                 return
             if tag in ("thead", "tbody", "tfoot", "colgroup", "col"):
                 return
             if tag == "caption":
                 self._flush_inline()
                 return
+            c = t.cell
+            if c is not None and not c.has_text and style:
+                c.indent += _indent(style)   # a <div style="padding-left:..."> around the label
+                c.bold = c.bold or _is_bold(style)
         if tag == "br":
             if self._cur_table() is not None:
                 self.buf.append(" ")
@@ -177,12 +239,20 @@ class _TextBuilder(HTMLParser):
             return
         if self.skipping:
             return
+        if self.hidden:
+            if tag == self.hidden[0]:
+                self.hidden[1] -= 1
+                if self.hidden[1] <= 0:
+                    self.hidden = []
+            return
         if self.pre:
             if tag in ("pre", "xmp", "listing", "textarea"):
                 self.pre -= 1
                 if not self.pre:
                     self._end_pre()
             return
+        if tag in ("b", "strong"):
+            self.bold = max(0, self.bold - 1)
         if tag == "table":
             if self.tables:
                 t = self.tables[-1]
@@ -207,7 +277,7 @@ class _TextBuilder(HTMLParser):
             self._flush_inline(para=tag in PARA_TAGS)
 
     def handle_data(self, data: str) -> None:
-        if self.skipping:
+        if self.skipping or self.hidden:
             return
         if self.pre:
             if self.pre_first:
@@ -219,10 +289,14 @@ class _TextBuilder(HTMLParser):
                 self.pre_first = False
             self.pre_buf.append(data)
             return
-        if self.tables and not self.tables[-1].in_cell:
-            if not data.strip():
-                return              # whitespace between rows and cells
-            self.tables[-1].in_cell = True   # text straight in a <tr>: treat as a cell
+        if self.tables:
+            t = self.tables[-1]
+            if not t.in_cell:
+                if not data.strip():
+                    return              # whitespace between rows and cells
+                t.cell = _Cell(1, 1, 0.0, bool(self.bold))   # text straight in a <tr>: treat as a cell
+            if data.strip():
+                t.cell.has_text = True
         self.buf.append(data)
 
     def _end_pre(self) -> None:
@@ -233,7 +307,8 @@ class _TextBuilder(HTMLParser):
             lines.pop()
         t = self._cur_table()
         if t is not None:
-            t.cell.extend(lines)
+            t.cell.lines.extend(lines)
+            t.cell.has_text = True
             return
         if self.lines and self.lines[-1] != "":
             self.lines.append("")
@@ -259,41 +334,74 @@ _OPENERS = frozenset(["(", "$", "US$", "¥", "￥", "€", "£", "($", "(¥"])
 _NUMBERISH = re.compile(r"^[(\-+−–]?[$¥￥€£]?\d|^\(?\d")
 
 
-def layout_rows(rows: list[list[tuple[str, int]]]) -> list[str]:
-    """Rows of (text, colspan) cells -> tab-separated lines on the columns the table uses.
+def _place(cells: list[_Cell], carry: dict[int, int]) -> list[tuple[int, _Cell]]:
+    """Each cell of a row with the grid column it starts at: cells flow left to right past the
+    columns that a cell of a row above still covers (rowspan); `carry` is updated in place."""
+    placed, col = [], 0
+    for c in cells:
+        while carry.get(col):
+            col += 1
+        placed.append((col, c))
+        if c.rowspan > 1:
+            for k in range(col, col + c.colspan):
+                carry[k] = max(carry.get(k, 0), c.rowspan)
+        col += c.colspan
+    for k in list(carry):                # the row is done: each rowspan has one row less to cover
+        carry[k] -= 1
+        if carry[k] <= 0:
+            del carry[k]
+    return placed
 
-    Number fragments are joined ("$" "1,234" -> "$1,234"; "(1,234" ")" -> "(1,234)"), then
-    columns that no single-column cell fills (spacers, emptied fragment columns) are dropped,
-    and a spanning header moves to the first used column under it, so every header stands
-    above its numbers.
+
+def layout_grid(rows: list[list[tuple[int, int, str]]]) -> tuple[list[str], list[dict[int, int]]]:
+    """Rows of (grid column, colspan, text) cells -> tab-separated lines on the columns the table
+    uses, and for each line the fields a spanning cell covers ({field: count} where count > 1).
+
+    Number fragments are joined ("$" "1,234" -> "$1,234"; "(1,234" ")" -> "(1,234)"). The
+    columns kept are chosen from the narrowest text cells up: a cell whose columns hold no kept
+    column yet keeps its first, so spacer columns and emptied fragment columns are dropped and a
+    spanning header stands at the first kept column under it, covering the others it spans.
     """
-    grid: list[list[tuple[int, int, str]]] = []        # per row: (start col, span, text)
+    grid: list[list[list]] = []
     for cells in rows:
-        placed, col = [], 0
-        for text, span in cells:
-            placed.append([col, span, text.strip()])
-            col += span
+        placed = [[start, span, text.strip()] for start, span, text in cells]
         _join_fragments(placed)
-        grid.append([tuple(c) for c in placed])
-    used = {start for row in grid for start, span, text in row if span == 1 and text}
-    for row in grid:                  # a spanning cell over no used column keeps its own
-        for start, span, text in row:
-            if span > 1 and text and not any(start <= c < start + span for c in used):
-                used.add(start)
-    order = sorted(used)
+        grid.append(placed)
+    keep: set[int] = set()
+    for start, span, _ in sorted((c for row in grid for c in row if c[2]), key=lambda c: c[1]):
+        if not any(start <= k < start + span for k in keep):
+            keep.add(start)
+    order = sorted(keep)
     index = {c: i for i, c in enumerate(order)}
-    out = []
+    lines, spans = [], []
     for row in grid:
         line = [""] * len(order)
+        sp: dict[int, int] = {}
         for start, span, text in row:
             if not text:
                 continue
-            target = next((c for c in order if start <= c < start + span), None)
-            if target is not None:
-                i = index[target]
-                line[i] = f"{line[i]} {text}".strip() if line[i] else text
-        out.append("\t".join(line).rstrip("\t"))
-    return out
+            covered = [index[c] for c in order if start <= c < start + span]
+            if not covered:
+                continue
+            i = covered[0]
+            line[i] = f"{line[i]} {text}".strip() if line[i] else text
+            if len(covered) > 1:
+                sp[i] = len(covered)
+        lines.append("\t".join(line).rstrip("\t"))
+        spans.append(sp)
+    return lines, spans
+
+
+def layout_rows(rows: list[list[tuple[str, int]]]) -> list[str]:
+    """Rows of (text, colspan) cells, each row starting at column 0 -> tab-separated lines."""
+    placed = []
+    for cells in rows:
+        col, row = 0, []
+        for text, span in cells:
+            row.append((col, span, text))
+            col += span
+        placed.append(row)
+    return layout_grid(placed)[0]
 
 
 def _join_fragments(cells: list[list]) -> None:
@@ -313,34 +421,89 @@ def _join_fragments(cells: list[list]) -> None:
                 c[2] = ""
 
 
-def _colspan(attrs) -> int:
+def _attr(attrs, name: str) -> str:
     for k, v in attrs:
-        if k == "colspan" and v:
-            try:
-                return max(1, min(MAX_COLSPAN, int(str(v).strip().rstrip(";"))))
-            except ValueError:
-                return 1
-    return 1
+        if k == name and v:
+            return v
+    return ""
+
+
+def _span(attrs, name: str) -> int:
+    v = _attr(attrs, name)
+    if not v:
+        return 1
+    try:
+        return max(1, min(MAX_COLSPAN, int(str(v).strip().rstrip(";"))))
+    except ValueError:
+        return 1
+
+
+_HIDDEN_RE = re.compile(r"display\s*:\s*none", re.I)
+_BOLD_RE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+_LENGTH = r"(-?\d*\.?\d+)\s*(pt|px|em|in|%)?"
+_PADDING_LEFT_RE = re.compile(r"(?:padding|margin)-left\s*:\s*" + _LENGTH, re.I)
+_TEXT_INDENT_RE = re.compile(r"text-indent\s*:\s*" + _LENGTH, re.I)
+_PADDING_RE = re.compile(r"(?<![-\w])padding\s*:\s*([^;]+)", re.I)
+# CSS lengths in points (an em taken as a 10-point font's).
+_POINTS = {"pt": 1.0, "px": 0.75, "em": 10.0, "in": 72.0, "%": 0.0, None: 0.75, "": 0.75}
+
+
+def _points(value: str, unit: str | None) -> float:
+    try:
+        return float(value) * _POINTS.get((unit or "").lower(), 0.75)
+    except ValueError:
+        return 0.0
+
+
+def _indent(style: str) -> float:
+    """How far right of its box an element's first line of text starts, in points."""
+    if not style:
+        return 0.0
+    total = 0.0
+    for m in _PADDING_LEFT_RE.finditer(style):
+        total += _points(m.group(1), m.group(2))
+    for m in _PADDING_RE.finditer(style):     # "padding: 2px 1pt 2px 13pt": the fourth is the left
+        parts = m.group(1).split()
+        left = parts[3] if len(parts) == 4 else parts[1] if len(parts) in (2, 3) else parts[0] if parts else ""
+        lm = re.fullmatch(_LENGTH, left.strip())
+        if lm:
+            total += _points(lm.group(1), lm.group(2))
+    for m in _TEXT_INDENT_RE.finditer(style):
+        total += _points(m.group(1), m.group(2))
+    return total
+
+
+def _is_bold(style: str) -> bool:
+    return bool(style) and _BOLD_RE.search(style) is not None
 
 
 def html_to_text(html: str) -> str:
     """The text of an HTML page as lines (see the module docstring)."""
+    return html_to_lines(html)[0]
+
+
+def html_to_lines(html: str) -> tuple[str, dict[int, RowInfo]]:
+    """The text of an HTML page, and what the markup said of its table rows, by 1-based line."""
     p = _TextBuilder()
     try:
         p.feed(html)
         p.close()
         lines = p.finish()
+        info = p.info
     except Exception:  # html.parser is lenient, but never let markup stop an import
-        lines = _strip_tags(html)
+        lines, info = _strip_tags(html), {}
     out: list[str] = []
-    for line in lines:
+    out_info: dict[int, RowInfo] = {}
+    for i, line in enumerate(lines):
         line = line.rstrip()
         if not line and (not out or out[-1] == ""):
             continue
         out.append(line)
+        if i in info and line:
+            out_info[len(out)] = info[i]
     while out and out[-1] == "":
         out.pop()
-    return "\n".join(out) + "\n" if out else ""
+    return ("\n".join(out) + "\n" if out else ""), out_info
 
 
 def _strip_tags(html: str) -> list[str]:

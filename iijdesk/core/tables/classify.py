@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from iijdesk.core.units import CURRENCY_PATTERNS, UNKNOWN, currency_of
+
 KIND_RULES = [
     ("equity", re.compile(r"(shareholders|stockholders)['’]?\s+equity\s*\(|statements?\s+of\s+(changes\s+in\s+)?(shareholders|stockholders)|changes\s+in\s+(net\s+assets|equity)", re.I)),
     ("balance", re.compile(r"balance\s+sheets?|financial\s+(position|condition)", re.I)),
@@ -67,7 +69,8 @@ def unit_list(label: str) -> tuple[str, ...]:
     m = UNIT_LIST_RE.search(label)
     if not m:
         return ()
-    return tuple("USD" if re.search(r"U\.\s?S|USD|US\$", p, re.I) else "JPY" for p in m.group(1).split("/"))
+    return tuple("USD" if re.search(r"U\.\s?S|USD|US\$", p, re.I) else currency_of(p) or "JPY"
+                 for p in m.group(1).split("/"))
 
 
 RATIO_RE = re.compile(r"\bratio\b|\bmargin\b|\brate\b|\bpayout\b|\bincome\s+to\b|\bto\s+total\b", re.I)
@@ -88,12 +91,14 @@ def period_edge(label: str) -> str:
 def cell_words(field_text: str, num) -> tuple[str, int | None]:
     """Unit and scale a tab field prints beside its number: `JPY12,345 million`, `204,300 shares`."""
     if not field_text:
-        return ("USD" if num.currency == "USD" else "JPY" if num.currency == "JPY" else ""), None
+        return (num.currency if num.currency in CURRENCY_PATTERNS else ""), None
     i = field_text.find(num.printed.strip())
     after = field_text[i + len(num.printed.strip()):] if i >= 0 else ""
     before = field_text[:i] if i >= 0 else ""
     unit = ""
-    if num.currency == "USD" or before.rstrip().endswith(("$", "US$", "USD")):
+    if num.currency in CURRENCY_PATTERNS and num.currency not in ("USD", "JPY"):
+        unit = num.currency
+    elif num.currency == "USD" or before.rstrip().endswith(("$", "US$", "USD")):
         unit = "USD"
     elif num.currency == "JPY" or before.rstrip().endswith(("JPY", "¥")):
         unit = "JPY"
@@ -106,17 +111,17 @@ def cell_words(field_text: str, num) -> tuple[str, int | None]:
     return unit, scale
 
 
-def row_unit(label: str, title: str, col_unit: str, is_usd: bool, cell_unit: str, cell_percent: bool,
+def row_unit(label: str, title: str, col_unit: str, translation: bool, cell_unit: str, cell_percent: bool,
              measure: str, list_unit: str | None, kind: str = "", col_header: str = "",
-             col_scaled: bool = False) -> tuple[str, bool]:
+             col_scaled: bool = False, currency: str = UNKNOWN) -> tuple[str, bool]:
     """(unit, per_unit) for one cell; per_unit True means the scale is 1 (counts, per-share)."""
-    if cell_unit in ("JPY", "USD"):
+    if cell_unit in CURRENCY_PATTERNS:
         list_unit = cell_unit
     elif cell_unit:
         return cell_unit, True
     if measure in ("yoy_pct", "share_pct") or cell_percent:
         return "percent", True
-    cur = list_unit or ("USD" if is_usd else "JPY")
+    cur = list_unit or (col_unit if translation else currency)
     cls = _label_class(label, title, kind, col_header)
     if cls == "per_ADS":
         return f"{cur}_per_ADS", True
@@ -124,9 +129,9 @@ def row_unit(label: str, title: str, col_unit: str, is_usd: bool, cell_unit: str
         return f"{cur}_per_share", True
     if cls == "ADS":
         return "ADS", True
-    if kind == "dividends" and cls != "shares" and (list_unit or col_unit) in ("JPY", "USD") and not col_scaled:
+    if kind == "dividends" and cls != "shares" and (list_unit or col_unit) in CURRENCY_PATTERNS and not col_scaled:
         return f"{cur}_per_share", True
-    if cls == "contracts" and is_usd:
+    if cls == "contracts" and translation:
         cls = ""
     if cls:
         return cls, True

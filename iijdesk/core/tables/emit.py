@@ -13,13 +13,14 @@ from iijdesk.core.tables import flattened
 from iijdesk.core.tables.finder import DURATION_HEADING
 from iijdesk.core.tables.resolve import THREE_MONTHS_RE, resolve, scale_of
 from iijdesk.core.tables.rows import finish_rows
+from iijdesk.core.units import DocUnits
 
 
 # How far above a flattened line its heading and duration heading are looked for.
 FLAT_CONTEXT_LINES = 200
 
 
-def _flattened_records(doc, tables: list[Table], dp: DocPeriods, next_id: int) -> list[dict]:
+def _flattened_records(doc, tables: list[Table], dp: DocPeriods, next_id: int, currency: str) -> list[dict]:
     """Facts of tables the conversion ran onto one line (see flattened.py), each flagged."""
     taken = {r.line.no for t in tables for r in t.rows}
     out: list[dict] = []
@@ -31,7 +32,7 @@ def _flattened_records(doc, tables: list[Table], dp: DocPeriods, next_id: int) -
         duration = next((a for a in reversed(above) if DURATION_HEADING.search(a) and len(a) < 200), "")
         cumulative = False if THREE_MONTHS_RE.search(duration) else None
         table_id = f"{doc.name}#{next_id}"
-        for i, r in enumerate(flattened.read_flattened(text, dp, cumulative)):
+        for i, r in enumerate(flattened.read_flattened(text, dp, cumulative, currency)):
             out.append({
                 "doc": doc.name, "line": no, "table": heading, "table_id": table_id, "kind": "other",
                 "parent": "", "row_label": "", "row": 0, "level": 0, "is_total": False,
@@ -57,9 +58,10 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
     if not tables:
         return F.empty_facts()
     dp = dp or DocPeriods.read(doc.text)
+    du = DocUnits.read(doc.text)
     recs = []
     for ti, t in enumerate(tables):
-        resolve(t, dp)
+        resolve(t, dp, du)
         t.kind = classify.table_kind(t.title, " ".join(t.context))
         finish_rows(t, dp)
         table_id = f"{doc.name}#{ti}"
@@ -82,8 +84,9 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                 n = cell.num
                 list_unit = units[ci] if len(units) == n_cells else None
                 cell_unit, cell_scale = classify.cell_words(cell.field_text, n)
-                unit, per_unit = classify.row_unit(unit_label, t.title, col.unit, col.is_usd, n.unit or cell_unit,
-                                                   n.percent, col.measure, list_unit, t.kind, header, scaled)
+                unit, per_unit = classify.row_unit(unit_label, t.title, col.unit, col.translation, n.unit or cell_unit,
+                                                   n.percent, col.measure, list_unit, t.kind, header, scaled,
+                                                   du.currency)
                 scale = 1 if per_unit or unit == "percent" else (cell_scale or col.scale or 1)
                 end, months = col.period_end, col.period_months
                 measure = col.measure
@@ -120,7 +123,8 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                 recs.append((doc.name, r.line.no, t.title, table_id, t.kind, r.parent, label, ri, r.level,
                              r.is_total, header, ci, end, months, measure, unit, scale, n.printed, value,
                              n.decimals, flag, note, n.start, n.end, col.false_share))
-    recs += [tuple(r[c] for c in F.FACT_COLUMNS + ["_rescale"]) for r in _flattened_records(doc, tables, dp, len(tables))]
+    recs += [tuple(r[c] for c in F.FACT_COLUMNS + ["_rescale"])
+             for r in _flattened_records(doc, tables, dp, len(tables), du.currency)]
     if not recs:
         return F.empty_facts()
     df = pd.DataFrame.from_records(recs, columns=F.FACT_COLUMNS + ["_rescale"])   # tuples in contract order

@@ -29,6 +29,9 @@ TITLE_MAX_LENGTH = 160
 
 def find_tables(doc: Document) -> list[Table]:
     lines = [lex(i + 1, t) for i, t in enumerate(doc.lines)]
+    for no, info in getattr(doc, "rows", {}).items():
+        if 0 < no <= len(lines):
+            lines[no - 1].markup = info
     blocks = _blocks(lines)
     tables: list[Table] = []
     headings = _duration_headings(lines)

@@ -12,6 +12,7 @@ import re
 
 from iijdesk.core.periods import DATE_RE, QUARTER_RE, DocPeriods, Period
 from iijdesk.core.tables.numbers import Num, find_numbers
+from iijdesk.core.units import UNKNOWN
 
 # A line is a flattened table when it repeats a column unit this often and holds this many numbers.
 FLAT_MIN_UNIT_WORDS = 2
@@ -40,7 +41,8 @@ def _unglue(text: str) -> str:
     return t
 
 
-def read_flattened(text: str, dp: DocPeriods, cumulative: bool | None = None) -> list[dict]:
+def read_flattened(text: str, dp: DocPeriods, cumulative: bool | None = None,
+                   currency: str = UNKNOWN) -> list[dict]:
     """One record per number: printed, value (printed units), measure, unit, scale, period, start."""
     if not is_flattened(text):
         return []
@@ -62,14 +64,14 @@ def read_flattened(text: str, dp: DocPeriods, cumulative: bool | None = None) ->
         cols = [dp.parse(m.group(0), cumulative) for m in header_codes]
         for g in groups:
             for n, p in zip(g, _spread(len(g), cols)):
-                out.append(_record(n, p, scale, pct_measure, text, cursor))
+                out.append(_record(n, p, scale, pct_measure, text, cursor, currency))
         return [r for r in out if r is not None]
     for g in groups:
         p = _period_around(t, g, dp, cumulative)
         if p is None:
             continue
         for n in g:
-            out.append(_record(n, p, scale, pct_measure, text, cursor))
+            out.append(_record(n, p, scale, pct_measure, text, cursor, currency))
     return [r for r in out if r is not None]
 
 
@@ -106,7 +108,8 @@ def _period_around(t: str, g: list[Num], dp: DocPeriods, cumulative) -> Period |
     return p
 
 
-def _record(n: Num, p: Period, scale: int, pct_measure: str, original: str, cursor: list[int]) -> dict | None:
+def _record(n: Num, p: Period, scale: int, pct_measure: str, original: str, cursor: list[int],
+            currency: str) -> dict | None:
     pct = n.percent or n.decimals == 1
     # the span in the line as printed: ungluing only added spaces, so try the token with and
     # without them; a token that cannot be found in the line gives no fact
@@ -121,7 +124,7 @@ def _record(n: Num, p: Period, scale: int, pct_measure: str, original: str, curs
     cursor[0] = start + len(printed)
     return {
         "printed": printed, "value": n.value if pct else n.value * scale,
-        "measure": pct_measure if pct else "value", "unit": "percent" if pct else "JPY",
+        "measure": pct_measure if pct else "value", "unit": "percent" if pct else currency,
         "scale": 1 if pct else scale, "period_end": p.end.isoformat() if p.end else "",
         "period_months": p.months, "decimals": n.decimals,
         "start": start, "end": start + len(printed),

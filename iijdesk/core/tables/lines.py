@@ -54,6 +54,7 @@ class Line:
     label_end: int = 0                 # where the label ends (fixed-width)
     debris: bool = False               # numbers run together by the conversion: no usable cells
     key_value: bool = False            # "Label: JPY1,700 million", a one-cell statement
+    markup: object = None              # ingest.html.RowInfo when the line is an HTML table row
 
     @property
     def tabbed(self) -> bool:

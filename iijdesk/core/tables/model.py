@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from iijdesk.core.tables.lines import Line
+from iijdesk.core.units import UNKNOWN
 
 
 @dataclass
@@ -26,12 +27,12 @@ class Column:
     slot: int
     header: str = ""            # header text over this column, joined
     measure: str = "value"
-    unit: str = "JPY"
+    unit: str = UNKNOWN          # the document's reporting currency unless the header says more
     scale: int = 1
     period_end: str = ""
     period_months: int | None = None
     suspect: str = ""           # why the column's printed header cannot be right
-    is_usd: bool = False
+    translation: bool = False   # a convenience translation into another currency (unit says which)
     from_header: bool = False   # the period was read from this column's own header
     false_share: bool = False   # headed as a share of revenues but holding amounts
 

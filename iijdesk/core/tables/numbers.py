@@ -16,11 +16,11 @@ UNIT_SUFFIXES = ("Gbps", "Mbps", "Tbps", "Kbps", "bps")
 
 _NUM_RE = re.compile(
     r"""
-    (?P<cur0>(?:US\$|\$|¥)(?=\())?
+    (?P<cur0>(?:US\$|\$|¥|€|£)(?=\())?
     (?P<open>\()?
     (?P<word>(?:up|down|increase|decrease)\s+)?
-    (?P<sign>[+\-−–△▲](?=\s?(?:\d|\.\d|JPY|US\$|\$|¥)))?
-    (?P<cur>(?:JPY|US\$|\$|¥|USD)\s?)?
+    (?P<sign>[+\-−–△▲](?=\s?(?:\d|\.\d|JPY|US\$|\$|¥|€|£)))?
+    (?P<cur>(?:JPY|US\$|\$|¥|USD|€|£|EUR|GBP)\s?)?
     (?P<num>\d(?:[\d,]*\d)?(?:\.\d+)?|\.\d+)
     (?P<pct>\s?%)?
     (?P<unit>\s?(?:Gbps|Mbps|Tbps|Kbps))?
@@ -98,7 +98,7 @@ def find_numbers(text: str, offset: int = 0) -> list[Num]:
     return out
 
 
-_CURRENCY = {"$": "USD", "US$": "USD", "¥": "JPY"}
+_CURRENCY = {"$": "USD", "US$": "USD", "¥": "JPY", "€": "EUR", "£": "GBP"}
 _SIMPLE_INT = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")
 
 

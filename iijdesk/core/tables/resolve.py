@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from iijdesk.core.periods import DocPeriods, Period
 from iijdesk.core.tables.model import Column, Table
+from iijdesk.core.units import DocUnits, currency_of
 
 # Right edges closer than this (characters) belong to one fixed-width column.
 SLOT_TOLERANCE = 3
@@ -122,10 +123,15 @@ def slot_headers(t: Table) -> tuple[dict[int, str], dict[int, str]]:
         for h in t.header_lines:
             if not h.fields:
                 continue
+            spans = h.markup.spans if h.markup is not None else {}
             for s in slots:
                 f = s // 10
                 if f < len(h.fields) and h.fields[f].strip():
                     texts[s].append((h.no, h.fields[f].strip()))
+                else:   # under a cell that spans several columns in the markup
+                    k = next((a for a, n in spans.items() if a < f < a + n), None)
+                    if k is not None and h.fields[k].strip():
+                        texts[s].append((h.no, h.fields[k].strip()))
     else:
         ranges = {}
         for s in slots:
@@ -165,7 +171,8 @@ def slot_headers(t: Table) -> tuple[dict[int, str], dict[int, str]]:
     return full, bottom
 
 
-def resolve(t: Table, dp: DocPeriods) -> None:
+def resolve(t: Table, dp: DocPeriods, du: DocUnits | None = None) -> None:
+    currency = (du or DocUnits()).currency
     unit_context = t.unit_context
     assign_slots(t)
     headers, bottoms = slot_headers(t)
@@ -181,29 +188,32 @@ def resolve(t: Table, dp: DocPeriods) -> None:
     prev: Column | None = None
     cols: dict[int, Column] = {}
     for s, h in headers.items():
-        c = Column(slot=s, header=h)
+        c = Column(slot=s, header=h, unit=currency)
         unit_text = bottoms.get(s, "")
         cells = [cell for r in t.rows for cell, sl in zip(r.line.cells, r.slots) if sl == s]
         pct_cells = sum(1 for x in cells if x.num.percent)
         valued = [x for x in cells if not x.num.is_nil]
         small_decimals = valued and all(x.num.decimals == 1 and abs(x.num.value) <= 200 for x in valued)
-        usd_cells = valued and all(x.num.currency == "USD" for x in valued)
+        signs = {x.num.currency for x in valued}
+        cell_currency = signs.pop() if len(signs) == 1 else ""
         yoy_cells = valued and all(x.num.percent and (x.num.word or re.search(r"\bYoY\b", x.field_text)) for x in valued)
-        if USD_RE.search(unit_text or h) or s in usd_by_rows or usd_cells:
-            c.is_usd = True
-            c.unit = "USD"
+        named = "USD" if USD_RE.search(unit_text or h) else currency_of(unit_text or h)
+        if (named and named != currency) or (s in usd_by_rows and currency != "USD") or \
+                (cell_currency and cell_currency != currency):
+            c.translation = True     # a convenience translation into another currency
+            c.unit = named if named and named != currency else cell_currency or "USD"
         if re.fullmatch(r"\(?shares\)?", unit_text.strip(), re.I):
             c.unit = "shares"
         if yoy_cells and not h:
             c.measure = "yoy_pct"
         elif YOY_RE.search(h) and not TARGET_RE.search(h.split("(")[0]):
             c.measure = "yoy_pct" if (pct_cells or "%" in h or not valued or small_decimals) else "change"
-            c.is_usd = False
-            c.unit = "JPY"
+            c.translation = False
+            c.unit = currency
         elif SHARE_RE.search(unit_text.strip()) or unit_text.strip().endswith("%") or \
                 (SHARE_RE.search(h) and small_decimals) or (h.strip().endswith("%") and not PERIOD_WORDS_RE.search(h)):
             c.measure = "yoy_pct" if pct_is_yoy else "share_pct"
-            c.is_usd = False
+            c.translation = False
         elif TARGET_RE.search(h) and not ACTUAL_RE.search(h):
             c.measure = "target"
         if not h and prev is not None and prev.measure in ("change", "yoy_pct") and valued and \
@@ -260,7 +270,7 @@ def _clean_context(s: str) -> str:
 
 def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative, table_text: str) -> None:
     order = sorted(cols)
-    value_slots = [s for s in order if cols[s].measure in ("value", "target") and not cols[s].is_usd]
+    value_slots = [s for s in order if cols[s].measure in ("value", "target") and not cols[s].translation]
     context_text = " ".join([t.title] + [_clean_context(c) for c in t.context if len(c) <= 200] +
                             [_text(h) for h in t.header_lines])
     cands = [c for c in dp.find_all(context_text, cumulative) if _plausible(dp, c)]
@@ -347,7 +357,7 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
             left = [v for v in value_slots if v < s]
             src = cols[left[-1]].period if left else (cols[value_slots[0]].period if value_slots else None)
             c.period = Period(src.end, src.months) if src is not None else Period()
-        elif c.is_usd:
+        elif c.translation:
             c.period = Period(latest.end, latest.months) if latest is not None else Period()
         else:  # yoy / change columns compare the latest period with the one before
             ref = latest_any

@@ -175,3 +175,51 @@ def test_an_unclosed_head_does_not_swallow_the_page():
     page = "<html><head><title>Results</title><table><tr><td>Revenue</td><td>1,234</td></tr>"
     assert html_to_text(page) == "Revenue\t1,234\n"
     assert html_to_text("<svg><text>9</text></svg><p>After</p><style>p{}</style>") == "After\n"
+
+
+# -- filing-agent markup (Workiva, Donnelley, Toppan Merrill style) -------------------------
+
+FILING_TABLE = """<div style="display:none"><span>2025-06-30 hidden context 123</span></div>
+<table>
+<tr><td></td><td></td><td></td><td></td><td></td><td></td><td></td></tr>
+<tr><td rowspan="2">(millions of dollars, unless noted)</td>
+    <td colspan="6">Three Months Ended<br/>June 30,</td><td colspan="6">Six Months Ended<br/>June 30,</td></tr>
+<tr><td colspan="3">2025</td><td colspan="3">2024</td><td colspan="3">2025</td><td colspan="3">2024</td></tr>
+<tr><td style="padding:2px 1pt 2px 10pt"><div style="padding-left:9pt;text-indent:-9pt">Sales</div></td>
+    <td></td><td>79,477</td><td></td><td></td><td>89,986</td><td></td>
+    <td></td><td>160,535</td><td></td><td></td><td>170,397</td><td></td></tr>
+<tr style="display:none"><td style="display:none"></td></tr>
+<tr><td style="font-weight:700">Net income</td><td>$</td><td>(7,082</td><td>)</td><td>$</td><td>9,240</td><td></td>
+    <td></td><td>14,795</td><td></td><td></td><td>17,460</td><td></td></tr>
+</table>"""
+
+
+def test_rowspan_keeps_the_cells_of_the_next_row_in_their_columns():
+    from iijdesk.core.ingest.html import html_to_lines
+    text, rows = html_to_lines(FILING_TABLE)
+    lines = text.split("\n")
+    assert lines[0] == "(millions of dollars, unless noted)\tThree Months Ended June 30,\t\tSix Months Ended June 30,"
+    assert lines[1] == "\t2025\t2024\t2025\t2024"
+    assert lines[2] == "Sales\t79,477\t89,986\t160,535\t170,397"
+    assert lines[3] == "Net income\t$(7,082)\t$9,240\t14,795\t17,460"
+    # the spanning headers cover both columns under them
+    assert rows[1].spans == {1: 2, 3: 2}
+    assert rows[2].spans == {}
+
+
+def test_hidden_content_is_not_text_and_label_styles_are_kept():
+    from iijdesk.core.ingest.html import html_to_lines
+    text, rows = html_to_lines(FILING_TABLE)
+    assert "hidden context" not in text
+    assert rows[3].indent == 10.0            # cell padding 10pt + div padding 9pt - hanging 9pt
+    assert not rows[3].bold and rows[4].bold
+    assert rows[1].table == rows[4].table == 0
+
+
+def test_spanning_header_dates_every_column_under_it():
+    from iijdesk.core.extract import extract_document
+    df = extract_document(load_bytes("q.html", f"<html><body>{FILING_TABLE}</body></html>".encode()))
+    got = {(r.printed, r.period_end, int(r.period_months)) for r in df.itertuples()}
+    assert ("89,986", "2024-06-30", 3) in got and ("79,477", "2025-06-30", 3) in got
+    assert ("170,397", "2024-06-30", 6) in got and ("160,535", "2025-06-30", 6) in got
+    assert set(df["unit"]) == {"USD"} and set(df["scale"]) == {1_000_000}
