@@ -33,8 +33,37 @@ HALF_RE = re.compile(r"(?<![\w])(?P<h>[12])\s?H\s?(?:FY\s?)?'?(?P<year>(?:19|20)
 RANGE_RE = re.compile(r"(?P<y1>\d{2}|\d{4})/(?P<m1>\d{1,2})\s*[~〜\-–]\s*(?P<y2>\d{2}|\d{4})/(?P<m2>\d{1,2})")
 ORDINAL = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}
 
+# Retailers' fiscal periods run in weeks: "Thirteen Weeks Ended", "39 weeks ended", 52/53-week years.
+_WEEK_NUMBERS = {"twelve": 12, "thirteen": 13, "fourteen": 14, "sixteen": 16, "twenty-four": 24,
+                 "twenty-six": 26, "twenty-seven": 27, "twenty-eight": 28, "thirty-six": 36,
+                 "thirty-nine": 39, "forty": 40, "forty-eight": 48, "fifty-two": 52, "fifty-three": 53}
+_WEEK_COUNT = "|".join(w.replace("-", r"[\s-]?") for w in _WEEK_NUMBERS) + r"|\d{1,2}"
+WEEKS_RE = re.compile(r"\b(?P<n>" + _WEEK_COUNT + r")[\s-]*weeks?\b", re.I)
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def weeks_to_months(m: re.Match) -> int | None:
+    """The months a "Thirteen Weeks" / "39-week" phrase stands for (13 -> 3, 26 -> 6, 53 -> 12)."""
+    w = m.group("n").lower()
+    n = int(w) if w.isdigit() else _WEEK_NUMBERS.get(re.sub(r"[\s-]+", "-", w))
+    if not n or n > 60:
+        return None
+    return max(1, round(n * 7 / DAYS_PER_MONTH))
+
+
+# A row that only names a period ("Three Months Ended June 30, 2024", "Six months ended June 30",
+# "As of December 31, 2024", "Thirteen Weeks Ended November 2, 2024"): the rows under it are that
+# period's, in a table whose columns are something else (segments, components, levels).
+_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+PERIOD_HEADING_RE = re.compile(
+    r"^(?:for\s+the\s+)?(?:(?:three|six|nine|twelve|\d{1,2})\s+months|(?:" + _WEEK_COUNT +
+    r")[\s-]*weeks?|(?:fiscal\s+)?(?:year|quarter|(?:first|second|third|fourth)\s+quarter))"
+    r"\s+end(?:ed|ing)(?:\s+" + _MON + r"\s*\d{1,2}(?:\s*,?\s*(?:19|20)\d{2})?)?\s*[,:.]?$"
+    r"|^(?:as\s+(?:of|at)|at)\s+" + _MON + r"\s*\d{1,2}\s*,?\s*(?:19|20)\d{2}\s*[,:.]?$"
+    r"|^" + _MON + r"\s*\d{1,2}\s*,\s*(?:19|20)\d{2}\s*:?$", re.I)
+
 DURATION_WORDS = [
-    (re.compile(r"\b(three|3)[\s-]*mon", re.I), 3),
+    (re.compile(r"\b(three|3)[\s-]*mon|\bquarters?\s+end(?:ed|ing)\b", re.I), 3),
     (re.compile(r"\b(six|6)[\s-]*mon|first\s+(six\s+months|half)|\binterim\b", re.I), 6),
     (re.compile(r"\b(nine|9)[\s-]*mon|\bine\s+mon", re.I), 9),
     (re.compile(r"\b(twelve|12)[\s-]*mon|fiscal\s+year|full[\s-]+year|year\s+end(?:ed|ing)|\bannual\b", re.I), 12),
@@ -220,6 +249,10 @@ class DocPeriods:
             months = {"three": 3, "six": 6, "nine": 9, "twelve": 12}.get(m.group(1).lower(), None) or int(m.group(1))
             if match_date(m):
                 return Period(match_date(m), months, m.group(0))
+        for m in re.finditer(WEEKS_RE.pattern + r"\s+ended\s+" + DATE_RE.pattern, head[:8000], re.I):
+            w = WEEKS_RE.match(m.group(0))
+            if match_date(m) and w and weeks_to_months(w):
+                return Period(match_date(m), weeks_to_months(w), m.group(0))
         m = re.search(r"(?:fiscal\s+)?year\s+ended\s+" + DATE_RE.pattern, head[:8000], re.I)
         if m:
             if match_date(m):
@@ -303,10 +336,14 @@ class DocPeriods:
                 y = LONE_YEAR_RE.search(t)
                 if y:
                     p.year = int(y.group(0))
-        for rx, months in DURATION_WORDS:
-            if rx.search(t):
-                p.months = months
-                break
+        w = WEEKS_RE.search(t)
+        if w and weeks_to_months(w):
+            p.months = weeks_to_months(w)
+        else:
+            for rx, months in DURATION_WORDS:
+                if rx.search(t):
+                    p.months = months
+                    break
         f = FY_RE.search(t)
         if f and p.end is None:
             p.end = self.fy_end(_year(f.group("year")))

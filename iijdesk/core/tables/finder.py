@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from iijdesk.core.document import Document
+from iijdesk.core.periods import DATE_RE, MONTH_DAY_RE, PERIOD_HEADING_RE
 from iijdesk.core.tables.lines import Line, lex
 from iijdesk.core.tables.model import Row, Table
 
@@ -61,8 +62,8 @@ def find_tables(doc: Document) -> list[Table]:
 def _duration_headings(lines: list[Line]) -> list[tuple[int, str]]:
     out = []
     for i, ln in enumerate(lines):
-        if ln.kind != "text":
-            continue
+        if ln.kind != "text" or ln.markup is not None:
+            continue                   # a table's own header row is no heading of the release
         s = ln.text.strip()
         if (len(s) <= 150 or "following table" in s.lower()) and DURATION_HEADING.search(s) and not _is_subtitle(s):
             out.append((i, s))
@@ -206,6 +207,10 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
     blank_above_headers = False
     passed_section = False
     num_left = min((c.num.start for i in block for c in lines[i].cells), default=0)
+    marked = _markup_headers(lines, first)
+    if marked is not None:
+        headers, j = marked
+        steps = HEADER_LOOKBACK       # the markup says where the header ends: no search
     while j >= 0 and steps < HEADER_LOOKBACK:
         ln = lines[j]
         if ln.kind == "data" or is_prose(ln):
@@ -287,6 +292,27 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
     return t
 
 
+def _markup_headers(lines: list[Line], first: int) -> tuple[list[Line], int] | None:
+    """The header rows of an HTML table: the rows of the same <table> above its first data row,
+    down to the last one with text over the value columns (the label-only rows under it are
+    section headings, left to the rows). With the index of the line above the table.
+    None when the markup gives no header (the header stands in a table of its own, or the
+    text came from no markup)."""
+    mk = lines[first].markup
+    if mk is None:
+        return None
+    top = first
+    while top > 0 and lines[top - 1].markup is not None and lines[top - 1].markup.table == mk.table \
+            and lines[top - 1].kind == "text":
+        top -= 1
+    above = lines[top:first]
+    last = max((k for k, ln in enumerate(above) if ln.fields and any(f.strip() for f in ln.fields[1:])),
+               default=-1)
+    if last < 0:
+        return None
+    return above[:last + 1], top - 1
+
+
 # "# 3. Target of ...", "(2) Consolidated Financial Position": a numbered heading is a title at any length.
 NUMBERED_HEADING = re.compile(r"^(?:#+\s*)?(?:\d{1,2}\.|\(\d{1,2}\)|[IVX]+-\d+\.)\s+[A-Z]")
 
@@ -328,6 +354,7 @@ def _add_rows(t: Table, lines: list[Line], block: list[int]) -> None:
     start = t.rows[-1].line.no if t.rows else (t.header_lines[-1].no if t.header_lines else block[0])
     pending: list[Line] = []
     section = t.rows[-1].section if t.rows else ""
+    heading = t.rows[-1].heading if t.rows else ""
     last = block[-1]
     for idx in range(start, min(last + 2, len(lines))):
         ln = lines[idx]
@@ -343,7 +370,7 @@ def _add_rows(t: Table, lines: list[Line], block: list[int]) -> None:
                 label = ln.label
                 label_lines = []
             row = Row(line=ln, label=" ".join(label.split()), section=section,
-                      label_lines=label_lines + [ln.no])
+                      label_lines=label_lines + [ln.no], heading=heading)
             t.rows.append(row)
             pending = []
         elif ln.kind == "text":
@@ -352,6 +379,12 @@ def _add_rows(t: Table, lines: list[Line], block: list[int]) -> None:
                 pending = []
                 continue
             s = _label_text(ln)
+            if PERIOD_HEADING_RE.match(s) and not (ln.fields and any(f.strip() for f in ln.fields[1:])) \
+                    and (t.layout == "tabbed" or MONTH_DAY_RE.search(s) or DATE_RE.search(s)):
+                # (a dateless "Fiscal year ending" in fixed-width text is the first line of a wrapped label)
+                heading = " ".join(s.split())    # "Three Months Ended June 30, 2024": rows below
+                pending = []
+                continue
             if t.layout == "fixed" and t.rows and not pending and t.rows[-1].line.no == ln.no - 1 and \
                     re.match(r"^\d{1,2},?\s+(?:19|20)\d{2}\b|^(?:19|20)\d{2}\b", s):
                 t.rows[-1].label += " " + s        # the tail of a wrapped label printed under its row

@@ -20,6 +20,8 @@ class Row:
     period: object = None       # a period printed in the row label (row-period tables)
     cell_periods: dict = field(default_factory=dict)   # slot -> period, where a column refines it
     target: bool = False        # the row is a target/forecast ("... (Target)")
+    heading: str = ""           # the period heading row above it in the table ("Three Months Ended
+                                # June 30, 2024"), where the table groups its rows by period
 
 
 @dataclass

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from iijdesk.core.periods import DocPeriods, Period
+from iijdesk.core.periods import DATE_RE, DocPeriods, Period
 from iijdesk.core.tables.model import Column, Table
 from iijdesk.core.units import DocUnits, currency_of
 
@@ -335,6 +335,8 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
         p = periods.get(s) or Period()
         if instant and p.end is not None:
             p.months = 0
+        if p.months is None and months_default is None and DATE_RE.search(cols[s].header or ""):
+            p.months = 0         # a full date with no duration anywhere over it: a balance
         if p.months is None:
             p.months = months_default if months_default is not None else _months_from_report(dp, p.end)
         cols[s].period = p

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from iijdesk.core.periods import DocPeriods, Period, add_months
 from iijdesk.core.tables import classify
@@ -14,8 +15,34 @@ def finish_rows(t: Table, dp: DocPeriods) -> None:
     _hierarchy(t)
     if t.kind == "equity" or any(BALANCE_ROW_RE.match(r.label) for r in t.rows) and t.kind in ("equity", "other"):
         _equity_periods(t, dp)
-        return
-    _row_periods(t, dp)
+    else:
+        _row_periods(t, dp)
+    _heading_periods(t, dp)
+
+
+def _heading_periods(t: Table, dp: DocPeriods) -> None:
+    """Rows under a period heading ("Three Months Ended June 30, 2024" standing alone in the
+    label column) are that period's. A complete heading dates the rows of a table whose columns
+    are no periods (segments, components); a heading without its year ("Six months ended June
+    30") completes each dated column: the column's year, the heading's day and duration."""
+    value_cols = {s: c for s, c in t.columns.items() if c.measure in ("value", "target")}
+    dated = {s: c for s, c in value_cols.items() if c.from_header and c.period_end}
+    for r in t.rows:
+        if not r.heading or r.period is not None:
+            continue
+        p = dp.parse(r.heading)
+        if p.end is not None and not dated:
+            r.period = Period(p.end, 0 if p.months is None else p.months, r.heading)
+        elif p.end is None and dated and (p.months is not None or p.month is not None):
+            r.period = Period(None, p.months, r.heading)
+            for s, c in dated.items():
+                end = date.fromisoformat(c.period_end)
+                if p.month is not None and p.day is not None:
+                    try:
+                        end = date(end.year, p.month, p.day)
+                    except ValueError:
+                        continue
+                r.cell_periods[s] = Period(end, c.period_months if p.months is None else p.months)
 
 
 def _hierarchy(t: Table) -> None:
