@@ -75,6 +75,11 @@ def currency_of(text: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def names_currency(text: str) -> bool:
+    """Whether a phrase names any currency at all."""
+    return any(rx.search(text) for rx in CURRENCY_PATTERNS.values())
+
+
 _WORD_CURRENCY = {"dollars": "USD", "u.s. dollars": "USD", "yen": "JPY", "japanese yen": "JPY",
                   "euros": "EUR", "euro": "EUR", "pounds": "GBP"}
 

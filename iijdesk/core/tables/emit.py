@@ -11,7 +11,10 @@ from iijdesk.core.tables import classify
 from iijdesk.core.tables.model import Table
 from iijdesk.core.tables import flattened
 from iijdesk.core.tables.finder import DURATION_HEADING
-from iijdesk.core.tables.resolve import THREE_MONTHS_RE, resolve, scale_of
+from iijdesk.core.tables.resolve import SHARES_SCALE_RE, THREE_MONTHS_RE, resolve, scale_of, share_scale_of
+
+# Counts whose table may state them in thousands or millions ("in millions, except per share data").
+SCALED_COUNTS = ("shares", "ADS")
 from iijdesk.core.tables.rows import finish_rows
 from iijdesk.core.units import DocUnits
 
@@ -77,6 +80,7 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
             instant_row = bool(classify.INSTANT_ROW_RE.search(r.label))
             average_row = bool(classify.PERIOD_AVERAGE_ROW_RE.search(f"{r.parent} {r.label}"))
             row_edge = classify.period_edge(r.label)
+            row_share_scale = share_scale_of([r.label], None) if SHARES_SCALE_RE.search(r.label) else None
             n_cells = len(r.line.cells)
             for ci, (cell, slot) in enumerate(zip(r.line.cells, r.slots)):
                 col = t.columns[slot]
@@ -87,7 +91,10 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                 unit, per_unit = classify.row_unit(unit_label, t.title, col.unit, col.translation, n.unit or cell_unit,
                                                    n.percent, col.measure, list_unit, t.kind, header, scaled,
                                                    du.currency)
-                scale = 1 if per_unit or unit == "percent" else (cell_scale or col.scale or 1)
+                if unit in SCALED_COUNTS:
+                    scale = cell_scale or row_share_scale or t.share_scale
+                else:
+                    scale = 1 if per_unit or unit == "percent" else (cell_scale or col.scale or 1)
                 end, months = col.period_end, col.period_months
                 measure = col.measure
                 if r.period is not None and measure in ("value", "target") or (r.period is not None and not end):

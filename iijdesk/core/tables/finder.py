@@ -250,10 +250,19 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
         ln = lines[k]
         if ln.kind == "text":
             s = ln.text.strip()
+            scale_note = SCALE_NOTE_RE.search(s)
+            if scale_note and not _is_subtitle(s) and not _is_unit_line(ln):
+                # "... consisted of the following (in millions):": the sentence states the scale
+                context.insert(0, scale_note.group(0))
             if _is_subtitle(s):
                 context.insert(0, s)
             elif _is_unit_line(ln):
                 context.insert(0, s)
+            elif PAGE_FURNITURE_RE.match(s):
+                pass   # a running page header ("Table of Contents", "Form 10-Q")
+            elif NOTE_HEADING_RE.match(s) and len(s) <= TITLE_MAX_LENGTH:
+                title, title_line = _clean_title(s), ln.no   # "Note 5 – Accrued Liabilities and Other"
+                break
             elif _is_bullet(s) or (s.endswith(")") and "(" not in s) or (s.startswith("(") and ")" not in s):
                 pass   # "- Ownership: 74.2% (as of July 2010)" is commentary, not a title
             elif s.endswith(":") and len(s) < 100:
@@ -311,6 +320,15 @@ def _markup_headers(lines: list[Line], first: int) -> tuple[list[Line], int] | N
     if last < 0:
         return None
     return above[:last + 1], top - 1
+
+
+# A scale stated in parentheses inside a sentence: "(in millions)", "($ in thousands)",
+# "(dollars in millions, except per share data)".
+SCALE_NOTE_RE = re.compile(r"\((?:[^()]{0,30}\b)?in\s+(?:millions|thousands|billions)\b[^()]{0,60}\)", re.I)
+# A filing's running page header or footer: never a table's title.
+PAGE_FURNITURE_RE = re.compile(r"^(?:table\s+of\s+contents|index|form\s+10-[qk]|page\s+\d+)(?:\s*\|?\s*\d+)?$", re.I)
+# "Note 5 – Accrued Liabilities", "NOTE 12. DEBT": a note's heading titles its tables.
+NOTE_HEADING_RE = re.compile(r"^note\s+\d{1,2}[a-z]?\s*[.:–—-]\s*[A-Z(]", re.I)
 
 
 # "# 3. Target of ...", "(2) Consolidated Financial Position": a numbered heading is a title at any length.

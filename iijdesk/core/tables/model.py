@@ -52,6 +52,7 @@ class Table:
     section_heading: str = ""   # the heading of the release section the table stands in
     row_periods: bool = False   # the periods stand in the row labels (transposed tables)
     unit_context: str = ""      # the "Unit: JPY million" line that governs the table, if any
+    share_scale: int = 1        # the multiplier of its share counts ("in millions, except per share")
     pct_is_yoy: bool = False    # a note above says its percent columns are YoY changes
     preamble: str = ""          # the lines just above the table (notes such as "% shown is YoY change")
 

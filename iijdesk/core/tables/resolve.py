@@ -12,8 +12,9 @@ from datetime import date
 from functools import lru_cache
 
 from iijdesk.core.periods import DATE_RE, DocPeriods, Period
+from iijdesk.core.tables.lines import CELL_NOISE_WORDS
 from iijdesk.core.tables.model import Column, Table
-from iijdesk.core.units import DocUnits, currency_of
+from iijdesk.core.units import DocUnits, currency_of, names_currency
 
 # Right edges closer than this (characters) belong to one fixed-width column.
 SLOT_TOLERANCE = 3
@@ -21,7 +22,7 @@ SLOT_TOLERANCE = 3
 HEADER_REACH = 4
 
 USD_RE = re.compile(r"U\.\s?S\.|\bUSD\b|US\$|dollars", re.I)
-SHARE_RE = re.compile(r"%\s*of\s*(total\s*)?(net\s*)?revenues?|%\s*of\s*total|%\s*of\s*sales|composition|^%$|%.*\b(total|revenues)$", re.I)
+SHARE_RE = re.compile(r"(?:%|percent(?:age)?)\s*(?:of|to)\s*(total\s*)?(net\s*)?(?:revenues?|sales)|%\s*of\s*total|%\s*of\s*sales|composition|^%$|%.*\b(total|revenues)$", re.I)
 YOY_RE = re.compile(r"\bYoY\b|\bQoQ\b|chang|increase|decrease|growth|\bvs\.?\b|compared", re.I)
 TARGET_RE = re.compile(r"target|forecast|plan\b|outlook|guidance", re.I)
 ACTUAL_RE = re.compile(r"\bactual|\bresults?\b", re.I)
@@ -36,9 +37,15 @@ _MILLION_RE = re.compile(r"\bmillions?\b|\bmil\b|\bmn\b|百万円", re.I)
 _THOUSAND_RE = re.compile(r"\bthousands?\b|in\s+000s|\(000\)|千円", re.I)
 
 
+# An amount written out in prose ("$1.15 billion", "JPY 35 millions") states no table's scale.
+_AMOUNT_WORD_RE = re.compile(r"\d(?:[\d,.]*\d)?\s*(?:billions?|millions?|thousands?|bn|mn)\b", re.I)
+
+
 @lru_cache(maxsize=2048)
 def scale_of(text: str) -> int | None:
     """The multiplier a header or unit line states: thousands, millions, billions."""
+    if _AMOUNT_WORD_RE.search(text):
+        text = _AMOUNT_WORD_RE.sub(" ", text)
     if _BILLION_RE.search(text):
         return 1_000_000_000
     if _MILLION_RE.search(text):
@@ -46,6 +53,36 @@ def scale_of(text: str) -> int | None:
     if _THOUSAND_RE.search(text):
         return 1000
     return None
+
+
+# "(in millions of shares)", "shares in thousands": the scale of share counts, said outright.
+SHARES_SCALE_RE = re.compile(r"\b(?:millions|thousands|billions)\s+of\s+shares\b|\bshares\s+in\s+(?:millions|thousands|billions)\b"
+                             r"|\bshare\s+(?:data|amounts|counts?)\s+in\s+(?:millions|thousands)\b", re.I)
+# "(In millions, except per share data)": the scale covers every figure but per-share amounts,
+# share counts included.
+EXCEPT_PER_SHARE_RE = re.compile(r"except\s+(?:for\s+)?(?:per[-\s]share|share|par\s+value|shares)", re.I)
+_SCALE_PHRASE_RE = re.compile(r"[^()\t]*\b(?:millions?|thousands?|billions?)\b[^()\t]*", re.I)
+
+
+def share_scale_of(texts: list[str], table_scale: int | None) -> int:
+    """The multiplier of a table's share counts. A scale said of shares is theirs; a scale
+    phrase that names no currency ("in millions") or excepts only per-share amounts covers the
+    counts too; one bound to a currency ("Thousands of JPY", "millions of dollars") does not."""
+    for x in texts:
+        m = SHARES_SCALE_RE.search(x or "")
+        if m:
+            return scale_of(m.group(0)) or 1
+    if not table_scale:
+        return 1
+    for x in texts:
+        for m in _SCALE_PHRASE_RE.finditer(x or ""):
+            phrase = m.group(0)
+            if scale_of(phrase) != table_scale:
+                continue
+            if EXCEPT_PER_SHARE_RE.search(phrase) or not names_currency(phrase):
+                return table_scale
+            return 1
+    return 1
 
 
 # A single-spaced header phrase over this many columns or more is read as one piece per column;
@@ -179,6 +216,7 @@ def resolve(t: Table, dp: DocPeriods, du: DocUnits | None = None) -> None:
     header_text = " ".join(_text(h) for h in t.header_lines)
     table_text = " ".join([t.title] + t.context + [header_text])
     table_scale = scale_of(" ".join(t.context + [header_text, t.title])) or scale_of(unit_context)
+    t.share_scale = share_scale_of(t.context + [header_text, t.title, unit_context], table_scale)
     three = bool(THREE_MONTHS_RE.search(t.title + " " + " ".join(t.context) + " " + t.section_heading))
     if re.search(r"\b(nine|six)\s+months\b", t.section_heading, re.I) and not THREE_MONTHS_RE.search(t.title):
         three = False
@@ -304,6 +342,7 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
             if fit:
                 periods[s] = Period(fit[0].end, fit[0].months if fit[0].months is not None else partial.months)
                 used.add((fit[0].end, fit[0].months))
+        _one_period_for_measures(cols, value_slots, periods, cands, dp, cumulative)
         missing = [s for s in value_slots if s not in periods]
         free = [c for c in cands if (c.end, c.months) not in used and not any(c.end == p.end for p in periods.values())]
         if missing and len(free) >= len(missing):
@@ -369,6 +408,41 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
         c.period = p
         c.period_end = p.end.isoformat() if p.end else ""
         c.period_months = p.months
+
+
+def _one_period_for_measures(cols: dict[int, Column], value_slots: list[int], periods: dict[int, Period],
+                             cands: list[Period], dp: DocPeriods, cumulative) -> None:
+    """Columns headed with words but no period ("Carrying Amount | Estimated Fair Value",
+    "Level 1 | Level 2", "Upstream | Downstream") are measures of one period: the period the
+    other columns share, or the single one the table's title and context name. They are not a
+    run of years (that is for columns whose year was lost from a period header)."""
+    plain = [s for s in value_slots if s not in periods and _names_a_measure(cols[s].header)
+             and not PERIOD_WORDS_RE.search(cols[s].header) and not _partial_period(dp, cols[s].header, cumulative)]
+    if not plain:
+        return
+    shared = {(p.end, p.months) for p in periods.values()}
+    if len(shared) == 1:
+        ref = next(iter(periods.values()))
+    elif not periods and len({(c.end, c.months) for c in cands}) == 1:
+        ref = cands[0]
+    else:
+        return
+    for s in plain:
+        periods[s] = Period(ref.end, ref.months, ref.source, True)
+
+
+_UNIT_WORDS = CELL_NOISE_WORDS | {"of", "in", "the", "and", "dollar", "percent", "%"}
+
+
+def _names_a_measure(header: str) -> bool:
+    """A header with words beyond unit and scale words ("Carrying Amount", not "Thousands of JPY")."""
+    return any(len(w) >= 3 and w.lower().strip(".,()") not in _UNIT_WORDS
+               for w in re.findall(r"[A-Za-z][A-Za-z.]*", header))
+
+
+def _partial_period(dp: DocPeriods, header: str, cumulative) -> bool:
+    p = dp.parse(header, cumulative)
+    return p.end is not None or p.month is not None or p.year is not None
 
 
 def _year_off(cols: dict[int, Column], value_slots: list[int], order: list[int], dp: DocPeriods) -> None:
