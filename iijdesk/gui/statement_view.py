@@ -1,6 +1,8 @@
 """The statement grid: a QTableView whose frozen label column is the vertical header."""
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QModelIndex, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLineEdit, QMenu, QStyledItemDelegate,
@@ -8,8 +10,24 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLineEdit, QMenu,
 
 from iijdesk.gui.statement_model import StatementModel
 
-# What a cell editor lets through while typing; parse_entry has the last word.
-ENTRY_PATTERN = r"^\s*\(?\s*[-+\u2212\u25b3]?[\d,]*\.?\d*\s*%?\s*\)?\s*$|^\s*[-\u2014\u2013]{1,2}\s*$"
+log = logging.getLogger(__name__)
+
+# What a cell editor lets through while typing; parse_entry has the last word. The pattern is
+# PCRE2's (QRegularExpression): non-ASCII characters are written \x{....}, never \u....,
+# which PCRE2 rejects (an invalid validator refuses every keystroke). The signs are those
+# parse_entry accepts: minus, Unicode minus, the Japanese triangles; nil dashes likewise.
+ENTRY_PATTERN = (r"^\s*\(?\s*[-+\x{2212}\x{25b3}\x{25b2}]?[\d,]*\.?\d*\s*%?\s*\)?\s*$"
+                 r"|^\s*[-\x{2014}\x{2013}\x{2015}]{1,2}\s*$")
+
+
+def entry_validator(parent=None) -> QRegularExpressionValidator | None:
+    """The cell editor's validator; None (parse_entry alone checks) if the pattern were one
+    PCRE2 cannot compile: an invalid validator would refuse every keystroke."""
+    rx = QRegularExpression(ENTRY_PATTERN)
+    if not rx.isValid():
+        log.error("ENTRY_PATTERN: %s at %d", rx.errorString(), rx.patternErrorOffset())
+        return None
+    return QRegularExpressionValidator(rx, parent)
 
 
 LABEL_MAX_WIDTH = 380      # the frozen label column; longer labels are elided (full text in the tooltip)
@@ -19,7 +37,9 @@ class NumberDelegate(QStyledItemDelegate):
     def createEditor(self, parent, option, index):
         ed = QLineEdit(parent)
         ed.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        ed.setValidator(QRegularExpressionValidator(QRegularExpression(ENTRY_PATTERN), ed))
+        validator = entry_validator(ed)
+        if validator is not None:
+            ed.setValidator(validator)
         return ed
 
 

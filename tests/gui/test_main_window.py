@@ -177,6 +177,37 @@ def test_typed_numbers_are_validated(qtbot, window):
     assert m.setData(ix, "1,234")
     assert window.ws.facts.at[fid, "value"] == 1_234_000
 
+def test_a_number_typed_into_a_cell_and_entered_is_the_edit(qtbot, window):
+    """The editor's validator compiles (PCRE2 rejects \\u escapes) and lets a typed number
+    through: typing and pressing Enter edits the fact, undoably."""
+    from PySide6.QtCore import QRegularExpression
+    from PySide6.QtWidgets import QLineEdit
+
+    from iijdesk.gui.statement_view import ENTRY_PATTERN, entry_validator
+    assert QRegularExpression(ENTRY_PATTERN).isValid()
+    v = entry_validator()
+    for text in ("3,123,486", "(1,234)", "\u22127", "\u25b312", "12.5%", "--", "\u2014"):
+        assert v.validate(text, len(text))[0] != v.State.Invalid, text
+    assert v.validate("12x4", 4)[0] == v.State.Invalid
+    fid, ix = _net_income_cell(qtbot, window)
+    view, m = window.view, window.model
+    view.setFocus()
+    view.setCurrentIndex(ix)
+    qtbot.keyClick(view, Qt.Key_F2)                  # the edit key opens the editor
+    assert view.state() == view.State.EditingState
+    editor = view.viewport().findChild(QLineEdit)
+    assert editor is not None and editor.isVisible()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "3,123,486")
+    assert editor.text() == "3,123,486"              # the validator let every key through
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: window.ws.facts.at[fid, "value"] == 3_123_486_000, timeout=5000)
+    assert m.cell_text(ix.row(), ix.column()) == "3,123,486"
+    assert not cross_table_findings(window.ws, fid)
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert m.cell_text(ix.row(), ix.column()) == "3,123,480"
+
 
 # -- panels ------------------------------------------------------------------------------
 def test_activating_a_finding_selects_its_cells(qtbot, window):
