@@ -33,6 +33,16 @@ FILE_FILTER = "Releases (*.txt *.htm *.html *.pdf *.md);;All files (*)"
 WORKSPACE_FILTER = "iijdesk workspace (*.iijdesk)"
 
 
+def unique_keys(seqs) -> list[QKeySequence]:
+    """Key sequences without repeats or empty ones, in order."""
+    out: list[QKeySequence] = []
+    for k in seqs:
+        k = QKeySequence(k)
+        if not k.isEmpty() and all(k != o for o in out):
+            out.append(k)
+    return out
+
+
 def _table_number(table_id: str) -> int:
     tail = table_id.rsplit("#", 1)[-1]
     return int(tail) if tail.isdigit() else 0
@@ -243,7 +253,11 @@ class MainWindow(QMainWindow):
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo])
+        # Ctrl+Shift+Z and Ctrl+Y on every platform, plus the platform's own redo keys, each
+        # once: a key bound twice is an "ambiguous shortcut" and does nothing.
+        self.redo_action.setShortcuts(unique_keys(
+            [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
+            + QKeySequence.keyBindings(QKeySequence.Redo)))
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
         edit.addSeparator()

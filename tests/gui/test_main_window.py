@@ -209,6 +209,32 @@ def test_a_number_typed_into_a_cell_and_entered_is_the_edit(qtbot, window):
     assert m.cell_text(ix.row(), ix.column()) == "3,123,480"
 
 
+def test_every_shortcut_is_bound_once_and_both_redo_keys_redo(qtbot, window):
+    """A key bound to two actions is "ambiguous" and does nothing: Ctrl+Shift+Z was bound
+    twice (the platform's Redo is Ctrl+Shift+Z on X11) and Ctrl+Y not at all."""
+    from PySide6.QtGui import QAction
+    seen = {}
+    for act in window.findChildren(QAction):
+        for k in act.shortcuts():
+            key = k.toString()
+            assert key not in seen or seen[key] is act, f"{key}: {seen[key].text()} and {act.text()}"
+            seen[key] = act
+    keys = [k.toString() for k in window.redo_action.shortcuts()]
+    assert "Ctrl+Shift+Z" in keys and "Ctrl+Y" in keys and len(keys) == len(set(keys))
+    fid, ix = _net_income_cell(qtbot, window)
+    m = window.model
+    window.activateWindow()
+    window.view.setFocus()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    for key, mods in ((Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier), (Qt.Key_Y, Qt.ControlModifier)):
+        assert m.setData(ix, "3,123,486")
+        qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)       # undo
+        assert m.cell_text(ix.row(), ix.column()) == "3,123,480"
+        qtbot.keyClick(window.view, key, mods)                           # redo
+        assert m.cell_text(ix.row(), ix.column()) == "3,123,486", QKeySequence(key | mods).toString()
+        window.undo_stack.undo()
+
+
 # -- panels ------------------------------------------------------------------------------
 def test_activating_a_finding_selects_its_cells(qtbot, window):
     import_and_wait(qtbot, window, [R000, R003])
@@ -460,3 +486,29 @@ def test_plot_selection_draws_the_selected_rows_in_the_charts(qtbot, window):
     qtbot.waitUntil(lambda: charts.timeline is not None and not charts._pending, timeout=60000)
     assert charts.tabs.currentWidget() is charts.selection
     assert charts.selection.fact_ids == [fid]
+
+
+def test_under_x11_no_key_is_bound_twice_and_both_redo_keys_redo(tmp_path):
+    """On X11 the platform's Redo key is Ctrl+Shift+Z: binding it besides an explicit
+    Ctrl+Shift+Z made it ambiguous (it did nothing) and Ctrl+Y was not bound."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pytest
+    if not shutil.which("xvfb-run"):
+        pytest.skip("needs xvfb-run (a real X server for the xcb platform)")
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb", PYTHONPATH=str(root))
+    r = subprocess.run(["xvfb-run", "-a", sys.executable, str(Path(__file__).parent / "x11_keys.py"),
+                        str(tmp_path / "s.ini")], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert out["platform"] == "xcb"
+    twice = {k: v for k, v in out["keys"].items() if len(v) > 1}
+    assert not twice, twice
+    assert out["keys"]["Ctrl+Y"] == out["keys"]["Ctrl+Shift+Z"] == ["&Redo"]
+    assert out["active"] and out["redone"] == {"Ctrl+Shift+Z": True, "Ctrl+Y": True}
