@@ -1,12 +1,20 @@
-"""Command line: `iijdesk extract|check|export FILE...`; no command opens the window."""
+"""Command line: `iijdesk extract|check|export FILE...`; no command (or only existing files
+and folders) opens the window.
+
+Exit status: 0 done; 1 no file could be read, or the output could not be written;
+2 a usage error (unknown command, bad option, -o naming a folder, an output that exists
+without -f); 3 `check --fail-on LEVEL` found findings of that severity or worse."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from iijdesk import __version__
 
 COMMANDS = ("extract", "check", "export")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+EXIT_FINDINGS = 3          # check --fail-on: findings at or above the level exist
 
 
 def _load(paths: list[str]):
@@ -15,16 +23,39 @@ def _load(paths: list[str]):
     ws = Workspace()
     results = ws.add_files(paths)
     for r in results:
-        if not r.ok:
+        if r.message:               # a failure, or a note (the same file twice, a renamed doc)
             print(f"iijdesk: {r.message}", file=sys.stderr)
     return ws, results
+
+
+def _output_problem(path: str, force: bool) -> str:
+    """Why `path` cannot be written as asked ("" when it can), checked before any work."""
+    if os.path.isdir(path):
+        return f"-o {path}: is a folder; give the name of the file to write (e.g. {os.path.join(path, '')}NAME)"
+    if os.path.lexists(path) and not force:
+        return (f"-o {path}: already exists; choose another name or add -f / --force to "
+                f"overwrite it")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        return f"-o {path}: the folder {parent} does not exist"
+    return ""
+
+
+def _write(what: str, path: str, write) -> bool:
+    try:
+        write()
+    except OSError as e:
+        print(f"iijdesk: {what} not written to {path}: {e.strerror or e}", file=sys.stderr)
+        return False
+    return True
 
 
 def cmd_extract(args) -> int:
     from iijdesk.core import facts as F
 
     ws, results = _load(args.files)
-    F.to_csv(ws.facts, args.output)
+    if not _write("facts", args.output, lambda: F.to_csv(ws.facts, args.output)):
+        return 1
     ok = sum(r.ok for r in results)
     print(f"{len(ws.facts)} facts from {ok} of {len(results)} files -> {args.output}")
     return 0 if ok or not results else 1
@@ -34,9 +65,21 @@ def cmd_check(args) -> int:
     from iijdesk.core.reconcile.report import write_findings_csv
 
     ws, results = _load(args.files)
-    write_findings_csv(ws.findings, ws.facts, args.output)
+    if not _write("findings", args.output, lambda: write_findings_csv(ws.findings, ws.facts, args.output)):
+        return 1
     print(f"{len(ws.findings)} findings from {sum(r.ok for r in results)} files -> {args.output}")
-    return 0 if any(r.ok for r in results) or not results else 1
+    if not any(r.ok for r in results) and results:
+        return 1
+    if args.fail_on:
+        level = SEVERITY_RANK[args.fail_on]
+        sev = ws.findings["severity"] if len(ws.findings) else []
+        n = sum(1 for s in sev if SEVERITY_RANK.get(str(s), 0) >= level)
+        if n:
+            worse = "" if args.fail_on == "error" else " or worse"
+            print(f"iijdesk: {n} finding(s) of severity {args.fail_on}{worse} (--fail-on {args.fail_on})",
+                  file=sys.stderr)
+            return EXIT_FINDINGS
+    return 0
 
 
 def cmd_export(args) -> int:
@@ -55,40 +98,76 @@ def cmd_export(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="iijdesk", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="iijdesk", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Without a command, `iijdesk [FILE|FOLDER ...]` opens the window (and imports them).")
     p.add_argument("--version", action="version", version=f"iijdesk {__version__}")
-    sub = p.add_subparsers(dest="cmd")
-    e = sub.add_parser("extract", help="write every number of every table as facts CSV")
-    e.add_argument("files", nargs="+")
-    e.add_argument("-o", "--output", default="facts.csv")
-    e.set_defaults(func=cmd_extract)
-    c = sub.add_parser("check", help="reconcile the releases and write findings CSV")
-    c.add_argument("files", nargs="+")
-    c.add_argument("-o", "--output", default="findings.csv")
-    c.set_defaults(func=cmd_check)
-    x = sub.add_parser("export", help="write an Excel workbook with live formulas and findings")
-    x.add_argument("files", nargs="+")
-    x.add_argument("-o", "--output", default="iijdesk.xlsx")
-    x.add_argument("-f", "--force", action="store_true", help="overwrite an existing workbook")
-    x.set_defaults(func=cmd_export)
+    p.add_argument("--selftest", action="store_true", help="headless smoke test of this installation")
+    sub = p.add_subparsers(dest="cmd", metavar="command")
+
+    def command(name: str, help: str, default: str, func):
+        c = sub.add_parser(name, help=help, description=help)
+        c.add_argument("files", nargs="+", metavar="FILE", help="release files or folders (walked)")
+        c.add_argument("-o", "--output", default=default, help=f"file to write (default {default})")
+        c.add_argument("-f", "--force", action="store_true", help="overwrite the output if it exists")
+        c.set_defaults(func=func)
+        return c
+
+    command("extract", "write every number of every table as facts CSV", "facts.csv", cmd_extract)
+    c = command("check", "reconcile the releases and write findings CSV", "findings.csv", cmd_check)
+    c.add_argument("--fail-on", choices=("error", "warning"), default=None,
+                   help=f"exit with status {EXIT_FINDINGS} when there are findings of this "
+                        "severity (warning: or worse)")
+    command("export", "write an Excel workbook with live formulas and findings", "iijdesk.xlsx",
+            cmd_export)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")) or argv[0] == "--selftest":
-        return _gui_or_selftest(argv)
-    args = build_parser().parse_args(argv)
-    if not getattr(args, "func", None):
-        build_parser().print_help()
-        return 2
-    return args.func(args)
-
-
-def _gui_or_selftest(argv: list[str]) -> int:
     if argv[:1] == ["--selftest"]:
         from iijdesk.selftest import run_selftest
         return run_selftest()
+    parser = build_parser()
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        # The window, with the files and folders given. A word that is neither a command nor
+        # an existing path is a mistyped command: say so (argparse style), never a window.
+        missing = [a for a in argv if not a.startswith("-") and not os.path.exists(a)]
+        if missing:
+            first = missing[0]
+            if first == argv[0] and not os.path.splitext(first)[1] and os.sep not in first:
+                parser.error(f"argument command: invalid choice: {first!r} (choose from "
+                             f"{', '.join(repr(c) for c in COMMANDS)}; or name existing release "
+                             f"files or folders to open them in the window)")
+            parser.error(f"{first}: no such file or folder (and not a command: "
+                         f"{', '.join(COMMANDS)})")
+        return _gui(argv, parser)
+    args = parser.parse_args(argv)
+    if args.selftest:
+        from iijdesk.selftest import run_selftest
+        return run_selftest()
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    problem = _output_problem(args.output, args.force)     # before any file is read
+    if problem:
+        parser.exit(2, f"iijdesk: error: {problem}\n")
+    return args.func(args)
+
+
+def _no_display() -> bool:
+    """Linux/BSD with no X or Wayland display and no Qt platform chosen: Qt would abort."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return False
+    env = os.environ
+    return not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM"))
+
+
+def _gui(argv: list[str], parser: argparse.ArgumentParser) -> int:
+    if _no_display():
+        parser.exit(2, "iijdesk: error: no display to open the window on (DISPLAY and "
+                       "WAYLAND_DISPLAY are not set). Use a command (extract, check, export), "
+                       "run under xvfb-run, or set QT_QPA_PLATFORM=offscreen.\n")
     try:
         from iijdesk.gui.app import run_app
     except ImportError as e:

@@ -16,7 +16,7 @@ if ! "$PY" -c 'import iijdesk.gui.app' >/dev/null 2>&1; then
   # The window is not built yet: show what the core does on the sample releases instead.
   mkdir -p out
   echo "run-app: the window is not available yet; extracting the sample releases instead" >&2
-  exec "$PY" -m iijdesk extract "$ROOT"/tests/data/releases/*.txt -o out/facts.csv
+  exec "$PY" -m iijdesk extract "$ROOT"/tests/data/releases/*.txt -o out/facts.csv --force
 fi
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ] \

@@ -13,10 +13,10 @@ from tests.conftest import DATA, GOLD, RELEASES
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(*args, cwd=ROOT):
-    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+def run_cli(*args, cwd=ROOT, env=None, timeout=300):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen") if env is None else env
     return subprocess.run([sys.executable, "-m", "iijdesk", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +169,65 @@ def test_extract_reads_a_pdf_and_a_utf16_copy_like_the_text(tmp_path):
         counts[p.suffix + p.stem[-5:]] = sorted((row["row_label"], row["printed"]) for row in rows)
     first, *others = counts.values()
     assert first and all(o == first for o in others)
+
+
+# -- commands, outputs and exit status -------------------------------------------------------
+def test_an_unknown_command_is_a_usage_error_and_never_opens_the_window():
+    """`iijdesk frobnicate` was taken as a file to open: the window waited forever (or, with
+    no display, Qt aborted with 134)."""
+    try:
+        r = run_cli("frobnicate", timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("an unknown command opened the window")
+    assert r.returncode == 2
+    assert "invalid choice: 'frobnicate'" in r.stderr and "extract" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run_cli("nowhere.txt", timeout=60)
+    assert r.returncode == 2 and "nowhere.txt: no such file or folder" in r.stderr
+
+
+def test_the_window_without_a_display_is_a_message_not_an_abort():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(ROOT)
+    r = run_cli(RELEASES[0], env=env, timeout=60)
+    assert r.returncode == 2, (r.returncode, r.stderr[-500:])
+    assert "no display" in r.stderr and "extract" in r.stderr
+
+
+@pytest.mark.parametrize("cmd", ["extract", "check", "export"])
+def test_an_output_naming_a_folder_is_a_message(tmp_path, cmd):
+    r = run_cli(cmd, RELEASES[0], "-o", tmp_path)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr and "IsADirectoryError" not in r.stderr
+    assert "is a folder" in r.stderr
+
+
+@pytest.mark.parametrize("cmd, name", [("extract", "facts.csv"), ("check", "findings.csv"),
+                                       ("export", "book.xlsx")])
+def test_every_command_refuses_to_overwrite_without_force(tmp_path, cmd, name):
+    out = tmp_path / name
+    out.write_bytes(b"keep me")
+    r = run_cli(cmd, RELEASES[4], "-o", out)
+    assert r.returncode == 2, r.stderr
+    assert "already exists" in r.stderr and "--force" in r.stderr and "Traceback" not in r.stderr
+    assert out.read_bytes() == b"keep me"
+    r = run_cli(cmd, RELEASES[4], "-o", out, "--force")
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes() != b"keep me"
+
+
+def test_check_fail_on_gives_a_nonzero_exit_when_such_findings_exist(tmp_path):
+    r = run_cli("check", *RELEASES, "-o", tmp_path / "a.csv", "--fail-on", "error")
+    assert r.returncode == 3, r.stderr
+    assert "finding(s) of severity error" in r.stderr
+    with open(tmp_path / "a.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert any(row["severity"] == "error" for row in rows)        # the file is still written
+    clean = tmp_path / "clean.txt"
+    clean.write_text("Revenues (JPY millions)\n\n              2009     2010\n"
+                     "Sales         100      110\nCosts          60       70\n"
+                     "Total         160      180\n", encoding="utf-8")
+    r = run_cli("check", clean, "-o", tmp_path / "b.csv", "--fail-on", "warning")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("check", *RELEASES, "-o", tmp_path / "c.csv")
+    assert r.returncode == 0                                      # without the flag: 0 as before
