@@ -27,7 +27,8 @@ TOTAL_RE = re.compile(
     re.I)
 PER_ADS_RE = re.compile(r"per\s+ads\b|per\s+american\s+depositary", re.I)
 PER_SHARE_RE = re.compile(r"per\s+(common\s+)?share|dividends?\s+per|dividend\b.*\bshare", re.I)
-SHARES_RE = re.compile(r"\(shares\)|number\s+of\s+shares|shares\s+outstanding|^shares\b", re.I)
+SHARES_RE = re.compile(r"\(shares\)|number\s+of\s+shares|shares\s+outstanding|^shares\b|weighted[- ]average\s+"
+                       r"(?:number\s+of\s+)?(?:common\s+|ordinary\s+)?shares\b|\bshares\s+used\b|average\s+shares\b", re.I)
 # Rows that state a balance at a date even inside a table of durations.
 INSTANT_ROW_RE = re.compile(r"\bbacklog\b", re.I)
 # A cell's own note on whether it is paid/actual or forecast ("JPY8.75 (Paid)", "10.00 (Forecast)").
@@ -113,7 +114,7 @@ def cell_words(field_text: str, num) -> tuple[str, int | None]:
 
 def row_unit(label: str, title: str, col_unit: str, translation: bool, cell_unit: str, cell_percent: bool,
              measure: str, list_unit: str | None, kind: str = "", col_header: str = "",
-             col_scaled: bool = False, currency: str = UNKNOWN) -> tuple[str, bool]:
+             col_scaled: bool = False, currency: str = UNKNOWN, section: str = "") -> tuple[str, bool]:
     """(unit, per_unit) for one cell; per_unit True means the scale is 1 (counts, per-share)."""
     if cell_unit in CURRENCY_PATTERNS:
         list_unit = cell_unit
@@ -123,6 +124,12 @@ def row_unit(label: str, title: str, col_unit: str, translation: bool, cell_unit
         return "percent", True
     cur = list_unit or (col_unit if translation else currency)
     cls = _label_class(label, title, kind, col_header)
+    if not cls and section:
+        # "Net earnings per share" / "Basic", "Avg. shares outstanding" / "Diluted": the heading
+        # above a row says what it counts
+        sc = _label_class(section, "", kind, "")
+        if sc in ("per_share", "per_ADS", "shares", "ADS"):
+            cls = sc
     if cls == "per_ADS":
         return f"{cur}_per_ADS", True
     if cls == "per_share":
@@ -140,7 +147,7 @@ def row_unit(label: str, title: str, col_unit: str, translation: bool, cell_unit
 
 
 _SHARES_TITLE_RE = re.compile(r"shares\s+outstanding|number\s+of\s+shares", re.I)
-_CONTRACTS_TITLE_RE = re.compile(r"number\s+of\s+contracts|contracts\b", re.I)
+_CONTRACTS_TITLE_RE = re.compile(r"number\s+of\s+contracts|^contracts\b", re.I)
 _PERSONS_RE = re.compile(r"number\s+of\s+employees|employees\b|personnel\b", re.I)
 _COST_RE = re.compile(r"cost|expense", re.I)
 _ATMS_RE = re.compile(r"number\s+of\s+ATMs|\bATMs\b")

@@ -9,7 +9,7 @@ from iijdesk.core import facts as F
 from iijdesk.core.periods import DocPeriods
 from iijdesk.core.tables import classify
 from iijdesk.core.tables.model import Table
-from iijdesk.core.tables import flattened
+from iijdesk.core.tables import flattened, label_numbers
 from iijdesk.core.tables.finder import DURATION_HEADING
 from iijdesk.core.tables.resolve import SHARES_SCALE_RE, THREE_MONTHS_RE, resolve, scale_of, share_scale_of
 
@@ -82,6 +82,7 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
             row_edge = classify.period_edge(r.label)
             row_share_scale = share_scale_of([r.label], None) if SHARES_SCALE_RE.search(r.label) else None
             n_cells = len(r.line.cells)
+            row_periods: list[tuple[str, int | None, object]] = []   # (end, months, column) of its amounts
             for ci, (cell, slot) in enumerate(zip(r.line.cells, r.slots)):
                 col = t.columns[slot]
                 scaled, col_edge, ratio, composition, header = col_info[slot]
@@ -90,7 +91,7 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                 cell_unit, cell_scale = classify.cell_words(cell.field_text, n)
                 unit, per_unit = classify.row_unit(unit_label, t.title, col.unit, col.translation, n.unit or cell_unit,
                                                    n.percent, col.measure, list_unit, t.kind, header, scaled,
-                                                   du.currency)
+                                                   du.currency, r.section)
                 if unit in SCALED_COUNTS:
                     scale = cell_scale or row_share_scale or t.share_scale
                 else:
@@ -130,6 +131,15 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                 recs.append((doc.name, r.line.no, t.title, table_id, t.kind, r.parent, label, ri, r.level,
                              r.is_total, header, ci, end, months, measure, unit, scale, n.printed, value,
                              n.decimals, flag, note, n.start, n.end, col.false_share))
+                if measure == "value" and not col.translation and end and \
+                        not any(p[:2] == (end, months) for p in row_periods):
+                    row_periods.append((end, months, col))
+            if row_periods:
+                for k, rec in enumerate(_label_records(doc, t, r, row_periods, du.currency)):
+                    recs.append((doc.name, rec["line"], t.title, table_id, t.kind, r.parent, label, ri, r.level,
+                                 r.is_total, label_numbers.COL_LABEL, n_cells + k, rec["end"], rec["months"],
+                                 "value", rec["unit"], rec["scale"], rec["printed"], rec["value"], rec["decimals"],
+                                 "", "", rec["start"], rec["stop"], False))
     recs += [tuple(r[c] for c in F.FACT_COLUMNS + ["_rescale"])
              for r in _flattened_records(doc, tables, dp, len(tables), du.currency)]
     if not recs:
@@ -138,6 +148,38 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
     _rescale_from_other_tables(df)
     df = df.drop(columns="_rescale")
     return F.normalise(df) if normalised else df
+
+
+def _label_records(doc, t: Table, r, row_periods, currency: str) -> list[dict]:
+    """Facts of the numbers printed inside a row's label (label_numbers.py), on the lines where
+    they stand: the label part of the row's own line and any wrapped label lines above it."""
+    out = []
+    periods = [(e, m) for e, m, _ in row_periods]
+    money_scale = row_periods[0][2].scale or 1
+    for no in r.label_lines or [r.line.no]:
+        if no == r.line.no:
+            ln = r.line
+            text = ln.fields[0] if ln.tabbed else ln.text[:ln.label_end or 0]
+        elif 0 < no <= len(doc.lines):
+            text = doc.lines[no - 1]
+            if "\t" in text:
+                text = text.split("\t")[0]
+        else:
+            continue
+        for x, end, months in label_numbers.assign_periods(label_numbers.label_numbers(text), periods):
+            n = x.num
+            if x.kind == "percent":
+                unit, scale = "percent", 1
+            elif x.kind == "per_share":
+                unit, scale = f"{n.currency or currency}_per_share", 1
+            elif x.kind == "shares":
+                unit, scale = "shares", x.scale or t.share_scale or 1
+            else:
+                unit, scale = n.currency or currency, x.scale or money_scale
+            out.append({"line": no, "end": end, "months": months, "unit": unit, "scale": scale,
+                        "printed": n.printed, "value": n.value * scale, "decimals": n.decimals,
+                        "start": n.start, "stop": n.end})
+    return out
 
 
 SCALES = (1000, 1_000_000, 1_000_000_000)

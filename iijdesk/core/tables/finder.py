@@ -33,6 +33,7 @@ def find_tables(doc: Document) -> list[Table]:
     for no, info in getattr(doc, "rows", {}).items():
         if 0 < no <= len(lines):
             lines[no - 1].markup = info
+    _drop_page_furniture(lines)
     blocks = _blocks(lines)
     tables: list[Table] = []
     headings = _duration_headings(lines)
@@ -57,6 +58,27 @@ def find_tables(doc: Document) -> list[Table]:
                     t.title = cap
             tables.append(t)
     return tables
+
+
+# A page number standing alone ("12", "- 12 -", "Page 12") or a running footer with one
+# ("Form 10-Q | 23"): printed page furniture, not a table row.
+PAGE_NUMBER_RE = re.compile(r"^(?:page\s*)?[-–—]?\s*\d{1,3}\s*[-–—]?$|^(?:page\s+)?\d{1,3}\s+of\s+\d{1,3}$", re.I)
+
+
+def _drop_page_furniture(lines: list[Line]) -> None:
+    """Page numbers and running headers are blank space to the table finder: a statement runs
+    on over a page break, and no footer becomes a row or a title."""
+    for i, ln in enumerate(lines):
+        if ln.kind not in ("data", "text") or len(ln.text) > 40:
+            continue
+        s = " ".join(ln.text.replace("\t", " ").split())
+        if PAGE_FURNITURE_RE.match(s):
+            ln.kind, ln.cells = "blank", []
+            continue
+        if ln.kind == "data" and len(ln.cells) == 1 and PAGE_NUMBER_RE.match(s) and all(
+                k < 0 or k >= len(lines) or lines[k].kind == "blank" or PAGE_FURNITURE_RE.match(lines[k].text.strip())
+                for k in (i - 1, i + 1)):
+            ln.kind, ln.cells = "blank", []
 
 
 def _duration_headings(lines: list[Line]) -> list[tuple[int, str]]:
@@ -277,6 +299,10 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
             elif is_prose(ln):
                 # a prose sentence can carry the title's periods ("... (from October 1 to December 31)")
                 context.insert(0, s)
+                note = next((lines[x] for x in range(k - 1, max(k - NOTE_HEADING_REACH, prev_block_end, -1), -1)
+                             if lines[x].kind == "text" and NOTE_HEADING_RE.match(lines[x].text.strip())), None)
+                if note is not None:     # "Note 2 – Fair Value ..." over the note's opening paragraph
+                    title, title_line = _clean_title(note.text.strip()), note.no
                 break
         elif ln.kind == "data":
             break
@@ -288,7 +314,9 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
         if prev.rows and first - prev.rows[-1].line.no < 6 and not _layout_changed(prev.rows[-1].line, lines[first]):
             _extend(prev, lines, block)
             return None
-    if not title and previous and previous[-1].rows and (
+    prose_between = lines[first].markup is not None and previous and previous[-1].rows and any(
+        is_prose(lines[x]) for x in range(previous[-1].rows[-1].line.no, first))
+    if not title and previous and previous[-1].rows and not prose_between and (
             (headers and first - previous[-1].rows[-1].line.no <= len(headers) + 6) or
             (not headers and section_above and first - previous[-1].rows[-1].line.no <= TITLE_LOOKBACK)):
         prev = previous[-1]
@@ -302,11 +330,11 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
 
 
 def _markup_headers(lines: list[Line], first: int) -> tuple[list[Line], int] | None:
-    """The header rows of an HTML table: the rows of the same <table> above its first data row,
-    down to the last one with text over the value columns (the label-only rows under it are
-    section headings, left to the rows). With the index of the line above the table.
-    None when the markup gives no header (the header stands in a table of its own, or the
-    text came from no markup)."""
+    """The header rows of an HTML table whose header has spanning cells: the rows of the same
+    <table> above its first data row, down to the last one with text over the value columns
+    (the label-only rows under it are section headings, left to the rows), with the index of
+    the line above the table. None when the markup shows no header structure (no spanning
+    cell, the header in a table of its own, or no markup at all)."""
     mk = lines[first].markup
     if mk is None:
         return None
@@ -317,8 +345,8 @@ def _markup_headers(lines: list[Line], first: int) -> tuple[list[Line], int] | N
     above = lines[top:first]
     last = max((k for k, ln in enumerate(above) if ln.fields and any(f.strip() for f in ln.fields[1:])),
                default=-1)
-    if last < 0:
-        return None
+    if last < 0 or not any(ln.markup.spans for ln in above[:last + 1]):
+        return None          # a plain grid says no more than its text: read as text is read
     return above[:last + 1], top - 1
 
 
@@ -328,6 +356,7 @@ SCALE_NOTE_RE = re.compile(r"\((?:[^()]{0,30}\b)?in\s+(?:millions|thousands|bill
 # A filing's running page header or footer: never a table's title.
 PAGE_FURNITURE_RE = re.compile(r"^(?:table\s+of\s+contents|index|form\s+10-[qk]|page\s+\d+)(?:\s*\|?\s*\d+)?$", re.I)
 # "Note 5 – Accrued Liabilities", "NOTE 12. DEBT": a note's heading titles its tables.
+NOTE_HEADING_REACH = 3       # lines above an opening paragraph a note's heading is looked for
 NOTE_HEADING_RE = re.compile(r"^note\s+\d{1,2}[a-z]?\s*[.:–—-]\s*[A-Z(]", re.I)
 
 

@@ -29,6 +29,11 @@ ACTUAL_RE = re.compile(r"\bactual|\bresults?\b", re.I)
 THREE_MONTHS_RE = re.compile(r"\(\s*3\s*months?\s*\)|three\s+months|3\s+months", re.I)
 PCT_IS_YOY_RE = re.compile(r"%\s*shown\s*is\s*(YoY|year)", re.I)
 INSTANT_RE = re.compile(r"\bas\s+of\b|\bas\s+at\b|balance\s+sheets?|financial\s+position|number\s+of\s+(contracts|employees|subscribers|atms)|\bbacklog\b", re.I)
+# Words of amounts that flow over a period (a column "Additions to Property ... June 29, 2025"
+# holds the year to date, not a balance at that date).
+FLOW_WORDS_RE = re.compile(r"\b(?:revenues?|sales|income|expenses?|earnings|additions?|depreciation|amortization|"
+                           r"cash\s+flows?|provided|used\s+in|capital\s+expenditures?|purchases|payments|proceeds|"
+                           r"dividends\s+paid|costs?\s+of)\b", re.I)
 PERIOD_WORDS_RE = re.compile(r"(19|20)\d{2}|\bFY|\d\s?Q\d|\d\s?H\d|months|as of|ended", re.I)
 
 
@@ -374,8 +379,9 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
         p = periods.get(s) or Period()
         if instant and p.end is not None:
             p.months = 0
-        if p.months is None and months_default is None and DATE_RE.search(cols[s].header or ""):
-            p.months = 0         # a full date with no duration anywhere over it: a balance
+        if p.months is None and months_default is None and DATE_RE.search(cols[s].header or "") and \
+                not FLOW_WORDS_RE.search(cols[s].header):
+            p.months = 0         # a full date with no duration over it, heading no flow: a balance
         if p.months is None:
             p.months = months_default if months_default is not None else _months_from_report(dp, p.end)
         cols[s].period = p
@@ -513,6 +519,17 @@ def _direction(periods: dict[int, Period], value_slots) -> int:
 
 
 def _months_from_report(dp: DocPeriods, end: date | None) -> int | None:
-    if end and dp.report and dp.report.end and (dp.report.end.month, dp.report.end.day) == (end.month, end.day):
-        return dp.report.months
-    return None
+    """The report's own duration for a column dated at the report's month-end (a 52/53-week
+    year's comparative quarter ends a day or two off: June 30, 2024 against June 29, 2025)."""
+    if not (end and dp.report and dp.report.end):
+        return None
+    r = dp.report.end
+    try:
+        same_day = abs((date(end.year, r.month, min(r.day, calendar.monthrange(end.year, r.month)[1])) - end).days)
+    except ValueError:
+        return None
+    return dp.report.months if same_day <= FISCAL_WEEK_SLACK_DAYS else None
+
+
+# Fiscal periods of 52/53 weeks end within this many days of the same date each year.
+FISCAL_WEEK_SLACK_DAYS = 6

@@ -9,13 +9,14 @@ from iijdesk.core.tables import classify
 from iijdesk.core.tables.model import Table
 
 BALANCE_ROW_RE = re.compile(r"^\s*balances?\b", re.I)
+# A row labelled with nothing but a date ("March 28, 2025") in an equity roll-forward is its balance.
+BARE_DATE_RE = re.compile(r"^\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},\s*(?:19|20)\d{2}\s*$", re.I)
 
 
 def finish_rows(t: Table, dp: DocPeriods) -> None:
     _hierarchy(t)
-    if t.kind == "equity" or any(BALANCE_ROW_RE.match(r.label) for r in t.rows) and t.kind in ("equity", "other"):
-        _equity_periods(t, dp)
-    else:
+    if not ((t.kind == "equity" or any(BALANCE_ROW_RE.match(r.label) for r in t.rows) and t.kind in ("equity", "other"))
+            and _equity_periods(t, dp)):
         _row_periods(t, dp)
     _heading_periods(t, dp)
 
@@ -200,13 +201,14 @@ def _row_periods(t: Table, dp: DocPeriods) -> None:
     t.row_periods = True
 
 
-def _equity_periods(t: Table, dp: DocPeriods) -> None:
+def _equity_periods(t: Table, dp: DocPeriods) -> bool:
     """Balances are instants (the day before a printed first-of-month date); movements belong to
     the fiscal year that ends at the next balance."""
-    balances = [(i, dp.balance_date(r.label)) for i, r in enumerate(t.rows) if BALANCE_ROW_RE.match(r.label)]
+    balances = [(i, dp.balance_date(r.label)) for i, r in enumerate(t.rows)
+                if BALANCE_ROW_RE.match(r.label) or BARE_DATE_RE.match(r.label)]
     balances = [(i, d) for i, d in balances if d]
     if not balances:
-        return
+        return False
     for i, r in enumerate(t.rows):
         bd = next((d for j, d in balances if j == i), None)
         if bd:
@@ -220,3 +222,4 @@ def _equity_periods(t: Table, dp: DocPeriods) -> None:
                 months = (nxt.year * 12 + nxt.month) - (prev.year * 12 + prev.month)
             r.period = Period(nxt, months or 12)
     t.row_periods = True
+    return True
