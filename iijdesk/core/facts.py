@@ -35,6 +35,8 @@ from typing import Iterable
 
 import pandas as pd
 
+from iijdesk.core import csv_cells
+
 FACT_COLUMNS = [
     "doc", "line", "table", "table_id", "kind", "parent", "row_label", "row", "level", "is_total",
     "col_label", "col", "period_end", "period_months", "measure", "unit", "scale", "printed",
@@ -109,8 +111,12 @@ def _truthy(v) -> bool:
 
 
 def read_csv(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a facts CSV (ours or the gold's) into a normalised frame."""
+    """Read a facts CSV (ours or the gold's) into a normalised frame (the quotes `to_csv`
+    puts before formula-like text are taken off again)."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for c in _STR_COLS:
+        if c in df.columns:
+            df[c] = csv_cells.unescape_series(df[c])
     return normalise(df)
 
 
@@ -120,9 +126,15 @@ def read_many(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:
 
 
 def to_csv(df: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Write the facts with the gold columns first; value written without float noise."""
+    """Write the facts with the gold columns first; value written without float noise.
+
+    Text cells that a spreadsheet would run as a formula (a row label starting with `=`,
+    `+`, `-`, `@` ...) get a leading quote (iijdesk.core.csv_cells); numbers never do."""
     out = df.copy()
     out["value"] = [_fmt_value(v) for v in out["value"]]
+    for c in _STR_COLS:
+        if c in out.columns:
+            out[c] = csv_cells.escape_series(out[c])
     cols = GOLD_COLUMNS + [c for c in FACT_COLUMNS if c not in GOLD_COLUMNS]
     out[cols].to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL)
 

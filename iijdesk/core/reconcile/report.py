@@ -10,6 +10,8 @@ import os
 
 import pandas as pd
 
+from iijdesk.core.csv_cells import escape
+
 REPORT_COLUMNS = ["doc", "lines", "kind", "severity", "expected", "actual", "message", "rule", "id",
                   "fix_fact", "fix_value"]
 
@@ -27,6 +29,9 @@ def _cell(r, name: str) -> str:
 
 
 def write_findings_csv(findings: pd.DataFrame, facts: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Text cells a spreadsheet would run as a formula (a message starting with a row label
+    such as `=HYPERLINK(...)`) get a leading quote (iijdesk.core.csv_cells); numbers, and
+    expected / actual as printed, stay as they are."""
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(REPORT_COLUMNS)
@@ -34,8 +39,9 @@ def write_findings_csv(findings: pd.DataFrame, facts: pd.DataFrame, path: str | 
             row = []
             for c in REPORT_COLUMNS:
                 if c in ("expected", "actual", "fix_value"):
-                    row.append(_cell(r, c) if c != "fix_value" else _cell({"fix_value": r.get(c)}, c))
+                    v = _cell(r, c) if c != "fix_value" else _cell({"fix_value": r.get(c)}, c)
                 else:
                     v = r.get(c, "")
-                    row.append("" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v)
+                    v = "" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
+                row.append(escape(v) if isinstance(v, str) else v)
             w.writerow(row)
