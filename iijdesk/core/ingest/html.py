@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from iijdesk.core.tables.numbers import NIL_TOKENS
+
 # Tags that end the current line (and start a new one) when they open or close.
 BLOCK_TAGS = frozenset("""
 address article aside blockquote body caption center dd details dialog dir div dl dt fieldset
@@ -411,7 +413,10 @@ def _join_fragments(cells: list[list]) -> None:
         text = c[2]
         if text in _CLOSERS:
             prev = next((p for p in reversed(filled[:k]) if p[2]), None)
-            if prev is not None and (prev[2][-1:].isdigit() or prev[2].endswith("%")):
+            if prev is not None and prev[2] in NIL_TOKENS:
+                c[2] = ""              # "—" "%": a nil percentage
+            elif prev is not None and (prev[2][-1:].isdigit() or prev[2].endswith("%") or
+                                       (text.startswith("%") and prev[2].endswith(")"))):
                 prev[2] += text
                 c[2] = ""
         elif text in _OPENERS:
@@ -419,6 +424,8 @@ def _join_fragments(cells: list[list]) -> None:
             if nxt is not None and _NUMBERISH.match(nxt[2]):
                 nxt[2] = text + nxt[2]
                 c[2] = ""
+            elif nxt is not None and nxt[2] in NIL_TOKENS:
+                c[2] = ""              # "$" before a nil dash: decoration of an empty cell
 
 
 def _attr(attrs, name: str) -> str:

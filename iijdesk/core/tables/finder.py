@@ -38,6 +38,10 @@ def find_tables(doc: Document) -> list[Table]:
     tables: list[Table] = []
     headings = _duration_headings(lines)
     units = [i for i, ln in enumerate(lines) if ln.kind == "text" and _is_unit_line(ln)]
+    # "... consisted of the following (in millions):" states the scale of its note's tables
+    notes = {i: m.group(0) for i, ln in enumerate(lines) if ln.kind == "text" and ln.markup is None
+             for m in [SCALE_NOTE_RE.search(ln.text)] if m}
+    note_heads = [i for i, ln in enumerate(lines) if ln.kind == "text" and NOTE_HEADING_RE.match(ln.text.strip())]
     pct_yoy = [i for i, ln in enumerate(lines) if ln.kind == "text" and PCT_IS_YOY.search(ln.text)]
     for b in blocks:
         t = _make_table(lines, b, tables)
@@ -46,6 +50,10 @@ def find_tables(doc: Document) -> list[Table]:
             t.section_heading = next((h for i, h in reversed(headings) if i < first), "")
             u = [i for i in units if first - UNIT_SCOPE_LINES <= i < first]
             t.unit_context = lines[u[-1]].text.strip() if u else ""
+            if not t.unit_context:
+                head = max((i for i in note_heads if i < first), default=-1)
+                n = [i for i in notes if max(head, first - UNIT_SCOPE_LINES) <= i < first]
+                t.unit_context = notes[n[-1]] if n else ""
             prev_first = tables[-1].rows[0].line.no - 1 if tables and tables[-1].rows else -1
             t.pct_is_yoy = any(max(prev_first, first - UNIT_SCOPE_LINES) < i <= first for i in pct_yoy)
             top = min([h.no - 1 for h in t.header_lines] + [first])
