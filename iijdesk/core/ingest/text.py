@@ -153,6 +153,11 @@ def _detect_legacy(raw: bytes) -> str | None:
     enc = _PREFERRED.get(name, name)
     if enc == "cp932" and not _looks_cp932(raw):
         enc = "cp1252"             # a lone "¥" or "é" read as half-width katakana
+    elif enc in ("cp1252", "latin_1", "latin-1") and _looks_cp932(raw) and _western_mojibake(raw):
+        # A mostly-English release with a few Japanese labels: the detector's samples may
+        # miss them all (or score the few bytes as Western); read as CP932 they are Japanese
+        # words, read as CP1252 they are runs of symbols and control characters.
+        enc = "cp932"
     if enc == "cp1252":
         try:
             raw.decode("cp1252")
@@ -172,6 +177,41 @@ def _looks_cp932(raw: bytes) -> bool:
     jp = sum(1 for ch in high if _is_japanese(ch))
     halfwidth_kana = sum(1 for ch in high if 0xFF61 <= ord(ch) <= 0xFF9F)
     return jp / len(high) >= 0.8 and halfwidth_kana < jp
+
+
+# Non-ASCII characters that Western text has on their own between ASCII ones: Latin letters
+# with accents, and the punctuation and signs of CP1252 (quotes, dashes, currency, degrees ...).
+_WESTERN_LONE = re.compile("[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                           "\u2018-\u201e\u2013\u2014\u2022\u2026\u20ac\u2122"
+                           "\u00a0-\u00bf]")
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
+# Share of a text's non-ASCII runs that are not what Western text has for it to be mojibake.
+MOJIBAKE_SHARE = 0.5
+
+
+def _western_mojibake(raw: bytes) -> bool:
+    """Read as CP1252 (Latin-1 for its holes), do the non-ASCII characters look like
+    mojibake? Western text has lone accented letters and signs; CP932 text read so has runs
+    of two and more symbols, often with C1 control characters among them."""
+    text = raw.decode("cp1252", errors="ignore") if _cp1252_ok(raw) else raw.decode("latin-1")
+    runs = _NON_ASCII_RUN.findall(text)
+    if not runs:
+        return False
+    odd = 0
+    for run in runs:
+        if len(run) > 2 or not all(_WESTERN_LONE.match(ch) for ch in run):
+            odd += 1
+        elif len(run) == 2 and not (run[0].isalpha() and run[1].isalpha()):
+            odd += 1                           # "œu" is a word; "”„" is not
+    return odd >= MOJIBAKE_SHARE * len(runs)
+
+
+def _cp1252_ok(raw: bytes) -> bool:
+    try:
+        raw.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def _is_japanese(ch: str) -> bool:

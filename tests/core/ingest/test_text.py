@@ -115,3 +115,32 @@ def test_decode_never_raises_on_arbitrary_bytes(seed):
     raw = bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 3000)))
     text, enc = decode(raw)
     assert isinstance(text, str) and enc
+
+
+@pytest.mark.parametrize("labels", [["売上高"], ["円"], ["株"], ["売上", "営業利益"], ["（注）"]])
+@pytest.mark.parametrize("path", RELEASES, ids=lambda p: p.name[:3])
+def test_cp932_english_release_with_a_few_japanese_labels(path, labels):
+    """A few Japanese words in a long English release: the detector's samples miss them (or
+    weigh the bytes as Western) and the text came out as Latin-1 mojibake."""
+    text = "".join(c if ord(c) < 128 else "?" for c in path.read_text(encoding="utf-8"))
+    lines = text.split("\n")
+    for i, label in enumerate(labels):
+        lines[10 + 7 * i] = label + " " + lines[10 + 7 * i]
+    text = "\n".join(lines)
+    doc = load_bytes(path.name, text.encode("cp932"))
+    assert doc.encoding == "cp932"
+    assert doc.text == text
+
+
+@pytest.mark.parametrize("head", [
+    "“Quoted”x and “Another”y ©2009 résumé\n",       # bytes that CP932 would also decode
+    "Zürich Ärger Öl straße ½ °C ¥100\n",
+])
+def test_western_text_whose_bytes_cp932_could_read_stays_western(text_001, head):
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            raw = (head + text_001).encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        doc = load_bytes("west.txt", raw)
+        assert doc.text == head + text_001 and doc.encoding in ("cp1252", "latin-1")
