@@ -28,7 +28,8 @@ TOTAL_RE = re.compile(
 PER_ADS_RE = re.compile(r"per\s+ads\b|per\s+american\s+depositary", re.I)
 PER_SHARE_RE = re.compile(r"per\s+(common\s+)?share|dividends?\s+per|dividend\b.*\bshare", re.I)
 SHARES_RE = re.compile(r"\(shares\)|number\s+of\s+shares|shares\s+outstanding|^shares\b|weighted[- ]average\s+"
-                       r"(?:number\s+of\s+)?(?:common\s+|ordinary\s+)?shares\b|\bshares\s+used\b|average\s+shares\b", re.I)
+                       r"(?:number\s+of\s+)?(?:common\s+|ordinary\s+)?shares\b|\bshares\s+used\b|average\s+shares\b"
+                       r"|^(?:potential|dilutive|incremental|anti-?dilutive|less:?)\b.*\bshares\b", re.I)
 # Rows that state a balance at a date even inside a table of durations.
 INSTANT_ROW_RE = re.compile(r"\bbacklog\b", re.I)
 # A cell's own note on whether it is paid/actual or forecast ("JPY8.75 (Paid)", "10.00 (Forecast)").

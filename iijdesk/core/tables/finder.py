@@ -83,9 +83,8 @@ def _drop_page_furniture(lines: list[Line]) -> None:
         if PAGE_FURNITURE_RE.match(s):
             ln.kind, ln.cells = "blank", []
             continue
-        if ln.kind == "data" and len(ln.cells) == 1 and PAGE_NUMBER_RE.match(s) and all(
-                k < 0 or k >= len(lines) or lines[k].kind == "blank" or PAGE_FURNITURE_RE.match(lines[k].text.strip())
-                for k in (i - 1, i + 1)):
+        if ln.kind == "data" and len(ln.cells) == 1 and PAGE_NUMBER_RE.match(s) and ln.markup is None and (
+                i + 1 >= len(lines) or lines[i + 1].kind == "blank" or PAGE_FURNITURE_RE.match(lines[i + 1].text.strip())):
             ln.kind, ln.cells = "blank", []
 
 

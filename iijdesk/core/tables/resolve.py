@@ -213,13 +213,18 @@ def slot_headers(t: Table) -> tuple[dict[int, str], dict[int, str]]:
     return full, bottom
 
 
+# Context lines longer than this are prose: they are not read for the table's duration.
+CONTEXT_MAX_LENGTH = 200
+
+
 def resolve(t: Table, dp: DocPeriods, du: DocUnits | None = None) -> None:
     currency = (du or DocUnits()).currency
     unit_context = t.unit_context
     assign_slots(t)
     headers, bottoms = slot_headers(t)
     header_text = " ".join(_text(h) for h in t.header_lines)
-    table_text = " ".join([t.title] + t.context + [header_text])
+    # (a paragraph of prose above a table says many things; only short context lines govern it)
+    table_text = " ".join([t.title] + [c for c in t.context if len(c) <= CONTEXT_MAX_LENGTH] + [header_text])
     table_scale = scale_of(" ".join(t.context + [header_text, t.title])) or scale_of(unit_context)
     t.share_scale = share_scale_of(t.context + [header_text, t.title, unit_context], table_scale)
     three = bool(THREE_MONTHS_RE.search(t.title + " " + " ".join(t.context) + " " + t.section_heading))
@@ -314,7 +319,7 @@ def _clean_context(s: str) -> str:
 def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative, table_text: str) -> None:
     order = sorted(cols)
     value_slots = [s for s in order if cols[s].measure in ("value", "target") and not cols[s].translation]
-    context_text = " ".join([t.title] + [_clean_context(c) for c in t.context if len(c) <= 200] +
+    context_text = " ".join([t.title] + [_clean_context(c) for c in t.context if len(c) <= CONTEXT_MAX_LENGTH] +
                             [_text(h) for h in t.header_lines])
     cands = [c for c in dp.find_all(context_text, cumulative) if _plausible(dp, c)]
     header_text = " ".join([t.title] + [_text(h) for h in t.header_lines])
@@ -379,8 +384,8 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
         p = periods.get(s) or Period()
         if instant and p.end is not None:
             p.months = 0
-        if p.months is None and months_default is None and DATE_RE.search(cols[s].header or "") and \
-                not FLOW_WORDS_RE.search(cols[s].header):
+        if p.months is None and months_default is None and p.end is not None and \
+                DATE_RE.search(cols[s].header + " " + header_text) and not FLOW_WORDS_RE.search(cols[s].header):
             p.months = 0         # a full date with no duration over it, heading no flow: a balance
         if p.months is None:
             p.months = months_default if months_default is not None else _months_from_report(dp, p.end)
@@ -406,8 +411,18 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
             c.period = Period(src.end, src.months) if src is not None else Period()
         elif c.translation:
             c.period = Period(latest.end, latest.months) if latest is not None else Period()
-        else:  # yoy / change columns compare the latest period with the one before
+        else:  # yoy / change columns compare the latest period with the one before ...
             ref = latest_any
+            group = []     # ... of the amounts beside them: "Q2 2025 | Q2 2024 | % Change | H1 2025 | ..."
+            for v in reversed([x for x in order if x < s]):
+                if v not in value_slots:
+                    if group:
+                        break
+                    continue
+                group.append(v)
+            periods_left = [cols[v].period for v in group if cols[v].period.end]
+            if len({p.months for p in periods_left}) == 1 and len({(p.end, p.months) for p in dated}) > len(periods_left):
+                ref = max(periods_left, key=lambda p: p.end)
             c.period = Period(ref.end, ref.months) if ref is not None else Period()
     for c in cols.values():
         p = getattr(c, "period", None) or Period()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from iijdesk.core.periods import DocPeriods, Period, add_months
+from iijdesk.core.periods import DATE_RE, DocPeriods, Period, add_months
 from iijdesk.core.tables import classify
 from iijdesk.core.tables.model import Table
 
@@ -15,8 +15,8 @@ BARE_DATE_RE = re.compile(r"^\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|D
 
 def finish_rows(t: Table, dp: DocPeriods) -> None:
     _hierarchy(t)
-    if not ((t.kind == "equity" or any(BALANCE_ROW_RE.match(r.label) for r in t.rows) and t.kind in ("equity", "other"))
-            and _equity_periods(t, dp)):
+    if not ((t.kind == "equity" or any(BALANCE_ROW_RE.match(r.label) for r in t.rows) and t.kind in ("equity", "other")
+             or _is_roll_forward(t)) and _equity_periods(t, dp)):
         _row_periods(t, dp)
     _heading_periods(t, dp)
 
@@ -201,11 +201,26 @@ def _row_periods(t: Table, dp: DocPeriods) -> None:
     t.row_periods = True
 
 
+# "Goodwill at December 29, 2024", "Accrued warranty as of June 30, 2025": a balance row.
+AT_DATE_RE = re.compile(r"\b(?:at|as\s+of)\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},\s*"
+                        r"(?:19|20)\d{2}\s*$", re.I)
+
+
+def _is_roll_forward(t: Table) -> bool:
+    """Balances at two dates with the movements between them, in a table whose columns are no
+    periods (segments, components): each row carries its own period, as an equity statement."""
+    if any(c.from_header and c.period_end for c in t.columns.values()):
+        return False
+    dated = [i for i, r in enumerate(t.rows) if AT_DATE_RE.search(r.label)
+             or BALANCE_ROW_RE.match(r.label) and DATE_RE.search(r.label)]
+    return len(dated) >= 2 and dated[-1] - dated[0] > 1     # movements stand between
+
+
 def _equity_periods(t: Table, dp: DocPeriods) -> bool:
     """Balances are instants (the day before a printed first-of-month date); movements belong to
     the fiscal year that ends at the next balance."""
     balances = [(i, dp.balance_date(r.label)) for i, r in enumerate(t.rows)
-                if BALANCE_ROW_RE.match(r.label) or BARE_DATE_RE.match(r.label)]
+                if BALANCE_ROW_RE.match(r.label) or BARE_DATE_RE.match(r.label) or AT_DATE_RE.search(r.label)]
     balances = [(i, d) for i, d in balances if d]
     if not balances:
         return False
