@@ -347,8 +347,29 @@ class _Book:
                 sh.write_formula(r, cc, formula, main_fmt, expect if self.cached else "")
                 k = chk[ci]
                 widths[k] = max(widths.get(k, 0), min(len(str(rec.printed)) + 3, VALUE_WIDTH_MAX))
+                if printed_value is None and not NIL_PRINTED.match(str(rec.printed)):
+                    # No printed number to compare the sum with: the printed text, no check.
+                    sh.write_string(r, k, str(rec.printed),
+                                    self.fmt(align="right", font_color=CHECK_FONT, italic=True))
+                    self.note(name, r, k, f"Printed as {rec.printed!s}: not a number, so the sum "
+                              "to the left is not compared with it.")
+                    self.res.formulas[(name, xl_rowcol_to_cell(r, cc))] = expect
+                    self.res.cells[fid] = (name, xl_rowcol_to_cell(r, cc))
+                    self._annotate(name, r, k, fid, rec)
+                    pw = len(str(rec.printed)) + 3
+                    widths[cc] = max(widths.get(cc, 0), min(pw, VALUE_WIDTH_MAX))
+                    continue
+                if printed_value is None:
+                    # A nil total ("--"): nothing, i.e. zero, as the checks read it; the cell
+                    # still shows the dash as printed.
+                    printed_value = 0.0
+                    pos, _, neg = nf.partition(";")
+                    check_nf = f'{pos};{neg or "-" + pos};"{_quote_fmt(str(rec.printed).strip())}"'
+                    self.note(name, r, k, f"Printed as {rec.printed!s} (nil): taken as 0 in the check.")
+                else:
+                    check_nf = nf
                 pv = excel_value(printed_value, col.unit)
-                sh.write_number(r, k, pv, self._value_fmt(fid, nf, bold, check=True))
+                sh.write_number(r, k, pv, self._value_fmt(fid, check_nf, bold, check=True))
                 tol = b.tolerance.get((ri, ci), 0.0)
                 tol_x = excel_value(tol, col.unit)
                 a, p = xl_rowcol_to_cell(r, cc), xl_rowcol_to_cell(r, k)
@@ -727,6 +748,15 @@ class _Book:
 
 
 # ----------------------------------------------------------------------------------------------
+# A printed total that is a nil mark rather than a number.
+NIL_PRINTED = re.compile(r"^\s*[-\u2010-\u2015\u2212\u30fc\uff0d_]{1,3}\s*$")
+
+
+def _quote_fmt(text: str) -> str:
+    """Text for a quoted section of an Excel number format."""
+    return text.replace('"', "")
+
+
 def _sum_formula(refs: list[tuple[int, int]]) -> str:
     """SUM over cells, as ranges where they run down one column without gaps."""
     parts: list[str] = []

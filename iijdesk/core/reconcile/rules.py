@@ -2013,7 +2013,10 @@ def equity_roll_forward(ctx: Context):
                 full = tuple(cells[ri] for ri in moves)
 
                 def ev(c, o=cells[b1], e=cells[b2], plain=plain, full=full, comp=comp):
-                    pos = (o, e) + full
+                    # a sum_mismatch lists its total first, then the items it adds (the
+                    # workbook writes that formula): the closing balance, then the opening
+                    # balance and the movements
+                    pos = (e, o) + full
                     if not all(is_ok_number(c.printed[p]) for p in pos):
                         return []
                     tol = sum_tolerance([c.unit_last[p] for p in pos])
