@@ -1362,50 +1362,142 @@ MISDATED_SHARE = 0.8
 MISDATED_ALONE_ITEMS = 5
 
 
+# Releases named in a note before "and N more".
+NAMED_RELEASES = 3
+
+
+def _value_groups(ctx: Context, by_doc: dict) -> list:
+    """The positions of one item and period across releases, grouped by what a comparison
+    reads of them (value, last printed digit, parent tokens): [(rep, {doc: first position},
+    Counter(doc), total)]. Comparing a figure with each group instead of with each figure
+    keeps many copies of one release linear."""
+    d: dict = {}
+    for doc, ps in by_doc.items():
+        for p in ps:
+            gk = (ctx.values[p], ctx.unit_last[p], ctx.tokens(ctx.parent[p]))
+            e = d.get(gk)
+            if e is None:
+                e = d[gk] = [p, {}, Counter()]
+            e[1].setdefault(doc, p)
+            e[2][doc] += 1
+    return [(rep, first, cnt, sum(cnt.values())) for rep, first, cnt in d.values()]
+
+
+def _same_item_groups(ctx: Context, positions: list) -> list[list[int]]:
+    """Split one item key's positions by the section they stand in: one group per widest
+    parent (token set), holding the figures whose parent is part of it; figures without a
+    section go with every group (as parents_compatible has it)."""
+    by_parent: dict = defaultdict(list)
+    for p in positions:
+        by_parent[ctx.tokens(ctx.parent[p])].append(p)
+    if len(by_parent) == 1:
+        return [positions]
+    widest = [q for q in by_parent if not any(q < r for r in by_parent)]
+    return [[p for q, ps in by_parent.items() if q <= w for p in ps] for w in widest]
+
+
+def _clusters(c: Context, sid: int, positions: tuple) -> tuple[dict, dict]:
+    """The figures of one item across releases in clusters of agreeing values, at the
+    current values: ({position: cluster}, {doc: set of clusters}). Cached per group while
+    its values stay the same (edits change them)."""
+    memo = c.__dict__.setdefault("_xr_clusters", {})
+    vals = tuple(c.values[p] for p in positions)
+    hit = memo.get(sid)
+    if hit is not None and hit[0] == vals:
+        return hit[1]
+    reps: list[int] = []                    # one position per distinct (value, last digit)
+    rep_of: dict = {}
+    for p in positions:
+        if nan(c.values[p]):
+            continue
+        k = (c.values[p], c.unit_last[p])
+        if k not in rep_of:
+            rep_of[k] = len(reps)
+            reps.append(p)
+    parent = list(range(len(reps)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+    for i in range(len(reps)):
+        for j in range(i + 1, len(reps)):
+            if _agree(c, reps[i], reps[j]):
+                parent[find(i)] = find(j)
+    cluster, sig = {}, defaultdict(set)
+    for p in positions:
+        if nan(c.values[p]):
+            continue
+        cid = find(rep_of[(c.values[p], c.unit_last[p])])
+        cluster[p] = cid
+        sig[c.doc[p]].add(cid)
+    out = (cluster, dict(sig))
+    memo[sid] = (vals, out)
+    return out
+
+
+def _releases_text(docs: list[str]) -> str:
+    docs = sorted(docs)
+    if len(docs) <= NAMED_RELEASES:
+        return " and ".join(docs) if len(docs) < 3 else ", ".join(docs[:-1]) + " and " + docs[-1]
+    return f"{len(docs)} other releases ({', '.join(docs[:2])} ...)"
+
+
 @rule("cross_release")
 def cross_release(ctx: Context):
-    """The same line item and period in two loaded releases: agreement is noted per table and
-    period; a difference is a restatement (info). A column whose figures disagree with
-    every other release at its own date but agree with another release a year away is
-    mis-dated (error)."""
+    """The same line item and period in two or more loaded releases.
+
+    - A column whose figures disagree with every other release at its own date but agree
+      with another release a year away is mis-dated (error).
+    - A line item the releases print differently (no value in common) is a restatement
+      (info): one note per item and period, however many releases print it.
+    - Agreement is noted once per table and period of a release (info), against all the
+      other releases together, never once per pair of releases.
+    Figures are compared group by group (equal values at once), so many releases, even many
+    copies of one, take time in proportion to their number."""
     idx = _release_index(ctx)
     docs = sorted(set(ctx.doc))
     if len(docs) < 2:
         return []
     checks = []
+    groups: dict = {}
+
+    def groups_of(key):
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = _value_groups(ctx, idx[key])
+        return g
+
     # per (doc, table, column): agreement with other releases at its date and a year away
     tally = defaultdict(lambda: Counter())
-    pairs_at = defaultdict(list)     # (docA, tableA, docB, tableB, period) -> [(a, b)]
-    for (toks, pe, m, unit), by_doc in idx.items():
+    for key, by_doc in idx.items():
+        toks, pe, m, unit = key
         if len(by_doc) < 2 and m != 0:
             continue
+        same = groups_of(key) if len(by_doc) > 1 else []
+        shifted = []
+        for shift in (-1, 1):
+            k2 = (toks, shift_year(pe, shift), m, unit)
+            if k2 in idx:
+                shifted.append((shift, groups_of(k2)))
         for da, pa in by_doc.items():
             for a in pa:
-                ca = (da, ctx.table_id[a], ctx.colkey(a))
-                for db, pb in by_doc.items():
-                    if db == da:
-                        continue
-                    for b in pb:
-                        if not parents_compatible(ctx, a, b):
+                n = tally[(da, ctx.table_id[a], ctx.colkey(a))]
+                for rep, first, cnt, total in same:
+                    k = total - cnt.get(da, 0)
+                    if k and parents_compatible(ctx, a, rep):
+                        n["same_ok" if _agree(ctx, a, rep) else "same_bad"] += k
+                for shift, other in shifted:
+                    for rep, first, cnt, total in other:
+                        k = total - cnt.get(da, 0)
+                        if not k or not parents_compatible(ctx, a, rep):
                             continue
-                        tally[ca]["same_ok" if _agree(ctx, a, b) else "same_bad"] += 1
-                        if da < db:
-                            pairs_at[(da, ctx.table_id[a], db, ctx.table_id[b], pe, m)].append((a, b))
-                for shift in (-1, 1):
-                    other = idx.get((toks, shift_year(pe, shift), m, unit))
-                    if not other:
-                        continue
-                    for db, pb in other.items():
-                        if db == da:
-                            continue
-                        for b in pb:
-                            if not parents_compatible(ctx, a, b):
-                                continue
-                            if _agree(ctx, a, b):
-                                tally[ca][f"shift{shift:+d}"] += 1
-                                tally[ca][f"shift{shift:+d}_ex"] = b
-                            else:
-                                tally[ca][f"shift{shift:+d}_bad"] += 1
+                        if _agree(ctx, a, rep):
+                            n[f"shift{shift:+d}"] += k
+                            n[f"shift{shift:+d}_ex"] = next(b for d, b in first.items() if d != da)
+                        else:
+                            n[f"shift{shift:+d}_bad"] += k
     misdated = set()
     for (da, tid, ck), n in tally.items():
         for shift in (-1, 1):
@@ -1430,33 +1522,96 @@ def cross_release(ctx: Context):
                                 f"{item_name(c, ex)} {c.printed[ex]}, line {c.line[ex]}): the column is mis-dated.",
                         expected_text=true_end, actual_text=ck[1])]
                 checks.append(Check("cross_release", pos, ev))
-    for (da, ta, db, tb, pe, m), pairs in pairs_at.items():
-        pairs = [(a, b) for a, b in pairs
-                 if (ctx.doc[a], ctx.table_id[a], ctx.colkey(a)) not in misdated
-                 and (ctx.doc[b], ctx.table_id[b], ctx.colkey(b)) not in misdated]
-        if len({a for a, b in pairs}) < CROSS_RELEASE_MIN_ITEMS:
-            continue
-        pos = tuple(sorted({p for ab in pairs for p in ab}))
 
-        def ev(c, pairs=tuple(pairs), da=da, db=db, ta=ta, tb=tb, pe=pe, m=m):
-            ok = [(a, b) for a, b in pairs if _agree(c, a, b)]
-            bad = [(a, b) for a, b in pairs if not _agree(c, a, b)]
-            a0 = pairs[0][0]
-            out = [make_finding(
-                c, "cross_release", "cross_release", "info", [a for a, b in pairs], doc=da,
-                message=f"\"{c.title[a0]}\" in {da} and \"{c.title[pairs[0][1]]}\" in {db} both give "
-                        f"{period_text(c, a0)}: {len(ok)} item(s) agree, {len(bad)} differ"
-                        + (f" (e.g. {item_name(c, bad[0][0])}: {c.printed[bad[0][0]]} vs {c.printed[bad[0][1]]})."
-                           if bad else "."))]
-            for a, b in bad:
-                out.append(make_finding(
-                    c, "cross_release", "restatement", "info", [a, b], doc=da,
-                    message=f"{item_name(c, a)} {period_text(c, a)}: {da} line {c.line[a]} prints "
-                            f"{c.printed[a]}, {db} line {c.line[b]} prints {c.printed[b]} (restated or misread).",
-                    expected=c.values[b], actual=c.values[a], expected_text=c.printed[b],
-                    actual_text=c.printed[a]))
-            return out
-        checks.append(Check("cross_release", pos, ev))
+    # Columns (release, table, period) compared with the other releases: those sharing at
+    # least CROSS_RELEASE_MIN_ITEMS items with them, and not mis-dated.
+    col_items = defaultdict(list)
+    for key, by_doc in idx.items():
+        if len(by_doc) < 2:
+            continue
+        for d, ps in by_doc.items():
+            for p in ps:
+                if (d, ctx.table_id[p], ctx.colkey(p)) not in misdated:
+                    col_items[(d, ctx.table_id[p], key[1], key[2])].append(p)
+    columns = {col: ps for col, ps in col_items.items() if len(ps) >= CROSS_RELEASE_MIN_ITEMS}
+    compared = {p for ps in columns.values() for p in ps}
+    # Item groups: one item key and section, the compared figures of every release.
+    group_of: dict = {}
+    item_groups: list[tuple] = []
+    for key, by_doc in idx.items():
+        if len(by_doc) < 2:
+            continue
+        pos = [p for ps in by_doc.values() for p in ps if p in compared]
+        for g in _same_item_groups(ctx, pos):
+            if len({ctx.doc[p] for p in g}) < 2:
+                continue
+            sid = len(item_groups)
+            item_groups.append(tuple(sorted(g)))
+            for p in g:
+                group_of.setdefault(p, sid)
+
+    for sid, g in enumerate(item_groups):
+        def ev_item(c, sid=sid, g=g):
+            cluster, sig = _clusters(c, sid, g)
+            by_sig: dict = defaultdict(list)
+            for d, cs in sig.items():
+                by_sig[frozenset(cs)].append(d)
+            sets = [(s_, sorted(ds)) for s_, ds in by_sig.items()]
+            clash = [(i, j) for i in range(len(sets)) for j in range(len(sets))
+                     if i != j and not (sets[i][0] & sets[j][0])]
+            if not clash:
+                return []
+            # the fewest releases printing it one way, against the most printing it otherwise
+            mi = min({i for i, _ in clash}, key=lambda i: (len(sets[i][1]), sets[i][1][0]))
+            bj = max((j for i, j in clash if i == mi), key=lambda j: (len(sets[j][1]), [-ord(x) for x in sets[j][1][0]]))
+            m_docs, b_docs = sets[mi][1], sets[bj][1]
+            da, db = m_docs[0], b_docs[0]
+            a = next(p for p in g if c.doc[p] == da and p in cluster)
+            b = next(p for p in g if c.doc[p] == db and p in cluster)
+            involved = [p for p in g if c.doc[p] in set(m_docs) | set(b_docs)]
+            also_a = f" (as {_releases_text(m_docs[1:])} {'does' if len(m_docs) == 2 else 'do'})" if len(m_docs) > 1 else ""
+            also_b = f" (and so {'does' if len(b_docs) == 2 else 'do'} {_releases_text(b_docs[1:])})" if len(b_docs) > 1 else ""
+            return [make_finding(
+                c, "cross_release", "restatement", "info", involved, doc=da,
+                message=f"{item_name(c, a)} {period_text(c, a)}: {da} line {c.line[a]} prints "
+                        f"{c.printed[a]}{also_a}, {db} line {c.line[b]} prints {c.printed[b]}{also_b} "
+                        f"(restated or misread).",
+                expected=c.values[b], actual=c.values[a], expected_text=c.printed[b],
+                actual_text=c.printed[a])]
+        checks.append(Check("cross_release", g, ev_item))
+
+    for (da, ta, pe, m), items in columns.items():
+        items = tuple(p for p in items if p in group_of)
+        if len(items) < CROSS_RELEASE_MIN_ITEMS:
+            continue
+
+        def ev_column(c, items=items, da=da):
+            ok, bad, others = [], [], set()
+            for a in items:
+                sid = group_of[a]
+                cluster, sig = _clusters(c, sid, item_groups[sid])
+                ds = [d for d in sig if d != da]
+                if a not in cluster or not ds:
+                    continue
+                others.update(ds)
+                miss = [d for d in ds if cluster[a] not in sig[d]]
+                (bad if miss else ok).append((a, miss))
+            if not ok and not bad:
+                return []
+            a0 = items[0]
+            eg = ""
+            if bad:
+                a, miss = bad[0]
+                b = next(p for p in item_groups[group_of[a]] if c.doc[p] == sorted(miss)[0] and not nan(c.values[p]))
+                eg = f" (e.g. {item_name(c, a)}: {c.printed[a]} vs {c.printed[b]} in {c.doc[b]})"
+            n = len(others)
+            verb = "does" if n == 1 else "do"
+            return [make_finding(
+                c, "cross_release", "cross_release", "info", [a for a, _ in ok + bad], doc=da,
+                message=f"\"{c.title[a0]}\" in {da} gives {period_text(c, a0)}, as "
+                        f"{_releases_text(list(others))} {verb}: {len(ok)} item(s) agree with "
+                        f"{'it' if n == 1 else 'all of them'}, {len(bad)} differ{eg}.")]
+        checks.append(Check("cross_release", items, ev_column))
     return checks
 
 

@@ -39,3 +39,49 @@ def test_000_with_001_compares_the_balance_sheet_at_march_31_2009(documents):
     # both print cash 10,187,724 at March 31, 2009: no restatement of it
     rest = found[(found["kind"] == "restatement") & found["message"].str.contains("Cash and cash equivalents")]
     assert rest.empty
+
+
+def _copies(n: int, change=None):
+    """n copies of release 000 under different names (copy 0 changed by `change`)."""
+    import pandas as pd
+
+    from iijdesk.core.extract import extract_document
+    from iijdesk.core.ingest import load_bytes
+    text = release("000").read_text(encoding="utf-8")
+    frames, docs = [], {}
+    for i in range(n):
+        t = change(text) if change and i == 0 else text
+        doc = load_bytes(f"copy_{i:03d}.txt", t.encode("utf-8"))
+        docs[doc.name] = doc
+        frames.append(extract_document(doc, normalised=False))
+    from iijdesk.core import facts as F
+    facts = F.normalise(pd.concat(frames, ignore_index=True))
+    return Engine(facts, documents=docs).run()
+
+
+def test_agreement_is_one_note_per_table_and_period_of_a_release_not_one_per_pair():
+    """200 copies of one release gave 985,129 findings (an "agree" note for every pair of
+    releases and tables): the notes now grow with the number of releases, not its square."""
+    few, many = _copies(3), _copies(12)
+    notes = lambda f: f[(f["rule"] == "cross_release") & (f["severity"] == "info")]
+    n3, n12 = len(notes(few)), len(notes(many))
+    assert n3 and n12 == 4 * n3                               # linear: per release, not per pair
+    assert (notes(many)["kind"] == "cross_release").all()     # identical copies restate nothing
+    per_doc = notes(many).groupby("doc").size()
+    assert per_doc.nunique() == 1 and len(per_doc) == 12
+    assert notes(many)["message"].str.contains(r"as 11 other releases \(copy_").all()
+    assert len(many) == 4 * len(few)                          # every other rule is per release too
+
+
+def test_a_figure_one_release_prints_differently_is_one_restatement_note():
+    import re
+    # the balance sheet's cash at March 31, 2009, in one copy only
+    change = lambda t: re.sub(r"10,187,724", "10,187,999", t, count=1)
+    f = _copies(6, change)
+    rest = f[f["kind"] == "restatement"]
+    assert len(rest) == 1, rest["message"].tolist()
+    (msg,) = rest["message"]
+    assert rest["doc"].iat[0] == "copy_000.txt"
+    assert "10,187,999" in msg and "10,187,724" in msg and "and so do 4 other releases" in msg
+    cols = f[(f["kind"] == "cross_release") & (f["doc"] == "copy_000.txt")]
+    assert cols["message"].str.contains("1 differ").any()
