@@ -25,6 +25,8 @@ def _load(paths: list[str]):
     for r in results:
         if r.message:               # a failure, or a note (the same file twice, a renamed doc)
             print(f"iijdesk: {r.message}", file=sys.stderr)
+    for note in ws.check_notes:     # a check rule that was too slow for what was loaded
+        print(f"iijdesk: {note}; its findings are missing", file=sys.stderr)
     return ws, results
 
 

@@ -231,3 +231,22 @@ def test_check_fail_on_gives_a_nonzero_exit_when_such_findings_exist(tmp_path):
     assert r.returncode == 0, r.stderr
     r = run_cli("check", *RELEASES, "-o", tmp_path / "c.csv")
     assert r.returncode == 0                                      # without the flag: 0 as before
+
+
+def test_two_files_of_one_name_are_two_releases_and_the_same_file_twice_is_one(tmp_path):
+    import shutil
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a, b = tmp_path / "a" / "release.txt", tmp_path / "b" / "release.txt"
+    shutil.copy(RELEASES[0], a)
+    shutil.copy(RELEASES[4], b)
+    out = tmp_path / "facts.csv"
+    r = run_cli("extract", a, b, a, "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert "from 2 of 3 files" in r.stdout
+    assert "another loaded file has that name, so this one is b/release.txt" in r.stderr
+    assert "already loaded as release.txt (the same file)" in r.stderr
+    with open(out, newline="", encoding="utf-8") as f:
+        docs = [row["doc"] for row in csv.DictReader(f)]
+    assert set(docs) == {"release.txt", "b/release.txt"}
+    assert docs.count("b/release.txt") > 100 and docs.count("release.txt") > 100

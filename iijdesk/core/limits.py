@@ -1,7 +1,8 @@
-"""Named limits for workspace files and autosave (one place to read and tune them).
+"""Named limits for workspace files, autosave and imports (one place to read and tune them).
 
-Ingest keeps its own input limits next to its readers; these are the limits of the
-`.iijdesk` workspace file and of crash recovery (see iijdesk/core/workspace_io.py).
+Ingest keeps its own input limits (file sizes) next to its readers; these are the limits of
+the `.iijdesk` workspace file and of crash recovery (see iijdesk/core/workspace_io.py), and
+the time an import may spend on one file or one check (iijdesk/core/workspace.py).
 """
 from __future__ import annotations
 
@@ -21,3 +22,9 @@ STALE_TEMP_AGE_S = 600.0
 # os.replace can fail transiently on Windows while a scanner holds the target open.
 REPLACE_RETRIES = 5
 REPLACE_RETRY_DELAY_S = 0.2
+
+# Importing: a release is read and its tables found in well under a second and checked in a
+# few; a file that takes longer than this is stopped (it is not a release, or a hostile one),
+# and the others are still imported. One check rule over everything loaded likewise.
+IMPORT_FILE_TIME_LIMIT_S = 60.0
+CHECK_RULE_TIME_LIMIT_S = 60.0

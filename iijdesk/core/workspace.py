@@ -2,9 +2,22 @@
 
 The GUI and the CLI both sit on this object and never reach below it. Fact ids are the
 facts frame's index labels: unique within the workspace and stable across imports and edits.
+
+A document is identified by its content (SHA-256 of the bytes) and the file it was read
+from, never by its name alone: the same file imported again is the document already loaded
+(the result says so); two different files with one name are two documents. The name shown
+to users (and written in the facts' `doc` column) is unique in the workspace: the file name,
+or, when another document already has it, the file name with as much of its folder as makes
+it unique ("q3/release.txt"), else a number ("release.txt (2)"). The scorers match
+documents by base name, which the folder prefix keeps.
+
+Importing reads one file at a time under a time limit and a CancelToken
+(iijdesk.core.interrupt): a file that takes too long is stopped and reported, a cancel stops
+the file being read and skips the rest; what was read before stays, and is checked.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -13,21 +26,30 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from iijdesk.core import facts as F
+from iijdesk.core import limits
 from iijdesk.core import reconcile
 from iijdesk.core.document import Document, NotAReleaseError
 from iijdesk.core.events import Event
 from iijdesk.core.extract import extract_document
 from iijdesk.core.ingest import load
+from iijdesk.core.interrupt import CancelToken, Cancelled, TooSlow, run_interruptible
+
+LOADED, FAILED, DUPLICATE, CANCELLED = "loaded", "failed", "duplicate", "cancelled"
 
 
 @dataclass
 class ImportResult:
-    name: str
+    name: str             # the document's name in the workspace (or the file's, if not loaded)
     path: str
-    ok: bool
-    message: str = ""
+    ok: bool              # the file was loaded now
+    message: str = ""     # why not, or a note (a name made unique, identical to another file)
     n_tables: int = 0
     n_facts: int = 0
+    status: str = ""      # loaded | failed | duplicate (already loaded) | cancelled
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = LOADED if self.ok else FAILED
 
 
 @dataclass
@@ -54,6 +76,13 @@ class Workspace:
         self.choices: dict = {}
         self._engine = reconcile.Engine(self.facts, documents=self.documents)
         self._next_id = 0
+        self._identity: dict[str, tuple[str, str]] = {}    # doc name -> (sha256, real path)
+        # Time limits (seconds; None: none) for reading one file and for one check rule.
+        self.file_time_limit: float | None = limits.IMPORT_FILE_TIME_LIMIT_S
+        self.rule_time_limit: float | None = limits.CHECK_RULE_TIME_LIMIT_S
+        # What the last full check could not do ("the X check: stopped after 60 s"), for
+        # the window and the command line to say; empty when every rule ran.
+        self.check_notes: list[str] = []
         # events
         self.documents_changed = Event("documents_changed")
         self.facts_changed = Event("facts_changed")        # emitted with the changed fact ids
@@ -61,50 +90,115 @@ class Workspace:
 
     # -- import -----------------------------------------------------------------------
     def add_files(self, paths: Iterable[str | os.PathLike], progress: Progress | None = None,
-                  ) -> list[ImportResult]:
-        """Import files and folders; every failure becomes a result with a message."""
+                  cancel: CancelToken | None = None) -> list[ImportResult]:
+        """Import files and folders; every failure becomes a result with a message.
+
+        `cancel` stops the import: the file being read and the rest are not imported (their
+        results say "cancelled"); what was read before stays and is checked, as far as the
+        checks get before they see the cancel too (check_notes then says what did not run).
+        A file taking longer than `file_time_limit` is stopped and reported; the rest go on."""
         files = expand_paths(paths)
         results = []
         for i, path in enumerate(files):
             if progress:
                 progress(i, len(files), os.path.basename(path))
+            name = os.path.basename(path)
+            if cancel is not None and cancel.cancelled:
+                results.append(ImportResult(name, path, False, f"{name}: not imported (cancelled)",
+                                            status=CANCELLED))
+                continue
             try:
-                doc = load(path)
-                results.append(self._add(doc))
+                prepared = run_interruptible(lambda: self._prepare(load(path)), cancel,
+                                             self.file_time_limit, what=name)
+                results.append(self._commit(*prepared))
+            except Cancelled:
+                results.append(ImportResult(name, path, False, f"{name}: not imported (cancelled)",
+                                            status=CANCELLED))
+            except TooSlow:
+                results.append(ImportResult(name, path, False, (
+                    f"{name}: reading it took over {self.file_time_limit:g} s, so it was stopped "
+                    f"(a release takes well under a second; this does not look like one)")))
             except NotAReleaseError as e:
-                results.append(ImportResult(os.path.basename(path), path, False, str(e)))
+                results.append(ImportResult(name, path, False, str(e)))
             except Exception as e:  # never lose the workspace to one bad file
-                results.append(ImportResult(os.path.basename(path), path, False,
-                                            f"{os.path.basename(path)}: could not be read ({type(e).__name__}: {e})"))
+                results.append(ImportResult(name, path, False,
+                                            f"{name}: could not be read ({type(e).__name__}: {e})"))
         if progress:
             progress(len(files), len(files), "")
         if any(r.ok for r in results):
-            self.recheck_all()
+            self.recheck_all(cancel=cancel)
         return results
 
     def add_document(self, doc: Document) -> ImportResult:
-        r = self._add(doc)
+        r = self._commit(*self._prepare(doc))
         if r.ok:
             self.recheck_all()
         return r
 
-    def _add(self, doc: Document) -> ImportResult:
+    # Reading (interruptible: it changes nothing in the workspace) and adding (quick).
+    def _prepare(self, doc: Document) -> tuple[Document, pd.DataFrame | None, ImportResult | None]:
+        ident = document_identity(doc)
+        same = next((n for n, i in self._identities().items() if i == ident), None)
+        if same is not None:
+            return doc, None, ImportResult(same, doc.path, False, (
+                f"{doc.name}: already loaded as {same} (the same file); imported once"),
+                status=DUPLICATE)
+        given = doc.name
+        name = self._unique_name(doc, ident)
+        twin = next((n for n, i in self._identities().items() if i[0] == ident[0]), None)
+        doc.name = name
         found = extract_document(doc)
+        note = ""
+        if name != given:
+            where = f" from {os.path.dirname(os.path.abspath(doc.path))}" if doc.path else ""
+            note = f"{given}{where}: another loaded file has that name, so this one is {name}"
+        if twin is not None:
+            note = (note + "; " if note else f"{name}: ") + f"the same content as {twin}"
+        return doc, found, ImportResult(name, doc.path, True, note)
+
+    def _commit(self, doc: Document, found: pd.DataFrame | None, result: ImportResult) -> ImportResult:
+        if found is None:                           # already loaded
+            return result
         if not len(found):
             return ImportResult(doc.name, doc.path, False,
                                 f"{doc.name}: no tables found; this does not look like an earnings release")
-        if doc.name in self.documents:
-            self.remove_document(doc.name, recheck=False)
         found.index = pd.RangeIndex(self._next_id, self._next_id + len(found))
         self._next_id += len(found)
         self.documents[doc.name] = doc
+        self._identity[doc.name] = document_identity(doc)
         self.facts = pd.concat([self.facts, found]) if len(self.facts) else found
         self.documents_changed.emit()
         self.facts_changed.emit(list(found.index))
-        return ImportResult(doc.name, doc.path, True, "", found["table_id"].nunique(), len(found))
+        result.n_tables, result.n_facts = int(found["table_id"].nunique()), len(found)
+        return result
+
+    def _identities(self) -> dict[str, tuple[str, str]]:
+        """(content hash, real path) of every loaded document (documents restored from a
+        workspace file are hashed the first time they are asked about)."""
+        if set(self._identity) != set(self.documents):
+            self._identity = {n: self._identity.get(n) or document_identity(d)
+                              for n, d in self.documents.items()}
+        return self._identity
+
+    def _unique_name(self, doc: Document, ident: tuple[str, str]) -> str:
+        base = doc.name
+        if base not in self.documents:
+            return base
+        same_path = any(i[1] == ident[1] for i in self._identities().values()) if ident[1] else True
+        if doc.path and not same_path:
+            folders = [p for p in os.path.abspath(doc.path).replace("\\", "/").split("/")[:-1] if p]
+            for k in range(1, len(folders) + 1):
+                name = "/".join(folders[-k:] + [base])
+                if name not in self.documents:
+                    return name
+        n = 2
+        while f"{base} ({n})" in self.documents:
+            n += 1
+        return f"{base} ({n})"
 
     def remove_document(self, name: str, recheck: bool = True) -> None:
         self.documents.pop(name, None)
+        self._identity.pop(name, None)
         self.facts = self.facts[self.facts["doc"] != name]
         self.edits = [e for e in self.edits if e.fact_id in self.facts.index]
         self.documents_changed.emit()
@@ -113,9 +207,14 @@ class Workspace:
             self.recheck_all()
 
     # -- checks -----------------------------------------------------------------------
-    def recheck_all(self) -> pd.DataFrame:
+    def recheck_all(self, cancel: CancelToken | None = None) -> pd.DataFrame:
+        """Every check over everything loaded. A rule over its time limit is skipped, a
+        cancel skips the rules not run yet; check_notes says which."""
         self._engine = reconcile.Engine(self.facts, documents=self.documents)
-        self.findings = self._engine.run()
+        self.findings = self._engine.run(cancel=cancel, rule_time_limit=self.rule_time_limit)
+        self.check_notes = [f"the {rule} check was {why}" if why == "cancelled" else
+                            f"the {rule} check was {why} (too slow)"
+                            for rule, why in getattr(self._engine, "skipped", [])]
         self.findings_changed.emit()
         return self.findings
 
@@ -159,6 +258,14 @@ def _plain(value: float, row: pd.Series) -> str:
     dec = row["decimals"] if not pd.isna(row["decimals"]) else 0
     s = f"{abs(v):,.{int(dec)}f}"
     return f"({s})" if v < 0 else s
+
+
+def document_identity(doc: Document) -> tuple[str, str]:
+    """(SHA-256 of the document's bytes, its file's real path) -- what makes it the same
+    document; in-memory documents have no path."""
+    data = doc.raw if doc.raw else doc.text.encode("utf-8", errors="surrogatepass")
+    path = os.path.normcase(os.path.realpath(doc.path)) if doc.path else ""
+    return hashlib.sha256(data).hexdigest(), path
 
 
 # Files that are never releases, skipped silently inside folders.

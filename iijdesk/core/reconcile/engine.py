@@ -98,14 +98,33 @@ class Engine:
         self.checks: list[Check] = []
         self.by_fact: dict[int, list[int]] = {}
         self.errors: list[str] = []
+        self.skipped: list[tuple[str, str]] = []     # (rule, why) not run in the last run()
 
-    def run(self) -> pd.DataFrame:
-        """Build every rule's checks over the facts, evaluate them all."""
+    def run(self, cancel=None, rule_time_limit: float | None = None) -> pd.DataFrame:
+        """Build every rule's checks over the facts, evaluate them all.
+
+        `cancel` (an iijdesk.core.interrupt.CancelToken) stops the run: the rules not run yet
+        are skipped. A rule that takes longer than `rule_time_limit` seconds is stopped and
+        skipped, the others run. Either way `skipped` names what did not run and why, and the
+        findings are those of the rest."""
+        from iijdesk.core.interrupt import Cancelled, Interrupted, TooSlow, run_interruptible
+
         self.ctx = ctx = Context(self.facts, self.documents)
         self.checks, self.by_fact, self.errors = [], {}, []
-        for name in self.rule_names:
+        self.skipped = []
+        for i, name in enumerate(self.rule_names):
             try:
-                made = list(RULES[name](ctx))
+                made = run_interruptible(lambda: list(RULES[name](ctx)), cancel, rule_time_limit,
+                                         what=f"the {name} check")
+            except Cancelled:
+                self.skipped.extend((n, "cancelled") for n in self.rule_names[i:])
+                break
+            except TooSlow:
+                self.skipped.append((name, f"stopped after {rule_time_limit:g} s"))
+                # a rule stopped halfway may have left its look-ups half built: the rules
+                # after it (and the evaluation) start from a fresh view of the facts
+                ctx = self.ctx = Context(self.facts, self.documents)
+                continue
             except Exception as e:   # one broken rule must not hide the others' findings
                 self.errors.append(f"{name}: {type(e).__name__}: {e}")
                 continue
@@ -114,10 +133,18 @@ class Engine:
                 self.checks.append(c)
                 for p in set(c.positions):
                     self.by_fact.setdefault(p, []).append(idx)
-        for c in self.checks:
-            self._evaluate(c)
+        if not (cancel is not None and cancel.cancelled):
+            try:
+                run_interruptible(self._evaluate_all, cancel, rule_time_limit, what="the checks")
+            except Interrupted as e:   # the checks evaluated so far keep their findings
+                self.skipped.append(("evaluation", "cancelled" if isinstance(e, Cancelled)
+                                     else f"stopped after {rule_time_limit:g} s"))
         self.findings = self._frame()
         return self.findings
+
+    def _evaluate_all(self) -> None:
+        for c in self.checks:
+            self._evaluate(c)
 
     def recheck(self, changed: Iterable) -> pd.DataFrame:
         """Re-evaluate only the checks reading the changed facts (ids = frame index labels)."""
