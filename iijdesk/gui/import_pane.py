@@ -5,18 +5,21 @@ import os
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QProgressBar, QStyle,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu,
+                               QProgressBar, QPushButton, QStyle, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
 
-from iijdesk.core.workspace import ImportResult, Workspace
+from iijdesk.core.workspace import CANCELLED, DUPLICATE, ImportResult, Workspace
 
 ERROR_TEXT = QColor(200, 40, 40)
+NOTE_TEXT = QColor(128, 128, 128)
 COLS = ["Release", "Tables", "Facts", "Findings", "Status"]
 
 
 class ImportPane(QWidget):
     releaseActivated = Signal(str)      # doc name
     removeRequested = Signal(str)       # doc name
+    cancelRequested = Signal()          # the Cancel button under the progress bar
 
     def __init__(self, workspace: Workspace, parent=None) -> None:
         super().__init__(parent)
@@ -39,13 +42,27 @@ class ImportPane(QWidget):
             self.list.header().setSectionResizeMode(c, QHeaderView.ResizeToContents)
         self.list.header().setStretchLastSection(True)
         self.progress = QProgressBar()
-        self.progress.setVisible(False)
         self.progress.setFormat("%v of %m — %p%")
+        self.progress_label = QLabel()          # the file being read
+        self.progress_label.setMinimumWidth(1)  # a long file name never widens the pane
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop importing: the file being read and the rest are "
+                                      "not imported; the releases loaded so far stay")
+        self.cancel_button.clicked.connect(self._cancel_clicked)
+        self.busy_bar = QWidget()
+        bb = QVBoxLayout(self.busy_bar)
+        bb.setContentsMargins(0, 0, 0, 0)
+        bb.addWidget(self.progress_label)
+        row = QHBoxLayout()
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        bb.addLayout(row)
+        self.busy_bar.setVisible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(self.drop_label)
         lay.addWidget(self.list, 1)
-        lay.addWidget(self.progress)
+        lay.addWidget(self.busy_bar)
         self._items: dict[str, QTreeWidgetItem] = {}      # by file name
         self.list.setContextMenuPolicy(Qt.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._menu)
@@ -54,16 +71,25 @@ class ImportPane(QWidget):
 
     # -- progress ---------------------------------------------------------------------
     def set_busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
+        self.busy_bar.setVisible(busy)
         if busy:
             self.progress.setRange(0, 0)
+            self.progress_label.setText("Importing…")
+            self.cancel_button.setEnabled(True)
+            self.cancel_button.setText("Cancel")
 
     def on_progress(self, done: int, total: int, name: str) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        if name:
-            it = self._item(name)
-            it.setText(4, "reading…")
+        if self.cancel_button.isEnabled():
+            self.progress_label.setText(f"Reading {name}…" if name else "Checking the releases…")
+        self.progress_label.setToolTip(name)
+
+    def _cancel_clicked(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText("Cancelling…")
+        self.progress_label.setText("Cancelling: keeping the releases loaded so far…")
+        self.cancelRequested.emit()
 
     # -- results ----------------------------------------------------------------------
     def _item(self, name: str) -> QTreeWidgetItem:
@@ -77,8 +103,21 @@ class ImportPane(QWidget):
     def add_results(self, results: list[ImportResult]) -> None:
         style = self.style()
         for r in results:
-            it = self._item(r.name)
-            it.setToolTip(0, r.path)
+            if r.status == DUPLICATE:
+                continue                    # the release it repeats is listed already
+            name = r.name
+            if not r.ok and name in self.ws.documents:
+                name = r.path or name       # a file that failed must not mark a loaded namesake
+            it = self._item(name)
+            it.setToolTip(0, f"{r.path}\n{r.message}" if r.message else r.path)
+            if r.status == CANCELLED:
+                for c in (1, 2, 3):
+                    it.setText(c, "")
+                it.setText(4, "cancelled")
+                it.setForeground(4, QBrush(NOTE_TEXT))
+                it.setData(0, Qt.UserRole, None)
+                it.takeChildren()
+                continue
             if r.ok:
                 it.setText(1, str(r.n_tables))
                 it.setText(2, f"{r.n_facts:,}")

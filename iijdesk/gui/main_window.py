@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
                                QMainWindow, QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
-from iijdesk.core.workspace import ImportResult, Workspace
+from iijdesk.core.workspace import CANCELLED, DUPLICATE, ImportResult, Workspace
 from iijdesk.gui.bridge import WorkspaceBridge
 from iijdesk.gui.findings_panel import FindingsPanel
 from iijdesk.gui.formatting import format_number
@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         self.source_panel.lineActivated.connect(self.select_line)
         self.import_pane.releaseActivated.connect(self.show_release)
         self.import_pane.removeRequested.connect(self.remove_release)
+        self.import_pane.cancelRequested.connect(self.cancel_import)
         self.find_edit.returnPressed.connect(lambda: self.find_next(self.find_edit.text()))
 
         self._refresh_navigation()
@@ -367,7 +368,9 @@ class MainWindow(QMainWindow):
         self.results.extend(results)
         self.import_pane.add_results(results)
         ok = [r for r in results if r.ok]
-        bad = [r for r in results if not r.ok]
+        same = [r for r in results if r.status == DUPLICATE]
+        stopped = [r for r in results if r.status == CANCELLED]
+        bad = [r for r in results if not r.ok and r not in same and r not in stopped]
         self._nav_timer.stop()
         self._documents_changed()
         self._panels_timer.stop()
@@ -377,10 +380,20 @@ class MainWindow(QMainWindow):
             self._first_import = False
             self.show_release(ok[0].name)
         msg = f"Imported {len(ok)} of {len(results)} files"
+        if same:
+            msg += (f"; {len(same)} already loaded (the same file), imported once" if len(same) > 1
+                    else f"; {same[0].message}")
+        if stopped:
+            msg += f"; cancelled, {len(stopped)} not imported (the releases loaded so far stay)"
         if bad:
             msg += f"; {len(bad)} could not be imported (see the Releases list)"
         self.statusBar().showMessage(msg, 10000)
         self.importFinished.emit(results)
+
+    def cancel_import(self) -> None:
+        """Stop the running import; the releases read so far stay loaded."""
+        if self.runner.cancel():
+            self.statusBar().showMessage("Cancelling the import: the releases loaded so far stay…")
 
     def wait_for_import(self) -> None:
         """Block until queued imports are done (scripts and benchmarks)."""

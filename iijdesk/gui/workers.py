@@ -5,7 +5,8 @@ import os
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, Signal, Slot
 
-from iijdesk.core.workspace import ImportResult, Workspace
+from iijdesk.core.interrupt import CancelToken
+from iijdesk.core.workspace import CANCELLED, ImportResult, Workspace
 from iijdesk.gui import gc_guard
 
 
@@ -43,11 +44,12 @@ class ImportJob(QObject):
         super().__init__()
         self.ws = workspace
         self.paths = list(paths)
+        self.token = CancelToken()       # cancelled from the GUI thread (the Cancel button)
 
     @Slot()
     def run(self) -> None:
         try:
-            results = self.ws.add_files(self.paths, progress=self.progress.emit)
+            results = self.ws.add_files(self.paths, progress=self.progress.emit, cancel=self.token)
         except Exception as e:    # the workspace keeps what it had; say what went wrong
             results = [ImportResult(os.path.basename(p), p, False,
                                     f"{os.path.basename(p)}: import failed ({type(e).__name__}: {e})")
@@ -65,6 +67,7 @@ class ImportRunner(QObject):
         super().__init__(parent)
         self.ws = workspace
         self._queue: list[list[str]] = []
+        self._dropped: list[str] = []        # queued paths a cancel dropped
         self._thread: QThread | None = None
         self._job: ImportJob | None = None
 
@@ -76,6 +79,21 @@ class ImportRunner(QObject):
         if not self.busy():
             self._next()
 
+    def cancel(self) -> bool:
+        """Stop the running import (the file being read and the rest are not imported; what
+        was loaded stays) and drop the queued ones; their files are reported as cancelled."""
+        if not self.busy():
+            return False
+        dropped = [p for paths in self._queue for p in paths]
+        self._queue.clear()
+        self._dropped.extend(dropped)
+        if self._job is not None:
+            self._job.token.cancel()
+        return True
+
+    def cancelling(self) -> bool:
+        return self._job is not None and self._job.token.cancelled
+
     def _next(self) -> None:
         if not self._queue:
             self.busyChanged.emit(False)
@@ -86,6 +104,11 @@ class ImportRunner(QObject):
     @Slot(list)
     def _done(self, results: list) -> None:
         _finish_thread(self)
+        dropped, self._dropped = self._dropped, []
+        results = list(results) + [
+            ImportResult(os.path.basename(p), p, False,
+                         f"{os.path.basename(p)}: not imported (cancelled)", status=CANCELLED)
+            for p in dropped]
         self.finished.emit(results)
         self._next()
 

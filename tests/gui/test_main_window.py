@@ -400,6 +400,47 @@ def test_removing_a_release_keeps_the_others(qtbot, window):
     assert not (window.ws.findings["doc"] == R004.name).any()
 
 
+def test_two_files_of_one_name_are_two_releases_and_one_file_twice_is_one(qtbot, window, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    (a / "release.txt").write_bytes(R000.read_bytes())
+    (b / "release.txt").write_bytes(R003.read_bytes())
+    results = drop(qtbot, window, [a / "release.txt", b / "release.txt"])
+    assert [r.ok for r in results] == [True, True]
+    assert len(window.ws.documents) == 2 and len(window.import_pane.names()) == 2
+    assert "Imported 2 of 2 files" in window.statusBar().currentMessage()
+    results = drop(qtbot, window, [a / "release.txt"])
+    assert [r.status for r in results] == ["duplicate"]
+    assert len(window.ws.documents) == 2 and len(window.import_pane.names()) == 2
+    assert "already loaded" in window.statusBar().currentMessage()
+
+
+def test_a_large_import_can_be_cancelled_and_keeps_what_was_loaded(qtbot, window, tmp_path):
+    paths = []
+    for i in range(8):      # distinct names, one content each: every file is read in full
+        p = tmp_path / f"r{i}.txt"
+        p.write_bytes(R000.read_bytes() + f"\n{i}\n".encode())
+        paths.append(p)
+    assert not window.import_pane.cancel_button.isVisible()
+
+    def cancel_after_first(done, total, name):
+        if done == 1 and window.import_pane.cancel_button.isEnabled():
+            qtbot.mouseClick(window.import_pane.cancel_button, Qt.LeftButton)
+
+    window.runner.progress.connect(cancel_after_first)
+    with qtbot.waitSignal(window.importFinished, timeout=120000) as blocker:
+        window.import_paths([str(p) for p in paths])
+    results = blocker.args[0]
+    loaded = [r for r in results if r.ok]
+    stopped = [r for r in results if r.status == "cancelled"]
+    assert 1 <= len(loaded) < len(paths) and len(loaded) + len(stopped) == len(paths)
+    assert set(window.ws.documents) == {r.name for r in loaded}
+    assert window.import_pane.status_of(stopped[-1].name) == "cancelled"
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert window.model.rowCount() > 0          # the grid shows what was loaded
+    assert window.runner.busy() is False and window.model.read_only is False
+
+
 def test_no_edits_while_an_import_changes_the_frame(qtbot, window):
     fid, ix = _net_income_cell(qtbot, window)
     window._busy(True)
