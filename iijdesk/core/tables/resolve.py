@@ -99,7 +99,7 @@ SPLIT_OVERHANG = 2          # characters a centred header word may pass its numb
 def assign_slots(t: Table) -> None:
     if t.layout == "tabbed":
         for r in t.rows:
-            r.slots = _tab_slots(r.line.cells)
+            r.slots = _tab_slots(r.line.cells, r.line.fields)
         return
     ends = sorted({c.num.end for r in t.rows for c in r.line.cells})
     clusters: list[list[int]] = []
@@ -113,10 +113,16 @@ def assign_slots(t: Table) -> None:
         r.slots = [edge[c.num.end] * 10 for c in r.line.cells]
 
 
-def _tab_slots(cells) -> list[int]:
+# A field printing a range of two numbers ("4.70-5.75%", "$1.10 – $1.20"): one cell of two values.
+RANGE_FIELD_RE = re.compile(r"^\(?[$€£¥]?\s*\d[\d,]*(?:\.\d+)?\s*%?\s*[-–—]\s*[$€£¥]?\s*\d[\d,]*(?:\.\d+)?\s*%?\)?$")
+
+
+def _tab_slots(cells, fields: list[str] | None = None) -> list[int]:
     """Column slot of each cell of a tab-separated row. Several numbers in one field are either
-    two rows stacked by the conversion (every numeric field holds the same count: one column) or
-    cells spilled into their left neighbour (they move on into the empty fields to the right)."""
+    two rows stacked by the conversion (every numeric field holds the same count: one column),
+    a range printed in one cell ("4.70-5.75%": both in that column) or cells spilled into their
+    left neighbour (they move on into the empty fields to the right; a field holding text, such
+    as a maturity date, is not empty)."""
     per_field: dict[int, int] = {}
     for c in cells:
         per_field[c.field] = per_field.get(c.field, 0) + 1
@@ -126,10 +132,12 @@ def _tab_slots(cells) -> list[int]:
     slots = []
     seen: dict[int, int] = {}
     taken = set(per_field)
+    if fields:
+        taken |= {i for i, f in enumerate(fields) if i and f.strip()}
     for c in cells:
         k = seen.get(c.field, 0)
         seen[c.field] = k + 1
-        if k == 0:
+        if k == 0 or (per_field[c.field] == 2 and RANGE_FIELD_RE.match(c.field_text)):
             slots.append(c.field * 10)
             continue
         nxt = c.field + k
@@ -322,6 +330,11 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
     context_text = " ".join([t.title] + [_clean_context(c) for c in t.context if len(c) <= CONTEXT_MAX_LENGTH] +
                             [_text(h) for h in t.header_lines])
     cands = [c for c in dp.find_all(context_text, cumulative) if _plausible(dp, c)]
+    intro = _intro_sentence(t.preamble)
+    if not cands and intro:
+        # "The following is a summary of our debt as of June 30, 2025 (in millions):"
+        cands = [c for c in dp.find_all(intro, cumulative) if _plausible(dp, c)]
+        table_text = f"{table_text} {intro}"
     header_text = " ".join([t.title] + [_text(h) for h in t.header_lines])
     instant = bool(INSTANT_RE.search(header_text))
     table_period = dp.parse(table_text, cumulative)
@@ -429,6 +442,16 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
         c.period = p
         c.period_end = p.end.isoformat() if p.end else ""
         c.period_months = p.months
+
+
+INTRO_SENTENCE_RE = re.compile(r"(?:^|[.:;]\s)([^.:;]{0,300}):\s*$")
+
+
+def _intro_sentence(preamble: str) -> str:
+    """The sentence just above a table that introduces it, ending in a colon ("The following
+    table summarizes ... as of June 30, 2025 (in millions):"); "" when the text above is not one."""
+    m = INTRO_SENTENCE_RE.search(preamble.strip())
+    return m.group(1).strip() if m else ""
 
 
 def _one_period_for_measures(cols: dict[int, Column], value_slots: list[int], periods: dict[int, Period],
