@@ -52,7 +52,8 @@ def find_tables(doc: Document) -> list[Table]:
             t.unit_context = lines[u[-1]].text.strip() if u else ""
             if not t.unit_context:
                 head = max((i for i in note_heads if i < first), default=-1)
-                n = [i for i in notes if max(head, first - UNIT_SCOPE_LINES) <= i < first]
+                start = head if 0 <= first - head <= NOTE_SCOPE_LINES else first - UNIT_SCOPE_LINES
+                n = [i for i in notes if max(head, start) <= i < first]
                 t.unit_context = notes[n[-1]] if n else ""
             prev_first = tables[-1].rows[0].line.no - 1 if tables and tables[-1].rows else -1
             t.pct_is_yoy = any(max(prev_first, first - UNIT_SCOPE_LINES) < i <= first for i in pct_yoy)
@@ -133,6 +134,8 @@ FIXED_HEADER_MIN_INDENT = 12
 PCT_IS_YOY = re.compile(r"%\s*shown\s*is\s*(YoY|year)", re.I)
 # A "Unit: JPY million" line applies to the tables this many lines below it.
 UNIT_SCOPE_LINES = 60
+# A note's "(in millions)" sentence scales the note's tables, up to this many lines below its heading.
+NOTE_SCOPE_LINES = 400
 
 
 # Inside a fixed-width table only these words make a text line a new header (a section label such
