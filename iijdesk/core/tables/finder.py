@@ -183,7 +183,8 @@ def _blocks(lines: list[Line]) -> list[list[int]]:
                 # a header line between the last row and this one starts a new block
                 between = lines[cur[-1] + 1: i]
                 if any(is_header_line(b, "tabbed" if ln.tabbed else "fixed", strong=True) for b in between) or any(is_prose(b) for b in between) or \
-                        _title_between(between) or _layout_changed(lines[cur[-1]], ln):
+                        _title_between(between) or _layout_changed(lines[cur[-1]], ln) or \
+                        _text_between_markup_tables(lines[cur[-1]], ln, between):
                     blocks.append(cur)
                     cur = []
             cur.append(i)
@@ -191,6 +192,16 @@ def _blocks(lines: list[Line]) -> list[list[int]]:
     if cur:
         blocks.append(cur)
     return blocks
+
+
+def _text_between_markup_tables(a: Line, b: Line, between: list[Line]) -> bool:
+    """Two rows of different markup tables with running text between them (a heading, the
+    sentence introducing the next table) belong to two tables. Without text between them they
+    may be one statement continued over a page break."""
+    ma, mb = a.markup, b.markup
+    if ma is None or mb is None or ma.table == mb.table:
+        return False
+    return any(x.kind == "text" and x.markup is None for x in between)
 
 
 def _layout_changed(a: Line, b: Line) -> bool:
