@@ -56,8 +56,8 @@ def weeks_to_months(m: re.Match) -> int | None:
 # period's, in a table whose columns are something else (segments, components, levels).
 _MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 PERIOD_HEADING_RE = re.compile(
-    r"^(?:for\s+the\s+)?(?:(?:three|six|nine|twelve|\d{1,2})\s+months|(?:" + _WEEK_COUNT +
-    r")[\s-]*weeks?|(?:fiscal\s+)?(?:year|quarter|(?:first|second|third|fourth)\s+quarter))"
+    r"^(?:for\s+the\s+)?(?:fiscal\s+)?(?:(?:three|six|nine|twelve|\d{1,2})\s+months|(?:" + _WEEK_COUNT +
+    r")[\s-]*weeks?|(?:year|quarter|(?:first|second|third|fourth)\s+quarter))"
     r"\s+end(?:ed|ing)(?:\s+" + _MON + r"\s*\d{1,2}(?:\s*,?\s*(?:19|20)\d{2})?)?\s*[,:.]?$"
     r"|^(?:as\s+(?:of|at)|at)\s+" + _MON + r"\s*\d{1,2}\s*,?\s*(?:19|20)\d{2}\s*[,:.]?$"
     r"|^" + _MON + r"\s*\d{1,2}\s*,\s*(?:19|20)\d{2}\s*:?$", re.I)

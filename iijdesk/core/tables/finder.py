@@ -182,7 +182,9 @@ def _blocks(lines: list[Line]) -> list[list[int]]:
             if cur:
                 # a header line between the last row and this one starts a new block
                 between = lines[cur[-1] + 1: i]
-                if any(is_header_line(b, "tabbed" if ln.tabbed else "fixed", strong=True) for b in between) or any(is_prose(b) for b in between) or \
+                if any(is_header_line(b, "tabbed" if ln.tabbed else "fixed", strong=True)
+                       and not _inner_period_heading(b, lines[cur[-1]], ln) for b in between) or \
+                        any(is_prose(b) for b in between) or \
                         _title_between(between) or _layout_changed(lines[cur[-1]], ln) or \
                         _text_between_markup_tables(lines[cur[-1]], ln, between):
                     blocks.append(cur)
@@ -192,6 +194,28 @@ def _blocks(lines: list[Line]) -> list[list[int]]:
     if cur:
         blocks.append(cur)
     return blocks
+
+
+def _inner_period_heading(b: Line, above: Line, below: Line) -> bool:
+    """A row of one HTML table that only names a duration ("Fiscal Six Months Ended") between
+    rows of that same table: the rows below are that duration's, in the same table."""
+    if b.markup is None or above.markup is None or below.markup is None:
+        return False
+    if not (b.markup.table == above.markup.table == below.markup.table):
+        return False
+    return bool(_period_heading_text(b))
+
+
+def _period_heading_text(ln: Line) -> str:
+    """The text of a row that only names a period: in the label field, or (in an HTML table)
+    alone in a cell spanning the columns."""
+    s = _label_text(ln)
+    if ln.fields and any(f.strip() for f in ln.fields[1:]):
+        filled = [f for f in ln.fields if f.strip()]
+        if ln.markup is None or len(filled) != 1:
+            return ""
+        s = filled[0].strip()
+    return s if PERIOD_HEADING_RE.match(s) else ""
 
 
 def _text_between_markup_tables(a: Line, b: Line, between: list[Line]) -> bool:
@@ -442,6 +466,12 @@ def _add_rows(t: Table, lines: list[Line], block: list[int]) -> None:
             t.rows.append(row)
             pending = []
         elif ln.kind == "text":
+            if t.rows and ln.markup is not None and t.rows[-1].line.markup is not None and \
+                    _period_heading_text(ln) and not DATE_RE.search(ln.text) and \
+                    ln.markup.table == t.rows[-1].line.markup.table:
+                heading = " ".join(_period_heading_text(ln).split())   # "Fiscal Six Months Ended"
+                pending = []
+                continue
             if is_header_line(ln, t.layout, strong=True) and t.rows:
                 t.header_lines.append(ln)   # a repeated header inside the table
                 pending = []
