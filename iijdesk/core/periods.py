@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -27,6 +28,11 @@ LONE_YEAR_RE = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?![\d/])")
 FY_RE = re.compile(r"(?<![A-Za-z])FY\s?'?(?P<year>(?:19|20)\d{2}|\d{2})(?!\d)", re.I)
 QUARTER_RE = re.compile(
     r"(?<![\w])(?P<q>[1-4])\s?Q\s?(?:FY\s?)?'?(?P<year>(?:19|20)\d{2}|\d{2})(?!\d)", re.I)
+# US style: "Q2 2025", "Q2 FY25", "Q2 YTD 2025" (year to date: the quarters so far)
+US_QUARTER_RE = re.compile(
+    r"(?<![\w])Q(?P<q>[1-4])\s*(?P<ytd>YTD\s*)?(?:FY\s?|fiscal\s+)?'?(?P<year>(?:19|20)\d{2}|\d{2})(?!\d)", re.I)
+# "Fiscal 2024", "Fiscal Year 2024" (a four-digit year only: "fiscal 24" is too often something else)
+FISCAL_YEAR_RE = re.compile(r"\bfiscal\s+(?:year\s+)?(?P<year>(?:19|20)\d{2})(?!\d)", re.I)
 QUARTER_WORD_RE = re.compile(
     r"(?P<q>1st|2nd|3rd|4th|first|second|third|fourth)\s+quarter\s+(?:of\s+)?(?:FY\s?|fiscal\s+(?:year\s+)?)?(?P<year>(?:19|20)\d{2})", re.I)
 HALF_RE = re.compile(r"(?<![\w])(?P<h>[12])\s?H\s?(?:FY\s?)?'?(?P<year>(?:19|20)\d{2}|\d{2})(?!\d)", re.I)
@@ -142,6 +148,15 @@ COMPARISON_RE = re.compile(
     r"(?:compared\s+(?:to|with)|vs\.?|versus)\s+(?P<b>[1-4]Q\s?\d{2}|[12]H\s?\d{2}|FY\s?\d{2,4})", re.I)
 
 
+# "(fiscal) year ended December 31(, 2024)": how a filing names its fiscal years.
+YEAR_ENDED_RE = re.compile(r"\byears?\s+end(?:ed|ing)\s+" + _MONTH_RE + r"\s*(?P<day>\d{1,2})(?!\d)", re.I)
+YEAR_ENDED_SCAN_CHARS = 400_000
+YEAR_ENDED_MIN_COUNT = 2
+# A fiscal quarter computed from month ends within this many days of the report's own end date
+# (52/53-week years end on a weekday, June 29 rather than June 30) is the report's quarter.
+REPORT_SNAP_DAYS = 7
+
+
 @dataclass
 class DocPeriods:
     """What the document itself says its period labels mean."""
@@ -194,12 +209,31 @@ class DocPeriods:
                 dp.quarter_cumulative = True
             if dp.report is None:
                 dp.report = Period(end, months, d.group(0))
+        if not dp.fy_read:
+            dp._fiscal_year_from_year_ends(text)
         if dp.report is None:
             dp.report = dp._read_report_period(head)
         if dp.report is None:
             dp.report = dp._heading_period(head)
         dp.compared = dp._comparison_periods(text)
         return dp
+
+    def _fiscal_year_from_year_ends(self, text: str) -> None:
+        """A filing that never says "fiscal year ended" still names its years: "Annual Report
+        on Form 10-K for the year ended December 31, 2024", "Year Ended December 31,". The day
+        most often printed after "year ended" is the fiscal year's end (labels name the year it
+        ends in: "Fiscal 2024", "Q2 2025")."""
+        ends = Counter()
+        for m in YEAR_ENDED_RE.finditer(text[:YEAR_ENDED_SCAN_CHARS]):
+            mon = MONTHS.get(m.group("mon").lower()[:3])
+            if mon:
+                ends[(mon, int(m.group("day")))] += 1
+        if not ends:
+            return
+        (mon, day), n = ends.most_common(1)[0]
+        if n < YEAR_ENDED_MIN_COUNT or not 1 <= day <= 31:
+            return
+        self.fy_end_month, self.fy_end_day, self.fy_offset, self.fy_read = mon, day, 0, True
 
     def _comparison_periods(self, text: str) -> list[Period]:
         found: dict[tuple, Period] = {}
@@ -276,6 +310,9 @@ class DocPeriods:
 
     def quarter(self, q: int, fy_label_year: int, cumulative: bool | None = None) -> Period:
         end = add_months(self.fy_end(fy_label_year), -3 * (4 - q))
+        if self.report is not None and self.report.end is not None and \
+                0 < abs((end - self.report.end).days) <= REPORT_SNAP_DAYS:
+            end = self.report.end      # a 52/53-week year: the quarter ends on the report's date
         cum = self.quarter_cumulative if cumulative is None else cumulative
         return Period(end, 3 * q if cum else 3)
 
@@ -311,6 +348,11 @@ class DocPeriods:
             qp = self.quarter(int(q.group("q")), _year(q.group("year")), cumulative)
             qp.source = t
             return qp
+        q = US_QUARTER_RE.search(t)
+        if q:
+            qp = self.quarter(int(q.group("q")), _year(q.group("year")), True if q.group("ytd") else cumulative)
+            qp.source = t
+            return qp
         q = QUARTER_WORD_RE.search(t)
         if q:
             qp = self.quarter(ORDINAL[q.group("q").lower()], _year(q.group("year")), cumulative)
@@ -344,7 +386,7 @@ class DocPeriods:
                 if rx.search(t):
                     p.months = months
                     break
-        f = FY_RE.search(t)
+        f = FY_RE.search(t) or FISCAL_YEAR_RE.search(t)
         if f and p.end is None:
             p.end = self.fy_end(_year(f.group("year")))
             if p.months is None:
@@ -360,7 +402,7 @@ class DocPeriods:
         takes the duration words printed just before it ("Nine months ended Dec 31, 2009")."""
         found: list[tuple[int, Period]] = []
         taken: list[tuple[int, int]] = []
-        for rx in (RANGE_RE, QUARTER_RE, QUARTER_WORD_RE, HALF_RE, DATE_RE, FY_RE):
+        for rx in (RANGE_RE, QUARTER_RE, US_QUARTER_RE, QUARTER_WORD_RE, HALF_RE, DATE_RE, FY_RE, FISCAL_YEAR_RE):
             for m in rx.finditer(text):
                 if any(a <= m.start() < b or a < m.end() <= b for a, b in taken):
                     continue

@@ -278,6 +278,8 @@ def _make_table(lines: list[Line], block: list[int], previous: list[Table]) -> T
     if marked is not None:
         headers, j = marked
         steps = HEADER_LOOKBACK       # the markup says where the header ends: no search
+        # a "(Dollars in Millions)" row between the header and the first row scales the table
+        context += [ln.text.strip() for ln in lines[headers[-1].no: first] if ln.kind == "text" and _is_unit_line(ln)]
     while j >= 0 and steps < HEADER_LOOKBACK:
         ln = lines[j]
         if ln.kind == "data" or is_prose(ln):
@@ -419,7 +421,12 @@ def _is_subtitle(s: str) -> bool:
 
 def _is_unit_line(ln: Line) -> bool:
     s = ln.text.strip()
-    return bool(re.match(r"^(unit\s*:|\(?\s*(JPY|yen|in)\b.*(million|thousand|billion)s?\s*\)?$|\((in\s+)?(millions|thousands|billions)\b)", s, re.I))
+    return bool(re.match(r"^(unit\s*:|\(?\s*(JPY|yen|in)\b.*(million|thousand|billion)s?\s*\)?$|\((in\s+)?(millions|thousands|billions)\b)", s, re.I)
+                or PAREN_SCALE_LINE_RE.match(s))
+
+
+# "(Dollars in Millions)", "(Pre-tax Dollars in Millions)", "($ in thousands, except per share)"
+PAREN_SCALE_LINE_RE = re.compile(r"^\(\s*[\w$€£¥.\- ]{0,30}\bin\s+(?:millions|thousands|billions)\b[^()]{0,60}\)$", re.I)
 
 
 def _is_section_label(ln: Line, first_row: Line) -> bool:
