@@ -45,6 +45,34 @@ def _flattened_records(doc, tables: list[Table], dp: DocPeriods, next_id: int, c
     return out
 
 
+# "Balance as of March 31", "Balance at June 30": a balance on a day of the column's period.
+BALANCE_DAY_RE = re.compile(r"\b(?:at|as\s+of)\s+(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+                            r"\s+(?P<day>\d{1,2})\s*,?\s*$", re.I)
+
+
+def _balance_day(label: str) -> tuple[int, int] | None:
+    m = BALANCE_DAY_RE.search(label)
+    if not m:
+        return None
+    from iijdesk.core.periods import MONTHS
+    return MONTHS[m.group("mon").lower()[:3]], int(m.group("day"))
+
+
+def _day_instant(end: str, month_day: tuple[int, int]) -> str:
+    """The latest date on that month and day not after the column's end (the opening balance
+    of a quarter ending June 30 'as of March 31' is the March 31 of the same year)."""
+    from datetime import date
+    e = date.fromisoformat(end)
+    for year in (e.year, e.year - 1):
+        try:
+            d = date(year, *month_day)
+        except ValueError:
+            return end
+        if d <= e:
+            return d.isoformat()
+    return end
+
+
 def _edge_instant(end: str, months: int, edge: str) -> str:
     """Cash at the beginning of a period is the instant the day before the period starts."""
     if edge == "end":
@@ -80,6 +108,7 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
             instant_row = bool(classify.INSTANT_ROW_RE.search(r.label))
             average_row = bool(classify.PERIOD_AVERAGE_ROW_RE.search(f"{r.parent} {r.label}"))
             row_edge = classify.period_edge(r.label)
+            row_day = _balance_day(r.label)
             row_share_scale = share_scale_of([r.label], None) if SHARES_SCALE_RE.search(r.label) else None
             n_cells = len(r.line.cells)
             row_periods: list[tuple[str, int | None, object]] = []   # (end, months, column) of its amounts
@@ -122,6 +151,8 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                 edge = row_edge or col_edge
                 if edge and end and months:
                     end, months = _edge_instant(end, months, edge), 0
+                elif row_day and end and months:
+                    end, months = _day_instant(end, row_day), 0
                 value = None if n.value is None else n.value * scale
                 flag, note = "", ""
                 if n.damage:

@@ -63,6 +63,8 @@ def scale_of(text: str) -> int | None:
 # "(in millions of shares)", "shares in thousands": the scale of share counts, said outright.
 SHARES_SCALE_RE = re.compile(r"\b(?:millions|thousands|billions)\s+of\s+shares\b|\bshares\s+in\s+(?:millions|thousands|billions)\b"
                              r"|\bshare\s+(?:data|amounts|counts?)\s+in\s+(?:millions|thousands)\b", re.I)
+# A table's unit phrase naming share counts and nothing else.
+SHARES_ONLY_RE = re.compile(r"\((?:in\s+)?(?:millions|thousands|billions)\s+of\s+shares\)|\(shares\s+in\s+(?:millions|thousands|billions)\)", re.I)
 # "(In millions, except per share data)": the scale covers every figure but per-share amounts,
 # share counts included.
 EXCEPT_PER_SHARE_RE = re.compile(r"except\s+(?:for\s+)?(?:per[-\s]share|share|par\s+value|shares)", re.I)
@@ -241,6 +243,9 @@ def resolve(t: Table, dp: DocPeriods, du: DocUnits | None = None) -> None:
     cumulative = False if three else None
     pct_is_yoy = t.pct_is_yoy or bool(PCT_IS_YOY_RE.search(table_text + " " + t.preamble))
     usd_by_rows = _usd_slots_from_row_labels(t)
+    # "Common Stock Share Activity (millions of shares)" over the label column: counts, not money
+    label_heads = [h.fields[0] for h in t.header_lines if h.fields] + [t.title]
+    shares_table = any(SHARES_ONLY_RE.search(x) for x in label_heads)
     prev: Column | None = None
     cols: dict[int, Column] = {}
     for s, h in headers.items():
@@ -258,7 +263,7 @@ def resolve(t: Table, dp: DocPeriods, du: DocUnits | None = None) -> None:
                 (cell_currency and cell_currency != currency):
             c.translation = True     # a convenience translation into another currency
             c.unit = named if named and named != currency else cell_currency or "USD"
-        if re.fullmatch(r"\(?shares\)?", unit_text.strip(), re.I):
+        if re.fullmatch(r"\(?shares\)?", unit_text.strip(), re.I) or (shares_table and not c.translation):
             c.unit = "shares"
         if yoy_cells and not h:
             c.measure = "yoy_pct"
