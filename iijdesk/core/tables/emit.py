@@ -177,6 +177,7 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
         return F.empty_facts()
     df = pd.DataFrame.from_records(recs, columns=F.FACT_COLUMNS + ["_rescale"])   # tuples in contract order
     _rescale_from_other_tables(df)
+    _share_components(df)
     df = df.drop(columns="_rescale")
     return F.normalise(df) if normalised else df
 
@@ -223,6 +224,42 @@ def _label_key(label: str) -> str:
     s = re.sub(r"\btotal\b", "", label.lower())
     s = re.sub(r"[^a-z0-9]", "", s)
     return s[:-1] if s.endswith("s") else s
+
+
+# Share counts whose rows are named by what they do ("Effect of dilutive securities"): between
+# two share-count rows of which the lower is the upper plus this one, column by column.
+SHARE_COMPONENT_MIN_COLUMNS = 1
+
+
+def _share_components(df: pd.DataFrame) -> None:
+    """Basic shares + "Effect of dilutive securities" = diluted shares: the middle row of such
+    a sum is a share count too, whatever its label, when every column adds up."""
+    counts = df["unit"].isin(list(SCALED_COUNTS))
+    if not counts.any():
+        return
+    for _, grp in df[df["measure"] == "value"].groupby("table_id", sort=False):
+        if not counts[grp.index].any():
+            continue
+        rows = {ri: g for ri, g in grp.groupby("row", sort=True)}
+        order = sorted(rows)
+        for k in range(1, len(order) - 1):
+            above, mid, below = rows[order[k - 1]], rows[order[k]], rows[order[k + 1]]
+            if counts[mid.index].any() or not (counts[above.index].all() and counts[below.index].all()):
+                continue
+            if len({*above["unit"], *below["unit"]}) != 1:
+                continue
+            a = {c: v for c, v in zip(above["col"], above["value"]) if pd.notna(v)}
+            b = {c: v for c, v in zip(below["col"], below["value"]) if pd.notna(v)}
+            m = {c: (v, sc) for c, v, sc in zip(mid["col"], mid["value"], mid["scale"]) if pd.notna(v)}
+            scale = int(above["scale"].iloc[0] or 1)
+            cols = [c for c in m if c in a and c in b]
+            if len(cols) < SHARE_COMPONENT_MIN_COLUMNS or len(cols) != len(m):
+                continue
+            if all(abs(a[c] + m[c][0] / (m[c][1] or 1) * scale - b[c]) <= scale for c in cols):
+                for i in mid.index:
+                    printed = df.at[i, "value"] / (df.at[i, "scale"] or 1)
+                    df.at[i, "unit"], df.at[i, "scale"] = above["unit"].iloc[0], scale
+                    df.at[i, "value"] = printed * scale
 
 
 def _rescale_from_other_tables(df: pd.DataFrame) -> None:

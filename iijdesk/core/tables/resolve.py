@@ -63,6 +63,8 @@ def scale_of(text: str) -> int | None:
 # "(in millions of shares)", "shares in thousands": the scale of share counts, said outright.
 SHARES_SCALE_RE = re.compile(r"\b(?:millions|thousands|billions)\s+of\s+shares\b|\bshares\s+in\s+(?:millions|thousands|billions)\b"
                              r"|\bshare\s+(?:data|amounts|counts?)\s+in\s+(?:millions|thousands)\b", re.I)
+# A column of share counts in a money table: "Common Shares Outstanding", "Number of Shares".
+SHARES_COLUMN_RE = re.compile(r"\b(?:common\s+)?shares\s+(?:outstanding|issued)\s*$|^\s*(?:number\s+of\s+shares|shares)\s*$", re.I)
 # A table's unit phrase naming share counts and nothing else.
 SHARES_ONLY_RE = re.compile(r"\((?:in\s+)?(?:millions|thousands|billions)\s+of\s+shares\)|\(shares\s+in\s+(?:millions|thousands|billions)\)", re.I)
 # "(In millions, except per share data)": the scale covers every figure but per-share amounts,
@@ -263,7 +265,8 @@ def resolve(t: Table, dp: DocPeriods, du: DocUnits | None = None) -> None:
                 (cell_currency and cell_currency != currency):
             c.translation = True     # a convenience translation into another currency
             c.unit = named if named and named != currency else cell_currency or "USD"
-        if re.fullmatch(r"\(?shares\)?", unit_text.strip(), re.I) or (shares_table and not c.translation):
+        if re.fullmatch(r"\(?shares\)?", unit_text.strip(), re.I) or (shares_table and not c.translation) or \
+                SHARES_COLUMN_RE.search(h):
             c.unit = "shares"
         if yoy_cells and not h:
             c.measure = "yoy_pct"
