@@ -226,14 +226,15 @@ def _label_key(label: str) -> str:
     return s[:-1] if s.endswith("s") else s
 
 
-# Share counts whose rows are named by what they do ("Effect of dilutive securities"): between
-# two share-count rows of which the lower is the upper plus this one, column by column.
-SHARE_COMPONENT_MIN_COLUMNS = 1
+# Share counts whose rows are named by what they do ("Effect of dilutive securities",
+# "Stock-based awards" under "Add:"): between two share-count rows of which the lower is the
+# upper plus them, column by column; at most this many rows between.
+SHARE_COMPONENT_MAX_ROWS = 5
 
 
 def _share_components(df: pd.DataFrame) -> None:
-    """Basic shares + "Effect of dilutive securities" = diluted shares: the middle row of such
-    a sum is a share count too, whatever its label, when every column adds up."""
+    """Basic shares + "Effect of dilutive securities" = diluted shares: the rows between such
+    a sum's ends are share counts too, whatever their labels, when every column adds up."""
     counts = df["unit"].isin(list(SCALED_COUNTS))
     if not counts.any():
         return
@@ -242,24 +243,41 @@ def _share_components(df: pd.DataFrame) -> None:
             continue
         rows = {ri: g for ri, g in grp.groupby("row", sort=True)}
         order = sorted(rows)
-        for k in range(1, len(order) - 1):
-            above, mid, below = rows[order[k - 1]], rows[order[k]], rows[order[k + 1]]
-            if counts[mid.index].any() or not (counts[above.index].all() and counts[below.index].all()):
+        is_count = {ri: bool(counts[g.index].all()) for ri, g in rows.items()}
+        for k, top in enumerate(order):
+            if not is_count[top]:
                 continue
-            if len({*above["unit"], *below["unit"]}) != 1:
-                continue
-            a = {c: v for c, v in zip(above["col"], above["value"]) if pd.notna(v)}
-            b = {c: v for c, v in zip(below["col"], below["value"]) if pd.notna(v)}
-            m = {c: (v, sc) for c, v, sc in zip(mid["col"], mid["value"], mid["scale"]) if pd.notna(v)}
-            scale = int(above["scale"].iloc[0] or 1)
-            cols = [c for c in m if c in a and c in b]
-            if len(cols) < SHARE_COMPONENT_MIN_COLUMNS or len(cols) != len(m):
-                continue
-            if all(abs(a[c] + m[c][0] / (m[c][1] or 1) * scale - b[c]) <= scale for c in cols):
-                for i in mid.index:
-                    printed = df.at[i, "value"] / (df.at[i, "scale"] or 1)
-                    df.at[i, "unit"], df.at[i, "scale"] = above["unit"].iloc[0], scale
-                    df.at[i, "value"] = printed * scale
+            mids = []
+            for ri in order[k + 1: k + 2 + SHARE_COMPONENT_MAX_ROWS]:
+                if not is_count[ri]:
+                    mids.append(ri)
+                    continue
+                if mids and _adds_up(rows[top], [rows[m] for m in mids], rows[ri]):
+                    unit, scale = rows[top]["unit"].iloc[0], int(rows[top]["scale"].iloc[0] or 1)
+                    for m in mids:
+                        for i in rows[m].index:
+                            printed = df.at[i, "value"] / (df.at[i, "scale"] or 1)
+                            df.at[i, "unit"], df.at[i, "scale"], df.at[i, "value"] = unit, scale, printed * scale
+                        is_count[m] = True
+                break
+
+
+def _adds_up(top: pd.DataFrame, mids: list[pd.DataFrame], bottom: pd.DataFrame) -> bool:
+    if len({*top["unit"], *bottom["unit"]}) != 1 or set(top["scale"]) != set(bottom["scale"]):
+        return False
+    scale = int(top["scale"].iloc[0] or 1)
+    a = {c: v for c, v in zip(top["col"], top["value"]) if pd.notna(v)}
+    b = {c: v for c, v in zip(bottom["col"], bottom["value"]) if pd.notna(v)}
+    if not a or set(a) != set(b):
+        return False
+    total = dict.fromkeys(a, 0.0)
+    for m in mids:
+        for c, v, sc in zip(m["col"], m["value"], m["scale"]):
+            if c not in total:
+                return False
+            if pd.notna(v):
+                total[c] += v / (sc or 1) * scale
+    return all(abs(a[c] + total[c] - b[c]) <= scale for c in a)
 
 
 def _rescale_from_other_tables(df: pd.DataFrame) -> None:
