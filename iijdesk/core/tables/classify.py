@@ -79,6 +79,8 @@ RATIO_RE = re.compile(r"\bratio\b|\bmargin\b|\brate\b|\bpayout\b|\bincome\s+to\b
 # Between two balances of one date, "Equity to Total Assets" is a composition (a share).
 COMPOSITION_RE = re.compile(r"\bto\s+total\b|percentage\s+of", re.I)
 EDGE_RE = re.compile(r"\b(beginning|end)\s+of\s+(the\s+)?(period|year|quarter|fiscal\s+year)\b", re.I)
+# "Beginning Balance", "Ending balance", "Opening balance": a roll-forward's edges.
+BALANCE_EDGE_RE = re.compile(r"^\s*(beginning|opening|ending|closing)\s+balances?\b", re.I)
 _CELL_SCALE_RE = re.compile(r"^\s*(billion|million|thousand)s?\b", re.I)
 _CELL_UNIT_RE = re.compile(r"^\s*(shares|contracts|ATMs|persons|employees|people)\b", re.I)
 
@@ -87,7 +89,12 @@ _CELL_UNIT_RE = re.compile(r"^\s*(shares|contracts|ATMs|persons|employees|people
 def period_edge(label: str) -> str:
     """"beginning" / "end" for rows stating a balance at a period edge (cash at beginning of period)."""
     m = EDGE_RE.search(label)
-    return m.group(1).lower() if m else ""
+    if m:
+        return m.group(1).lower()
+    m = BALANCE_EDGE_RE.match(label)
+    if m:
+        return "beginning" if m.group(1).lower() in ("beginning", "opening") else "end"
+    return ""
 
 
 def cell_words(field_text: str, num) -> tuple[str, int | None]:

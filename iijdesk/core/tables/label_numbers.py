@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from iijdesk.core.periods import DATE_RE, MONTH_DAY_RE
 from iijdesk.core.tables.numbers import Num, find_numbers
+from iijdesk.core.units import currency_of
 
 COL_LABEL = "(number in row label)"
 
@@ -27,6 +28,10 @@ _SKIP_RE = re.compile(
 # The unit words that make a label number a fact, looked for right after it (or before it).
 _SHARES_AFTER_RE = re.compile(r"^\s*(?:(?P<scale>thousand|million|billion)s?\s+)?(?:common\s+|ordinary\s+|preferred\s+)?shares?\b", re.I)
 _SCALE_AFTER_RE = re.compile(r"^\s*(?P<scale>thousand|million|billion)s?\b", re.I)
+# "(750MM Euro ...)", "(1.5B Euro ...)": a face amount in a currency named after it.
+_ABBREV_AMOUNT_RE = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})*(?:\.\d+)?)(?P<scale>MM|M|B|BN|K)\s+"
+                               r"(?:Euros?|EUR|USD|GBP|CHF|JPY|Yen|Pounds?|Sterling|Swiss\s+Francs?|Dollars?)\b", re.I)
+_ABBREV_SCALES = {"k": 1000, "m": 1_000_000, "mm": 1_000_000, "b": 1_000_000_000, "bn": 1_000_000_000}
 _PAR_RE = re.compile(r"par\s+value|per\s+share|stated\s+value", re.I)
 _SCALES = {"thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 # A share count printed with this many units or more is a plain count, whatever the table's scale.
@@ -74,6 +79,13 @@ def label_numbers(label: str, offset: int = 0) -> list[LabelNumber]:
         out.append(LabelNumber(Num(n.printed, n.value, n.decimals, n.percent, n.unit, n.currency,
                                    n.start + offset, n.end + offset, n.damage, n.paren, n.word),
                                kind, scale, len(out)))
+    for m in _ABBREV_AMOUNT_RE.finditer(label):
+        text = m.group("num")
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        num = Num(text + m.group("scale"), float(text.replace(",", "")), decimals, False, "",
+                  currency_of(m.group(0)) or "", m.start() + offset, m.end("scale") + offset)
+        out.append(LabelNumber(num, "money", _ABBREV_SCALES[m.group("scale").lower()], len(out)))
+    out.sort(key=lambda x: x.num.start)
     for a, b in zip(out, out[1:]):
         between = label[a.num.end - offset: b.num.start - offset]
         if a.kind == b.kind and len(between) <= PAIR_GAP and _PAIR_JOIN_RE.match(between):
