@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from iijdesk.core.tables.numbers import NIL_TOKENS, Num, find_numbers
+from iijdesk.core.tables.numbers import NIL_TOKENS, Num, find_numbers, range_ends
 
 # Words that may stand in a numeric cell beside its number without making it text.
 CELL_NOISE_WORDS = frozenset("""
@@ -128,7 +128,7 @@ def numeric_field(text: str, label: bool = False) -> list[Num] | None:
     if _PURE_NUMERIC_RE.match(s):
         if not label and (len(nums) > MAX_NUMBERS_PER_FIELD or _GLUED_RE.search(s)):
             return DEBRIS
-        return nums          # digits and punctuation only: nothing else to weigh
+        return range_ends(s, nums)          # digits and punctuation only: nothing else to weigh
     rest = s
     for n in reversed(nums):
         rest = rest[: n.start] + " " + rest[n.end:]

@@ -67,13 +67,44 @@ def parse_number(text: str) -> Num | None:
     return None
 
 
+# Digits that are codes, not amounts: phone numbers ("308-236-8491", "(308) 236-8491",
+# "1-800-555-0100") and ZIP+4 codes ("68848-1480").
+NOT_AMOUNT_RE = re.compile(r"(?<![\d,.])(?:1[-.])?(?:\(\d{3}\)\s*|\d{3}[-.])\d{3}[-.]\d{4}(?![\d,])"
+                           r"|(?<![\d,.])\d{5}-\d{4}(?![\d,])")
+
+
+# A field printing a range of two numbers ("4.70-5.75%", "$1.10 – $1.20"): one cell of two
+# values, both positive, both percent when the range ends in one.
+RANGE_FIELD_RE = re.compile(r"^\(?[$€£¥]?\s*\d[\d,]*(?:\.\d+)?\s*%?\s*[-–—]\s*[$€£¥]?\s*\d[\d,]*(?:\.\d+)?\s*%?\)?$")
+
+
+def is_range(text: str) -> bool:
+    return bool(RANGE_FIELD_RE.match(text.strip()))
+
+
+def range_ends(text: str, nums: list[Num]) -> list[Num]:
+    """The two ends of a range field as printed: the dash joins them, it is no minus sign."""
+    if len(nums) != 2 or not is_range(text):
+        return nums
+    a, b = nums
+    if b.value is not None and b.value < 0 and b.printed.lstrip().startswith(("-", "–", "—")):
+        b.value = -b.value
+        b.printed = b.printed.lstrip("-–— ")
+    if b.percent and not a.percent:
+        a.percent = True
+    return nums
+
+
 def find_numbers(text: str, offset: int = 0) -> list[Num]:
     """Every number token in `text` (spans shifted by `offset`). Digits glued to letters (FY2008,
     3Q09, IPv6) are not numbers; nil dashes standing alone are."""
     out: list[Num] = []
     has_digit = _ANY_DIGIT.search(text) is not None
+    codes = [m.span() for m in NOT_AMOUNT_RE.finditer(text)] if has_digit and ("-" in text or ")" in text) else []
     for m in (_NUM_RE.finditer(text) if has_digit else ()):
         s, e = m.span()
+        if codes and any(a <= m.start("num") < b for a, b in codes):
+            continue    # a phone number or a ZIP+4 code: digits, not an amount
         # digits glued to a word on the left or right are part of that word (FY2008, 3Q09, 1H).
         left = text[s - 1] if s > 0 else " "
         core_s = m.start("num")

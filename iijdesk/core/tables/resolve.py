@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from iijdesk.core.periods import DATE_RE, DocPeriods, Period
 from iijdesk.core.tables.lines import CELL_NOISE_WORDS
+from iijdesk.core.tables.numbers import is_range
 from iijdesk.core.tables.model import Column, Table
 from iijdesk.core.units import DocUnits, currency_of, names_currency
 
@@ -117,8 +118,6 @@ def assign_slots(t: Table) -> None:
         r.slots = [edge[c.num.end] * 10 for c in r.line.cells]
 
 
-# A field printing a range of two numbers ("4.70-5.75%", "$1.10 – $1.20"): one cell of two values.
-RANGE_FIELD_RE = re.compile(r"^\(?[$€£¥]?\s*\d[\d,]*(?:\.\d+)?\s*%?\s*[-–—]\s*[$€£¥]?\s*\d[\d,]*(?:\.\d+)?\s*%?\)?$")
 
 
 def _tab_slots(cells, fields: list[str] | None = None) -> list[int]:
@@ -141,7 +140,7 @@ def _tab_slots(cells, fields: list[str] | None = None) -> list[int]:
     for c in cells:
         k = seen.get(c.field, 0)
         seen[c.field] = k + 1
-        if k == 0 or (per_field[c.field] == 2 and RANGE_FIELD_RE.match(c.field_text)):
+        if k == 0 or (per_field[c.field] == 2 and is_range(c.field_text)):
             slots.append(c.field * 10)
             continue
         nxt = c.field + k
@@ -343,7 +342,9 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
         # "The following is a summary of our debt as of June 30, 2025 (in millions):"
         cands = [c for c in dp.find_all(intro, cumulative) if _plausible(dp, c)]
         table_text = f"{table_text} {intro}"
-    header_text = " ".join([t.title] + [_text(h) for h in t.header_lines])
+    # (a table without a title of its own is named after its first row: that label is no header)
+    own_title = "" if t.rows and t.title_line == t.rows[0].line.no else t.title
+    header_text = " ".join([own_title] + [_text(h) for h in t.header_lines])
     instant = bool(INSTANT_RE.search(header_text))
     table_period = dp.parse(table_text, cumulative)
     months_default = 0 if instant else table_period.months
