@@ -31,7 +31,7 @@ CURRENCY_PATTERNS: dict[str, re.Pattern] = {
 # against the broader one.
 _NARROWER = {"CAD": "USD"}
 # How much of a long document is read to decide (filings name their currency early and often).
-READ_CHARS = 2_000_000
+READ_CHARS = 400_000
 # The reporting currency must be named at least this many times more than the runner-up ...
 DOMINANCE = 1.5
 # ... or, where two are close, the one a scale line names wins.

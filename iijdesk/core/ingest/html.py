@@ -13,6 +13,7 @@ small stack of open tables; everything else is counters.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -452,6 +453,8 @@ _PADDING_LEFT_RE = re.compile(r"(?:padding|margin)-left\s*:\s*" + _LENGTH, re.I)
 _TEXT_INDENT_RE = re.compile(r"text-indent\s*:\s*" + _LENGTH, re.I)
 _PADDING_RE = re.compile(r"(?<![-\w])padding\s*:\s*([^;]+)", re.I)
 # CSS lengths in points (an em taken as a 10-point font's).
+# Filing agents repeat a few hundred style strings over thousands of cells: parsed once each.
+STYLE_CACHE_SIZE = 4096
 _POINTS = {"pt": 1.0, "px": 0.75, "em": 10.0, "in": 72.0, "%": 0.0, None: 0.75, "": 0.75}
 
 
@@ -462,6 +465,7 @@ def _points(value: str, unit: str | None) -> float:
         return 0.0
 
 
+@functools.lru_cache(maxsize=STYLE_CACHE_SIZE)
 def _indent(style: str) -> float:
     """How far right of its box an element's first line of text starts, in points."""
     if not style:
@@ -480,6 +484,7 @@ def _indent(style: str) -> float:
     return total
 
 
+@functools.lru_cache(maxsize=STYLE_CACHE_SIZE)
 def _is_bold(style: str) -> bool:
     return bool(style) and _BOLD_RE.search(style) is not None
 

@@ -238,9 +238,9 @@ def _share_components(df: pd.DataFrame) -> None:
     counts = df["unit"].isin(list(SCALED_COUNTS))
     if not counts.any():
         return
-    for _, grp in df[df["measure"] == "value"].groupby("table_id", sort=False):
-        if not counts[grp.index].any():
-            continue
+    with_counts = df.loc[counts, "table_id"].unique()
+    sub = df[(df["measure"] == "value") & df["table_id"].isin(with_counts)]
+    for _, grp in sub.groupby("table_id", sort=False):
         rows = {ri: g for ri, g in grp.groupby("row", sort=True)}
         order = sorted(rows)
         is_count = {ri: bool(counts[g.index].all()) for ri, g in rows.items()}
