@@ -27,6 +27,8 @@ TOTAL_RE = re.compile(
     re.I)
 PER_ADS_RE = re.compile(r"per\s+ads\b|per\s+american\s+depositary", re.I)
 PER_SHARE_RE = re.compile(r"per\s+(common\s+)?share|dividends?\s+per|dividend\b.*\bshare", re.I)
+# An amount per share printed in parentheses inside a label: "($0.51 per share)".
+PRICED_PER_SHARE_RE = re.compile(r"\(\s*(?:[$€£¥]|US\$|JPY)\s*\d[\d,]*(?:\.\d+)?\s+per\s+(?:common\s+)?share\s*\)", re.I)
 SHARES_RE = re.compile(r"\(shares\)|number\s+of\s+shares|shares\s+outstanding|^shares\b|weighted[- ]average\s+"
                        r"(?:number\s+of\s+)?(?:common\s+|ordinary\s+)?shares\b|\bshares\s+used\b|average\s+shares\b"
                        r"|^(?:potential|dilutive|incremental|anti-?dilutive|less:?)\b.*\bshares\b", re.I)
@@ -167,6 +169,8 @@ def _label_class(label: str, title: str, kind: str, col_header: str) -> str:
     persons, ATMs, or "" (money in the column's currency). Asked once per row and column."""
     if PER_ADS_RE.search(label) or PER_ADS_RE.search(col_header):
         return "per_ADS"
+    # "Cash dividends paid ($1.30 per share)": the rate is a label number; the row is money
+    label = PRICED_PER_SHARE_RE.sub(" ", label)
     if (PER_SHARE_RE.search(label) or PER_SHARE_RE.search(col_header) or
             PER_SHARE_RE.search(title) and not _SHARES_TITLE_RE.search(title)) and not SHARES_RE.search(label):
         return "per_share"

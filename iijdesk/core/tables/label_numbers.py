@@ -75,10 +75,17 @@ def label_numbers(label: str, offset: int = 0) -> list[LabelNumber]:
             kind = "per_share" if _PAR_RE.search(near) and not sc else "money"
             scale = _SCALES[sc.group("scale").lower()] if sc else None
         else:
-            continue        # a bare number names nothing: "Level 3", "Tranche 2"
+            kind, scale = "", None   # a bare number names nothing ("Level 3") unless its pair does
         out.append(LabelNumber(Num(n.printed, n.value, n.decimals, n.percent, n.unit, n.currency,
                                    n.start + offset, n.end + offset, n.damage, n.paren, n.word),
                                kind, scale, len(out)))
+    # "3,224 and 3,216 shares issued": the first of a pair takes the unit printed after the second
+    for a, b in zip(reversed(out[:-1]), reversed(out[1:])):
+        between = label[a.num.end - offset: b.num.start - offset]
+        if not a.kind and b.kind in ("shares", "money") and len(between) <= PAIR_GAP and \
+                _PAIR_JOIN_RE.match(between) and bool(a.num.currency) == bool(b.num.currency):
+            a.kind, a.scale = b.kind, b.scale
+    out = [x for x in out if x.kind]
     for m in _ABBREV_AMOUNT_RE.finditer(label):
         text = m.group("num")
         decimals = len(text.split(".")[1]) if "." in text else 0

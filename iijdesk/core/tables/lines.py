@@ -102,7 +102,10 @@ def _only_date_parts(line: Line) -> bool:
     if plain_years and (not line.label or _PERIOD_CODE.search(line.text)) and (
             _PERIOD_CODE.search(line.text) or _DATE_WORDS.search(line.text) or not line.label):
         return True
-    if not _DATE_WORDS.search(line.text):
+    # the date words must stand among the cells: a label's "as of June 30, 2025" dates the
+    # label's own numbers, and the row's small amounts ("\t3\t3") are amounts
+    cells_text = "\t".join(line.fields[1:]) if line.fields and line.label else line.text
+    if not _DATE_WORDS.search(cells_text):
         return False
     for c in line.cells:
         n = c.num
