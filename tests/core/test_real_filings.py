@@ -18,7 +18,7 @@ REAL = DATA / "real"
 FILINGS = sorted(REAL.glob("*_10q_*.html"))
 PRESS_RELEASE = REAL / "buckle_8k_ex99_1_2024q3.html"
 # Measured recall minus a margin; raise it when the reading gets better.
-RECALL_FLOOR = 0.97
+RECALL_FLOOR = 0.978
 UNIT_WRONG_MAX = 0.005          # over the four filings
 UNIT_WRONG_MAX_PER_FILING = 0.01
 

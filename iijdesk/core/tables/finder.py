@@ -392,8 +392,16 @@ def _markup_headers(lines: list[Line], first: int) -> tuple[list[Line], int] | N
     above = lines[top:first]
     last = max((k for k, ln in enumerate(above) if ln.fields and any(f.strip() for f in ln.fields[1:])),
                default=-1)
-    if last < 0 or not any(ln.markup.spans for ln in above[:last + 1]):
-        return None          # a plain grid says no more than its text: read as text is read
+    if last < 0:
+        return None
+    if not any(ln.markup.spans for ln in above[:last + 1]):
+        # a plain grid says no more than its text, but for one thing: a single row of words
+        # heading the value columns of its own table ("Product | Number of plaintiffs")
+        head = above[-1]
+        if len(above) == 1 and head.fields and head.fields[0].strip() and \
+                all(re.search(r"[A-Za-z]{3}", f) for f in head.fields[1:] if f.strip()):
+            return above, top - 1
+        return None          # read as text is read
     return above[:last + 1], top - 1
 
 

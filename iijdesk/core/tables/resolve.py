@@ -66,6 +66,8 @@ SHARES_SCALE_RE = re.compile(r"\b(?:millions|thousands|billions)\s+of\s+shares\b
                              r"|\bshare\s+(?:data|amounts|counts?)\s+in\s+(?:millions|thousands)\b", re.I)
 # A column of share counts in a money table: "Common Shares Outstanding", "Number of Shares".
 SHARES_COLUMN_RE = re.compile(r"\b(?:common\s+)?shares\s+(?:outstanding|issued)\s*$|^\s*(?:number\s+of\s+shares|shares)\s*$", re.I)
+# A column counting things other than shares: "Number of plaintiffs", "Number of stores".
+COUNT_COLUMN_RE = re.compile(r"^\s*(?:approximate\s+|total\s+)?number\s+of\s+(?!shares\b)[a-z]", re.I)
 # A table's unit phrase naming share counts and nothing else.
 SHARES_ONLY_RE = re.compile(r"\((?:in\s+)?(?:millions|thousands|billions)\s+of\s+shares\)|\(shares\s+in\s+(?:millions|thousands|billions)\)", re.I)
 # "(In millions, except per share data)": the scale covers every figure but per-share amounts,
@@ -267,6 +269,8 @@ def resolve(t: Table, dp: DocPeriods, du: DocUnits | None = None) -> None:
         if re.fullmatch(r"\(?shares\)?", unit_text.strip(), re.I) or (shares_table and not c.translation) or \
                 SHARES_COLUMN_RE.search(h):
             c.unit = "shares"
+        elif COUNT_COLUMN_RE.search(h) and not any(x.num.currency for x in valued):
+            c.unit = "count"          # "Number of plaintiffs", "Number of stores"
         if yoy_cells and not h:
             c.measure = "yoy_pct"
         elif YOY_RE.search(h) and not TARGET_RE.search(h.split("(")[0]):
@@ -404,8 +408,8 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
     for s in value_slots:
         cols[s].from_header = s in from_header
         p = periods.get(s) or Period()
-        if instant and p.end is not None:
-            p.months = 0
+        if (instant or (cols[s].unit == "count" and s not in from_header and not tokens[s])) and p.end is not None:
+            p.months = 0          # a count without a period of its own: how many there are at the end
         if p.months is None and months_default is None and p.end is not None and \
                 DATE_RE.search(cols[s].header + " " + header_text) and not FLOW_WORDS_RE.search(cols[s].header):
             p.months = 0         # a full date with no duration over it, heading no flow: a balance
@@ -446,6 +450,7 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
             if len({p.months for p in periods_left}) == 1 and len({(p.end, p.months) for p in dated}) > len(periods_left):
                 ref = max(periods_left, key=lambda p: p.end)
             c.period = Period(ref.end, ref.months) if ref is not None else Period()
+    _flows_between_balances(cols, order)
     for c in cols.values():
         p = getattr(c, "period", None) or Period()
         c.period = p
@@ -461,6 +466,32 @@ def _intro_sentence(preamble: str) -> str:
     table summarizes ... as of June 30, 2025 (in millions):"); "" when the text above is not one."""
     m = INTRO_SENTENCE_RE.search(preamble.strip())
     return m.group(1).strip() if m else ""
+
+
+def _flows_between_balances(cols: dict[int, Column], order: list[int]) -> None:
+    """A roll-forward across columns: "December 29, 2024 Carrying Value | Changes in Fair
+    Value | Purchases/Other | June 29, 2025 Carrying Value". The columns between two balances
+    dated by their headers, without a date of their own, are the flows from the first date to
+    the second (a change column there is an amount, not a comparison)."""
+    dated = [s for s in order if cols[s].from_header and cols[s].period.end is not None
+             and cols[s].period.months == 0 and cols[s].measure == "value"]
+    for left, right in zip(dated, dated[1:]):
+        a, b = cols[left].period.end, cols[right].period.end
+        months = round((b - a).days / DAYS_PER_MONTH)
+        if b <= a or months not in ROLL_FORWARD_MONTHS:
+            continue
+        for s in order:
+            c = cols[s]
+            if not left < s < right or c.from_header or c.translation or c.unit == "percent" or \
+                    c.measure not in ("value", "change") or not _names_a_measure(c.header):
+                continue
+            c.measure = "value"
+            c.period = Period(b, months)
+
+
+# A roll-forward between two balances spans a quarter, a half, nine months or a year.
+ROLL_FORWARD_MONTHS = (3, 6, 9, 12)
+DAYS_PER_MONTH = 365.25 / 12
 
 
 def _one_period_for_measures(cols: dict[int, Column], value_slots: list[int], periods: dict[int, Period],
