@@ -6,7 +6,10 @@ width and cut or wrap the text to the room they are given; the whole text is in 
 """
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy
 
 MIN_TEXT_WIDTH = 40           # px: what a label or combo box asks for at the least
@@ -80,3 +83,71 @@ def fit_popup(box: QComboBox) -> None:
     view = box.view()
     widest = view.sizeHintForColumn(0) + POPUP_MARGIN
     view.setMinimumWidth(min(POPUP_MAX_WIDTH, widest))
+
+
+class ClampedLabel(QLabel):
+    """A bold lead ("error") and a message, wrapped to the label's width and cut with "…"
+    where it would run past the label's height: never a half line, never a wider panel.
+    The whole message is in the tooltip."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._lead, self._message = "", ""
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.RichText)
+        self.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        self.setMinimumWidth(1)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Ignored)
+
+    def set_parts(self, lead: str, message: str) -> None:
+        if (lead, message) == (self._lead, self._message):
+            return
+        self._lead, self._message = str(lead or ""), str(message or "")
+        self.setToolTip(self.plain_text())
+        self._fit()
+
+    def plain_text(self) -> str:
+        return ": ".join(x for x in (self._lead, self._message) if x)
+
+    def text(self) -> str:
+        """The whole text (lead and message), not the cut one on screen."""
+        return self.plain_text()
+
+    def shown_text(self) -> str:
+        return super().text()
+
+    def _html(self, message: str) -> str:
+        lead = f"<b>{html.escape(self._lead)}</b>" if self._lead else ""
+        return ": ".join(x for x in (lead, html.escape(message)) if x)
+
+    def _fits(self, markup: str, width: int, height: int) -> bool:
+        doc = QTextDocument()
+        doc.setDefaultFont(self.font())
+        doc.setDocumentMargin(0)
+        doc.setHtml(markup)
+        doc.setTextWidth(width)
+        return doc.size().height() <= height
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if not self._lead and not self._message:
+            super().setText("")
+            return
+        r = self.contentsRect()
+        width, height = r.width(), r.height()
+        markup = self._html(self._message)
+        if width <= 0 or height <= 0 or self._fits(markup, width, height):
+            super().setText(markup)
+            return
+        words = self._message.split(" ")
+        lo, hi = 0, len(words)             # the most words that fit, with "…" after them
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self._fits(self._html(" ".join(words[:mid]) + " …"), width, height):
+                lo = mid
+            else:
+                hi = mid - 1
+        super().setText(self._html(" ".join(words[:lo]) + " …"))

@@ -598,6 +598,16 @@ def test_the_window_fits_a_1024_screen_and_clicking_keeps_the_panels_where_they_
             assert _layout(window) == before
             clicked += 1
     assert clicked >= 3
+    # the longest explanation is cut with "…" to the bar's three lines, whole in the tooltip
+    message = str(panel.finding_at(rows[0])["message"])
+    window._show_fix(message * 3, True, "error")
+    QApplication.processEvents()
+    label = window.fix_label
+    assert label.shown_text().endswith("…") and label.toolTip() == f"error: {message * 3}"
+    assert label.heightForWidth(label.width()) <= label.height() and _layout(window) == before
+    # the row labels leave the figures room
+    from iijdesk.gui.statement_view import LABEL_MAX_SHARE
+    assert window.view.verticalHeader().width() <= window.view.width() * LABEL_MAX_SHARE + 1
     # a long row label's source line and another release's long table titles change nothing
     for name in sorted(window.ws.documents):
         window.show_release(name)
