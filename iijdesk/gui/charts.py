@@ -25,8 +25,8 @@ import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
 from PySide6.QtCore import QObject, QPointF, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFontMetricsF
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-    QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+    QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from iijdesk.core.timeline import (CASH_SECTIONS, OPERATING_INCOME, TOTAL_REVENUE, Timeline, build_timeline,
@@ -43,7 +43,7 @@ REBUILD_DELAY_MS = 400           # coalesce bursts of events (typing edits) into
 HOVER_PIXELS = 14                # how near the pointer must be to a point to describe it
 BAR_DAYS = 55                    # bar width on the date axis, in days
 SECONDS_PER_DAY = 86400.0
-LINES_IN_COLOUR = 6              # a line plot draws its biggest series in colour, named in the
+LINES_IN_COLOUR = 5              # a line plot draws its biggest series in colour, named in the
                                  # legend; the rest are thin grey lines under one "others" entry
 OTHERS_COLOR = "#b0b0b0"
 LEGEND_MAX_CHARS = 30            # legend entries are cut here (the hover gives the whole name)
@@ -52,8 +52,10 @@ X_PAD_DAYS = 45                  # room left and right of the first and last per
 X_PAD_SHARE = 0.05               # or this share of the periods' span if more: the first and
                                  # last period labels must fit inside the axis to be drawn
 TICK_LABEL_GAP_PX = 8            # at least this much space between two period labels
-LEFT_AXIS_WIDTH_PX = 64          # one width for every value axis: stacked plots line up
+LEFT_AXIS_WIDTH_PX = 80          # one width for every value axis: stacked plots line up
 LEGEND_TEXT_SIZE = "8pt"
+PLOT_MIN_HEIGHT_PX = 150         # a plot never shorter than this: the chart scrolls instead
+MATCH_TABLE_MIN_HEIGHT = 40      # px: the series-matching tables shrink to a few rows
 SINGLE_PERIOD_BAR_DAYS = 40      # a one-period line chart draws bars this wide, side by side
 SUM_TOLERANCE = 0.01             # business lines must add to total revenues within 1%
 YTD = (3, 6, 9, 12)
@@ -131,10 +133,17 @@ class ChartTab(QWidget):
         self.glw.setBackground("w")
         self.message = wrapping_label("")      # wraps: never widens the charts
         self.message.setStyleSheet("color: #555;")
+        # Several plots in a short dock would each be a sliver: below PLOT_MIN_HEIGHT_PX a
+        # plot the chart scrolls instead.
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.glw)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.message)
-        lay.addWidget(self.glw, 1)
+        lay.addWidget(self.scroll, 1)
         self.plots: list[pg.PlotItem] = []
         self.records: list[PointRecord] = []
         self.hover_label = ""
@@ -144,6 +153,7 @@ class ChartTab(QWidget):
     # .. building ......................................................................
     def clear(self) -> None:
         self.glw.clear()
+        self.glw.setMinimumHeight(0)
         self.plots = []
         self.records = []
         self._tip = None
@@ -168,6 +178,7 @@ class ChartTab(QWidget):
 
     def finish(self) -> None:
         """After drawing: name the periods, one x range for all plots, legends fitted."""
+        self.glw.setMinimumHeight(len(self.plots) * PLOT_MIN_HEIGHT_PX)
         self.label_periods()
         self.align_periods()
         for item in self.glw.ci.items:
@@ -693,10 +704,15 @@ class SegmentTab(LinesTab):
         groups = [("Segment revenues", ctx.currency, order(info[~is_profit])),
                   ("Segment profit or loss", ctx.currency, order(info[is_profit]))]
         note = ""
+
+        def periods(ids, m) -> int:
+            return len({e for s in ids for e in ctx.points(s, m)["period_end"]})
         # Releases often print segments only cumulatively: fall back to year-to-date
-        # figures when the chosen periods leave no segment with two points.
-        if months != YTD and not any(len(ctx.points(s, months)) >= 2 for _, _, ids in groups
-                                     for s in ids):
+        # figures when the chosen periods leave no segment with two points, or leave a plot
+        # with one period (a lone derived quarter) where year-to-date figures give a trend.
+        if months != YTD and (
+                not any(len(ctx.points(s, months)) >= 2 for _, _, ids in groups for s in ids)
+                or any(periods(ids, months) < 2 <= periods(ids, YTD) for _, _, ids in groups if ids)):
             months, note = YTD, " Shown year to date: the releases print segments cumulatively."
         self.draw_series(tl, ctx, groups, months)
         if self.records:
@@ -813,6 +829,7 @@ class MatchingTab(QWidget):
             t.setEditTriggers(QAbstractItemView.NoEditTriggers)
             t.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
             t.horizontalHeader().setStretchLastSection(True)
+            t.setMinimumHeight(MATCH_TABLE_MIN_HEIGHT)    # a short charts dock still fits
         self.accept_btn = QPushButton("Accept merge")
         self.reject_btn = QPushButton("Reject merge")
         self.other_btn = QPushButton("Use the other value")
