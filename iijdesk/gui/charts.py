@@ -23,16 +23,18 @@ import pandas as pd
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
 from PySide6.QtCore import QObject, QPointF, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetricsF
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-    QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+    QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from iijdesk.core.timeline import (CASH_SECTIONS, OPERATING_INCOME, TOTAL_REVENUE, Timeline, build_timeline,
                                    normalise_label, period_label)
 from iijdesk.gui import gc_guard
 from iijdesk.gui.bridge import WorkspaceBridge
+from iijdesk.gui.formatting import unit_name
+from iijdesk.gui.widgets import ElidedLabel, wrapping_label
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +43,20 @@ REBUILD_DELAY_MS = 400           # coalesce bursts of events (typing edits) into
 HOVER_PIXELS = 14                # how near the pointer must be to a point to describe it
 BAR_DAYS = 55                    # bar width on the date axis, in days
 SECONDS_PER_DAY = 86400.0
-MAX_SERIES_PER_PLOT = 10
-LEGEND_ROOM = 0.35               # extra height above the tallest bar, for the legend         # legends beyond this are unreadable
+LINES_IN_COLOUR = 5              # a line plot draws its biggest series in colour, named in the
+                                 # legend; the rest are thin grey lines under one "others" entry
+OTHERS_COLOR = "#b0b0b0"
+LEGEND_MAX_CHARS = 30            # legend entries are cut here (the hover gives the whole name)
+LEGEND_PAD = 6                   # px between the legend column and the plot
+X_PAD_DAYS = 45                  # room left and right of the first and last period, in days,
+X_PAD_SHARE = 0.05               # or this share of the periods' span if more: the first and
+                                 # last period labels must fit inside the axis to be drawn
+TICK_LABEL_GAP_PX = 8            # at least this much space between two period labels
+LEFT_AXIS_WIDTH_PX = 80          # one width for every value axis: stacked plots line up
+LEGEND_TEXT_SIZE = "8pt"
+PLOT_MIN_HEIGHT_PX = 150         # a plot never shorter than this: the chart scrolls instead
+MATCH_TABLE_MIN_HEIGHT = 40      # px: the series-matching tables shrink to a few rows
+SINGLE_PERIOD_BAR_DAYS = 40      # a one-period line chart draws bars this wide, side by side
 SUM_TOLERANCE = 0.01             # business lines must add to total revenues within 1%
 YTD = (3, 6, 9, 12)
 MODES = (("Quarters (3M)", (3,)), ("Year to date", YTD), ("Fiscal years (12M)", (12,)))
@@ -83,7 +97,17 @@ def _fmt(value: float, unit: str) -> str:
         return f"{unit} {value / 1e6:,.0f} million" if abs(value) >= 1e6 else f"{unit} {value:,.0f}"
     if unit == "percent":
         return f"{value:,.1f}%"
-    return f"{value:,.{0 if float(value).is_integer() else 2}f} {unit}"
+    return f"{value:,.{0 if float(value).is_integer() else 2}f} {unit_name(unit)}"
+
+
+def axis_unit(unit: str) -> str:
+    """The unit a plot's axis is in: currencies in millions ("JPY mn"), the rest as named."""
+    return unit_name(unit, 1_000_000) if _is_currency(unit) else unit_name(unit)
+
+
+def _short(name: str, limit: int = LEGEND_MAX_CHARS) -> str:
+    name = " ".join(str(name).split())
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 @dataclass
@@ -94,6 +118,7 @@ class PointRecord:
     text: str
     status: str
     end: float = 0.0     # the period end (x may be offset to set bars side by side)
+    series: str = ""     # the timeline's series id
 
 
 # -- tabs ------------------------------------------------------------------------------
@@ -106,12 +131,19 @@ class ChartTab(QWidget):
         super().__init__(parent)
         self.glw = pg.GraphicsLayoutWidget()
         self.glw.setBackground("w")
-        self.message = QLabel("")
+        self.message = wrapping_label("")      # wraps: never widens the charts
         self.message.setStyleSheet("color: #555;")
+        # Several plots in a short dock would each be a sliver: below PLOT_MIN_HEIGHT_PX a
+        # plot the chart scrolls instead.
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.glw)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.message)
-        lay.addWidget(self.glw, 1)
+        lay.addWidget(self.scroll, 1)
         self.plots: list[pg.PlotItem] = []
         self.records: list[PointRecord] = []
         self.hover_label = ""
@@ -121,31 +153,37 @@ class ChartTab(QWidget):
     # .. building ......................................................................
     def clear(self) -> None:
         self.glw.clear()
+        self.glw.setMinimumHeight(0)
         self.plots = []
         self.records = []
         self._tip = None
 
     def add_plot(self, title: str, y_label: str, row: int | None = None) -> pg.PlotItem:
-        p = self.glw.addPlot(row=row if row is not None else len(self.plots), col=0,
-                             axisItems={"bottom": PeriodAxis(orientation="bottom")})
+        row = row if row is not None else len(self.plots)
+        p = self.glw.addPlot(row=row, col=0,
+                             axisItems={"bottom": PeriodAxis(orientation="bottom"),
+                                        "left": NumberAxis(orientation="left")})
         p.setTitle(title, color="#222", size="10pt")
         p.setLabel("left", y_label)
+        p.getAxis("left").setWidth(LEFT_AXIS_WIDTH_PX)
         p.showGrid(x=True, y=True, alpha=0.25)
-        p.addLegend(offset=(8, 8), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 200))
+        # The legend has a column of its own beside the plot: inside, it covered the data.
+        holder = LegendColumn()
+        self.glw.addItem(holder, row=row, col=1)
+        p.legend = holder.legend          # PlotItem.plot(name=...) files entries here
         if self.plots:
             p.setXLink(self.plots[0])
         self.plots.append(p)
         return p
 
-    def leave_room_for_legend(self) -> None:
-        """Bars fill the plot to the top; give the legend the upper quarter to itself."""
-        for i, p in enumerate(self.plots):
-            ys = [r.y for r in self.records if r.plot == i]
-            if not ys:
-                continue
-            lo, hi = min(0.0, min(ys)), max(0.0, max(ys))
-            if hi > lo:
-                p.setYRange(lo - 0.05 * (hi - lo), hi + LEGEND_ROOM * (hi - lo), padding=0)
+    def finish(self) -> None:
+        """After drawing: name the periods, one x range for all plots, legends fitted."""
+        self.glw.setMinimumHeight(len(self.plots) * PLOT_MIN_HEIGHT_PX)
+        self.label_periods()
+        self.align_periods()
+        for item in self.glw.ci.items:
+            if isinstance(item, LegendColumn):
+                item.fit()
 
     def label_periods(self) -> None:
         """Tick every plotted period end ("Dec-09"); thin them out when there are many."""
@@ -154,6 +192,16 @@ class ChartTab(QWidget):
             ax = p.getAxis("bottom")
             if isinstance(ax, PeriodAxis):
                 ax.set_periods(xs)
+
+    def align_periods(self) -> None:
+        """Every plot of the chart spans every period any of its series has: a series that
+        stops early ends inside the axis, the axis is never cut to the first plot's data."""
+        xs = [r.x for r in self.records]
+        if not xs:
+            return
+        pad = max(X_PAD_DAYS * SECONDS_PER_DAY, X_PAD_SHARE * (max(xs) - min(xs)))
+        for p in self.plots:
+            p.setXRange(min(xs) - pad, max(xs) + pad, padding=0)
 
     @property
     def n_points(self) -> int:
@@ -172,7 +220,7 @@ class ChartTab(QWidget):
             label, period_label(row["period_end"], months), _fmt(float(row["value"]), unit),
             how, f"source: {src}" if src else "") if t)
         self.records.append(PointRecord(self.plots.index(plot), x, y, text, status,
-                                        _ts(row["period_end"])))
+                                        _ts(row["period_end"]), str(row.get("series_id", ""))))
 
     def mark_statuses(self, plot: pg.PlotItem, xs, ys, statuses) -> None:
         """Derived, restated, conflicting and chosen points get their own visible marks."""
@@ -276,13 +324,19 @@ class ChartTab(QWidget):
 
 
 class PeriodAxis(pg.DateAxisItem):
-    """A date axis whose ticks are the period ends actually plotted (falls back to dates)."""
+    """A date axis whose ticks are the period ends actually plotted (falls back to dates);
+    a period too near the one before it on screen goes unlabelled ("Dec-08" and "Mar-09"
+    printed over each other read as neither)."""
 
     MAX_TICKS = 16
 
     def __init__(self, *a, **kw) -> None:
         super().__init__(*a, **kw)
         self._periods: list[float] = []
+
+    def label_pixels(self) -> float:
+        font = self.style.get("tickFont") or self.font()
+        return QFontMetricsF(font).horizontalAdvance("Mmm-00") + TICK_LABEL_GAP_PX
 
     def set_periods(self, xs: list[float]) -> None:
         self._periods = sorted(set(xs))
@@ -294,12 +348,57 @@ class PeriodAxis(pg.DateAxisItem):
         if not shown:
             return super().tickValues(minVal, maxVal, size)
         step = max(1, math.ceil(len(shown) / self.MAX_TICKS))
-        return [(step, shown[::step])]
+        shown = shown[::step]
+        if maxVal > minVal and size > 0:
+            room, kept = self.label_pixels() * (maxVal - minVal) / size, []
+            for x in shown:
+                if not kept or x - kept[-1] >= room:
+                    kept.append(x)
+            shown = kept
+        return [(step, shown)]
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
         if not self._periods:
             return super().tickStrings(values, scale, spacing)
         return [pd.Timestamp(v, unit="s").strftime("%b-%y") for v in values]
+
+
+class NumberAxis(pg.AxisItem):
+    """A value axis with thousands separators ("12,000", not "12000" or "1.2e+04")."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
+        if self.logMode:
+            return super().tickStrings(values, scale, spacing)
+        step = abs(spacing * scale)
+        places = max(0, math.ceil(-math.log10(step))) if step > 0 else 0
+        return [f"{v * scale:,.{places}f}" for v in values]
+
+
+class SideLegend(pg.LegendItem):
+    """A legend whose entries are cut to LEGEND_MAX_CHARS."""
+
+    def addItem(self, item, name):  # noqa: N802 (pyqtgraph API)
+        super().addItem(item, _short(name))
+
+
+class LegendColumn(pg.GraphicsWidget):
+    """The cell beside a plot that holds its legend, as wide as the legend."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.legend = SideLegend(labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 0),
+                                 pen=pg.mkPen(None), verSpacing=-6, labelTextSize=LEGEND_TEXT_SIZE)
+        self.legend.setParentItem(self)
+        self.legend.setPos(LEGEND_PAD, 0)
+        # a legend taller than its plot is cut at the plot's bottom, not drawn over the next
+        self.setFlag(self.GraphicsItemFlag.ItemClipsChildrenToShape)
+        self.fit()
+
+    def fit(self) -> None:
+        width = self.legend.width() + LEGEND_PAD if self.legend.items else 0
+        self.setMinimumWidth(width)
+        self.setMaximumWidth(width)
+        self.setPreferredWidth(width)
 
 
 class ChartContext:
@@ -432,9 +531,9 @@ class RevenueTab(ChartTab):
         if not lines:
             self.message.setText("No revenue breakdown in the loaded releases.")
             return
-        self.message.setText(f"Stacked revenue lines per period ({ctx.currency} millions); "
+        self.message.setText(f"Stacked revenue lines per period ({axis_unit(ctx.currency)}); "
                              "hollow circles: derived quarters, stars: restated.")
-        p = self.add_plot(self.title, f"{ctx.currency} millions")
+        p = self.add_plot(self.title, axis_unit(ctx.currency))
         pts = tl.series[tl.series["series_id"].isin(lines) & tl.series["period_months"].isin(months)]
         keys = sorted(set(zip(pts["period_end"], pts["period_months"])))
         base = {k: 0.0 for k in keys}
@@ -459,7 +558,6 @@ class RevenueTab(ChartTab):
             p.addItem(bar)
             p.legend.addItem(bar, ctx.label(sid))
             self.mark_statuses(p, xs, tops, sts)
-        self.leave_room_for_legend()
 
 
 class OperatingTab(ChartTab):
@@ -472,7 +570,7 @@ class OperatingTab(ChartTab):
             return
         self.message.setText("Operating income (bars) and operating margin = operating income "
                              "/ total revenues of the same period.")
-        p = self.add_plot("Operating income", f"{ctx.currency} millions")
+        p = self.add_plot("Operating income", axis_unit(ctx.currency))
         s = ctx.points(ctx.operating_id, months)
         width = BAR_DAYS * SECONDS_PER_DAY / max(1, len(months))
         xs = [_ts(e) + (m - 3) * 4 * SECONDS_PER_DAY * (len(months) > 1)
@@ -502,39 +600,96 @@ class OperatingTab(ChartTab):
             q.plot([mx[i] for i in order], [my[i] for i in order], pen=pg.mkPen(PALETTE[1], width=2),
                    symbol="s", symbolSize=6, symbolBrush=PALETTE[1], name="Operating margin")
             self.mark_statuses(q, mx, my, ms)
-        self.leave_room_for_legend()
 
 
 class LinesTab(ChartTab):
-    """Several series as lines, one plot per unit."""
+    """Several series as lines, one plot per unit, all on the periods any of them has.
+
+    A series missing a period has a gap there (never a line drawn across it, never an axis
+    cut short); where a series has several period lengths ending on one date (year to date:
+    3M and 9M in a third-quarter release) the longest stands for the date. The biggest
+    LINES_IN_COLOUR series are coloured and named; the others are thin grey lines. A chart
+    of one period is drawn as bars side by side, and says so in `note`."""
 
     with_parent = True
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.note = ""
+
     def draw_series(self, tl, ctx, groups: list[tuple[str, str, list[str]]], months) -> None:
         self.clear()
-        drawn = 0
+        self.note = ""
+        series = {}
+        for _, unit, ids in groups:
+            for sid in ids:
+                s = ctx.points(sid, months)
+                if not s.empty:
+                    # one point per date: the longest period ending there
+                    s = s.sort_values("period_months").drop_duplicates("period_end", keep="last")
+                    series[sid] = s.sort_values("period_end")
+        ends = sorted({e for s in series.values() for e in s["period_end"]})
+        if not ends:
+            self.message.setText("Nothing to plot for the loaded releases.")
+            return
+        xs_all = [_ts(e) for e in ends]
+        pos = {e: i for i, e in enumerate(ends)}
+        single = len(ends) == 1
         for title, unit, ids in groups:
+            ids = [sid for sid in ids if sid in series]
             if not ids:
                 continue
             scale = 1e6 if _is_currency(unit) else 1.0
-            ylab = f"{unit} millions" if _is_currency(unit) else unit
-            p = self.add_plot(title, ylab)
-            for i, sid in enumerate(ids[:MAX_SERIES_PER_PLOT]):
-                s = ctx.points(sid, months)
-                if s.empty:
-                    continue
-                xs = [_ts(e) for e in s["period_end"]]
-                ys = list(s["value"] / scale)
-                color = PALETTE[i % len(PALETTE)]
+            p = self.add_plot(title, axis_unit(unit))
+            # the biggest series in colour (by their largest absolute value), the rest grey
+            size = {sid: float(series[sid]["value"].abs().max()) for sid in ids}
+            ranked = sorted(ids, key=lambda sid: (-size[sid], ids.index(sid)))
+            coloured = ranked[:LINES_IN_COLOUR]
+            others = ranked[LINES_IN_COLOUR:]
+            n = len(ids)
+            slot = SINGLE_PERIOD_BAR_DAYS * SECONDS_PER_DAY / max(1, n)
+            others_named = False
+            for k, sid in enumerate(coloured + others):
+                s = series[sid]
                 name = ctx.label(sid, self.with_parent)
-                p.plot(xs, ys, pen=pg.mkPen(color, width=2), symbol="o", symbolSize=7,
-                       symbolBrush=color, symbolPen=color, name=name)
+                grey = k >= len(coloured)
+                color = OTHERS_COLOR if grey else PALETTE[k % len(PALETTE)]
+                ys = list(s["value"] / scale)
+                if single:
+                    xs = [xs_all[0] + (k - (n - 1) / 2) * slot]
+                    item = pg.BarGraphItem(x=xs, height=ys, width=slot * 0.9, brush=pg.mkBrush(color),
+                                           pen=pg.mkPen("w", width=0.5))
+                    p.addItem(item)
+                else:
+                    xs = [xs_all[pos[e]] for e in s["period_end"]]
+                    full = np.full(len(ends), np.nan)
+                    full[[pos[e] for e in s["period_end"]]] = ys
+                    item = p.plot(xs_all, full, connect="finite",
+                                  pen=pg.mkPen(color, width=1 if grey else 2),
+                                  symbol="o", symbolSize=4 if grey else 7,
+                                  symbolBrush=color, symbolPen=color)
+                if not grey:
+                    p.legend.addItem(item, name)
+                elif not others_named:
+                    p.legend.addItem(item, f"others ({len(others)})")
+                    others_named = True
                 for x, y, (_, r) in zip(xs, ys, s.iterrows()):
                     self.record(p, x, y, name, r)
                 self.mark_statuses(p, xs, ys, list(s["status"]))
-                drawn += 1
-        if not drawn:
-            self.message.setText("Nothing to plot for the loaded releases.")
+        if single:
+            first = next(iter(series.values())).iloc[0]
+            self.note = (f" Only one period ({period_label(ends[0], first['period_months'])}) in "
+                         "the loaded releases: shown as bars; load more releases to see a trend.")
+
+    def align_periods(self) -> None:
+        if self.records and len({r.end for r in self.records}) == 1:
+            # one period: the bars side by side fill the middle of the plot
+            x = self.records[0].end
+            half = SINGLE_PERIOD_BAR_DAYS * SECONDS_PER_DAY
+            for p in self.plots:
+                p.setXRange(x - half, x + half, padding=0)
+        else:
+            super().align_periods()
 
 
 class SegmentTab(LinesTab):
@@ -549,14 +704,20 @@ class SegmentTab(LinesTab):
         groups = [("Segment revenues", ctx.currency, order(info[~is_profit])),
                   ("Segment profit or loss", ctx.currency, order(info[is_profit]))]
         note = ""
+
+        def periods(ids, m) -> int:
+            return len({e for s in ids for e in ctx.points(s, m)["period_end"]})
         # Releases often print segments only cumulatively: fall back to year-to-date
-        # figures when the chosen periods leave no segment with two points.
-        if months != YTD and not any(len(ctx.points(s, months)) >= 2 for _, _, ids in groups
-                                     for s in ids):
+        # figures when the chosen periods leave no segment with two points, or leave a plot
+        # with one period (a lone derived quarter) where year-to-date figures give a trend.
+        if months != YTD and (
+                not any(len(ctx.points(s, months)) >= 2 for _, _, ids in groups for s in ids)
+                or any(periods(ids, months) < 2 <= periods(ids, YTD) for _, _, ids in groups if ids)):
             months, note = YTD, " Shown year to date: the releases print segments cumulatively."
         self.draw_series(tl, ctx, groups, months)
         if self.records:
-            self.message.setText("Segment revenues and segment profit or loss per period." + note)
+            self.message.setText("Segment revenues and segment profit or loss per period."
+                                 + note + self.note)
 
 
 class CashFlowTab(ChartTab):
@@ -577,7 +738,7 @@ class CashFlowTab(ChartTab):
             return
         self.message.setText("Net cash from operating, investing and financing activities; "
                              "quarters are derived from the year-to-date statements where needed.")
-        p = self.add_plot(self.title, f"{ctx.currency} millions")
+        p = self.add_plot(self.title, axis_unit(ctx.currency))
         n = len(picks)
         slot = BAR_DAYS * SECONDS_PER_DAY / n
         for i, (name, sid) in enumerate(picks):
@@ -595,7 +756,6 @@ class CashFlowTab(ChartTab):
             for x, y, (_, r) in zip(xs, ys, s.iterrows()):
                 self.record(p, x, y, ctx.label(sid), r)
             self.mark_statuses(p, xs, ys, list(s["status"]))
-        self.leave_room_for_legend()
 
 
 class KpiTab(LinesTab):
@@ -607,11 +767,12 @@ class KpiTab(LinesTab):
         units = info.groupby("unit")["n_points"].sum().sort_values(ascending=False)
         for unit in list(units.index)[:4]:
             ids = list(info[info["unit"] == unit].sort_values("n_points", ascending=False)["series_id"])
-            groups.append((f"KPIs in {unit}", unit, ids))
+            groups.append((f"KPIs in {unit_name(unit)}", unit, ids))
         # instants (contracts at a date) and any period length: a KPI is what it is
         self.draw_series(tl, ctx, groups, None)
         if self.records:
-            self.message.setText("Operating statistics (contracts, bandwidth ...) as printed.")
+            self.message.setText("Operating statistics (contracts, bandwidth ...) as printed."
+                                 + self.note)
 
 
 class SelectionTab(LinesTab):
@@ -640,10 +801,11 @@ class SelectionTab(LinesTab):
             self.message.setText("The selected cells hold no period figures to plot.")
             return
         units = tl.info.set_index("series_id").loc[sids, "unit"]
-        groups = [(f"Selected rows ({u})", u, [s for s in sids if units[s] == u])
+        groups = [(f"Selected rows ({unit_name(u)})", u, [s for s in sids if units[s] == u])
                   for u in dict.fromkeys(units)]
         self.draw_series(tl, ctx, groups, tuple(sorted(int(m) for m in mset)) or None)
-        self.message.setText(f"{len(sids)} selected row(s) across all loaded releases.")
+        self.message.setText(f"{len(sids)} selected row(s) across all loaded releases."
+                             + self.note)
 
 
 class MatchingTab(QWidget):
@@ -667,6 +829,7 @@ class MatchingTab(QWidget):
             t.setEditTriggers(QAbstractItemView.NoEditTriggers)
             t.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
             t.horizontalHeader().setStretchLastSection(True)
+            t.setMinimumHeight(MATCH_TABLE_MIN_HEIGHT)    # a short charts dock still fits
         self.accept_btn = QPushButton("Accept merge")
         self.reject_btn = QPushButton("Reject merge")
         self.other_btn = QPushButton("Use the other value")
@@ -674,12 +837,12 @@ class MatchingTab(QWidget):
         self.reject_btn.clicked.connect(lambda: self._decide(False))
         self.other_btn.clicked.connect(self._use_other)
         top = QWidget(); tl_ = QVBoxLayout(top); tl_.setContentsMargins(0, 0, 0, 0)
-        tl_.addWidget(QLabel("Line items matched across releases (proposed ones wait for you):"))
+        tl_.addWidget(wrapping_label("Line items matched across releases (proposed ones wait for you):"))
         tl_.addWidget(self.merges, 1)
         b = QHBoxLayout(); b.addWidget(self.accept_btn); b.addWidget(self.reject_btn); b.addStretch(1)
         tl_.addLayout(b)
         bottom = QWidget(); bl = QVBoxLayout(bottom); bl.setContentsMargins(0, 0, 0, 0)
-        bl.addWidget(QLabel("Figures printed differently in two places (restated or conflicting):"))
+        bl.addWidget(wrapping_label("Figures printed differently in two places (restated or conflicting):"))
         bl.addWidget(self.values, 1)
         b2 = QHBoxLayout(); b2.addWidget(self.other_btn); b2.addStretch(1)
         bl.addLayout(b2)
@@ -841,7 +1004,7 @@ class ChartsWidget(QWidget):
         self.svg_btn = QPushButton("Export SVG…")
         self.png_btn.clicked.connect(lambda: self._export_dialog("png"))
         self.svg_btn.clicked.connect(lambda: self._export_dialog("svg"))
-        self.status = QLabel("")
+        self.status = ElidedLabel("")        # cut, never widening the charts
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Periods:"))
         bar.addWidget(self.mode_box)
@@ -850,6 +1013,9 @@ class ChartsWidget(QWidget):
         bar.addWidget(self.svg_btn)
 
         self.tabs = QTabWidget()
+        # seven tabs fit a narrow window: scroll buttons, titles cut if need be
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.setElideMode(Qt.ElideRight)
         self.revenue = RevenueTab()
         self.operating = OperatingTab()
         self.segments = SegmentTab()
@@ -958,7 +1124,7 @@ class ChartsWidget(QWidget):
         for t in self.chart_tabs:
             try:
                 t.draw(tl, self.months, ctx)
-                t.label_periods()
+                t.finish()
             except Exception:
                 log.exception("chart %s failed", t.title)
                 t.clear()
@@ -978,7 +1144,7 @@ class ChartsWidget(QWidget):
         else:
             ctx = ChartContext(self.timeline)
             self.selection.draw(self.timeline, self.months, ctx)
-            self.selection.label_periods()
+            self.selection.finish()
         self.tabs.setCurrentWidget(self.selection)
 
     def decide_merge(self, merge_id: str, accept: bool) -> None:

@@ -48,14 +48,22 @@ def format_number(value: float, scale: int, decimals: int | None, unit: str, pri
     return s
 
 
+def unit_name(unit: str, scale: int = 1) -> str:
+    """A unit as people write it: 'JPY_per_share' -> 'JPY per share', 'percent' -> '%',
+    ('JPY', 1,000,000) -> 'JPY mn'. The one place the grid and the charts name units."""
+    u = str(unit or "").strip()
+    if u == "percent":
+        return "%"
+    sc = SCALE_NAMES.get(int(scale or 1), f"x{int(scale or 1):,}")
+    return " ".join(x for x in (" ".join(u.replace("_", " ").split()), sc) if x)
+
+
 def unit_caption(unit: str, scale: int, measure: str) -> str:
     """'JPY mn', 'USD thousands', 'YoY %', '% share', 'shares' ..."""
     m = MEASURE_NAMES.get(measure, measure)
     if unit == "percent":
         return m or "%"
-    sc = SCALE_NAMES.get(int(scale or 1), f"x{int(scale or 1):,}")
-    u = " ".join(x for x in (unit.replace("_", " "), sc) if x)
-    return " ".join(x for x in (m, u) if x)
+    return " ".join(x for x in (m, unit_name(unit, scale)) if x)
 
 
 def period_caption(period_end: str, months) -> str:

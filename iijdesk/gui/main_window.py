@@ -7,8 +7,8 @@ import os
 import pandas as pd
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                               QMainWindow, QMessageBox, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
+                               QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from iijdesk.core.workspace import CANCELLED, DUPLICATE, ImportResult, Workspace
 from iijdesk.gui.bridge import WorkspaceBridge
@@ -18,6 +18,7 @@ from iijdesk.gui.import_pane import ImportPane, urls_to_paths
 from iijdesk.gui.source_panel import SourcePanel
 from iijdesk.gui.statement_model import StatementModel, fact_ids_of
 from iijdesk.gui.statement_view import StatementView
+from iijdesk.gui.widgets import ClampedLabel, fit_popup, narrow_combo
 from iijdesk.gui.workers import ImportRunner, Worker
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,15 @@ NAV_REFRESH_BUSY_MS = 1000
 PANELS_REFRESH_MS = 150      # the findings list follows edits once they pause this long
 AUTOSAVE_TICK_MS = 5000      # how often the autosaver is asked (it saves at its own interval)
 FIX_BAR_LINES = 3            # text lines the current cell's finding gets above the grid
+DEFAULT_SIZE = (1500, 900)   # first start, when it fits the screen
+FRAME_CHECK_MS = 300         # after the first show, when the window manager's frame is known
+IMPORT_DOCK_SHARE = 0.18     # of the window's width and height, at the first start
+SOURCE_DOCK_SHARE = 0.31
+FINDINGS_DOCK_SHARE = 0.3
+RELEASE_BOX_CHARS = 10       # the boxes above the grid ask for this many characters at least
+TABLE_BOX_CHARS = 14
+FIND_EXTRA_PX = 30
+FIND_MAX_WIDTH = 260
 ALL_RELEASES = ""          # release box data for "statement kind across releases"
 FILE_FILTER = "Releases (*.txt *.htm *.html *.pdf *.md);;All files (*)"
 WORKSPACE_FILTER = "iijdesk workspace (*.iijdesk)"
@@ -69,23 +79,28 @@ class MainWindow(QMainWindow):
         self._first_import = True
         self._chose_all = False
         self._shown_fact = -1
+        self._fit_frame_to = None           # the first start's size, until the frame is known
 
         # grid
         self.model = StatementModel(self.ws, self.undo_stack, self)
         self.view = StatementView()
         self.view.setModel(self.model)
-        self.release_box = QComboBox()
-        self.release_box.setMinimumContentsLength(18)
-        self.release_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.table_box = QComboBox()
-        self.table_box.setMinimumContentsLength(36)
-        self.table_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        # Neither the boxes nor the Find box set the window's width: they take what room
+        # there is (long release names and table titles are cut; the lists open wide).
+        self.release_box = narrow_combo(RELEASE_BOX_CHARS)
+        self.table_box = narrow_combo(TABLE_BOX_CHARS)
+        self.table_box.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         self.find_edit = QLineEdit()
         self.find_edit.setPlaceholderText("Find (Ctrl+F)")
         self.find_edit.setClearButtonEnabled(True)
-        self.find_edit.setMaximumWidth(260)
-        self.fix_label = QLabel()
-        self.fix_label.setWordWrap(True)
+        # room for the placeholder and the clear button
+        self.find_edit.setMinimumWidth(self.find_edit.fontMetrics().horizontalAdvance(
+            self.find_edit.placeholderText()) + FIND_EXTRA_PX)
+        self.find_edit.setMaximumWidth(FIND_MAX_WIDTH)
+        self.find_edit.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+        # A long explanation wraps (three lines, cut with "…", the rest in the tooltip);
+        # it never widens the window.
+        self.fix_label = ClampedLabel()
         self.fix_button = QPushButton("Apply fix")
         self.fix_button.setToolTip("Apply the suggested correction (undoable with Ctrl+Z)")
         # The current cell's finding and its correction. The bar keeps its place and height
@@ -97,7 +112,6 @@ class MainWindow(QMainWindow):
         fb.addWidget(self.fix_label, 1)
         fb.addWidget(self.fix_button)
         self.fix_button.setEnabled(False)
-        self.fix_label.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         self.fix_bar.setFixedHeight(max(FIX_BAR_LINES * self.fix_label.fontMetrics().lineSpacing(),
                                         self.fix_button.sizeHint().height()) + 4)
         self.recovery_label = QLabel()
@@ -114,9 +128,9 @@ class MainWindow(QMainWindow):
         self.recovery_discard.clicked.connect(self.discard_recovery)
         top = QHBoxLayout()
         top.addWidget(QLabel("Release"))
-        top.addWidget(self.release_box)
+        top.addWidget(self.release_box, 1)
         top.addWidget(QLabel("Table"))
-        top.addWidget(self.table_box, 1)
+        top.addWidget(self.table_box, 3)
         top.addWidget(self.find_edit)
         central = QWidget()
         cl = QVBoxLayout(central)
@@ -289,11 +303,38 @@ class MainWindow(QMainWindow):
         if geo is not None:
             self.restoreGeometry(geo)
         else:
-            self.resize(1500, 900)
-            self.resizeDocks([self.import_dock, self.source_dock], [270, 470], Qt.Horizontal)
-            self.resizeDocks([self.findings_dock], [210], Qt.Vertical)
+            # the first start: the default size, within the screen (a laptop's 1024 or 1280)
+            w, h = DEFAULT_SIZE
+            screen = self.screen().availableGeometry() if self.screen() is not None else None
+            if screen is not None and screen.width() > 0 and screen.height() > 0:
+                w, h = min(w, screen.width()), min(h, screen.height())
+            self.resize(w, h)
+            self._fit_frame_to = self.size()
+            self.resizeDocks([self.import_dock, self.source_dock],
+                             [round(w * IMPORT_DOCK_SHARE), round(w * SOURCE_DOCK_SHARE)], Qt.Horizontal)
+            self.resizeDocks([self.findings_dock], [round(h * FINDINGS_DOCK_SHARE)], Qt.Vertical)
         if state is not None:
             self.restoreState(state)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._fit_frame_to is not None:
+            # the window manager's frame is known only once the window is up
+            QTimer.singleShot(FRAME_CHECK_MS, self._fit_frame)
+
+    def _fit_frame(self) -> None:
+        """At the first start, shrink the window so its frame (title bar) fits the screen too,
+        unless it has been resized meanwhile."""
+        size, self._fit_frame_to = self._fit_frame_to, None
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if size is None or screen is None or self.size() != size or self.isMaximized():
+            return
+        frame = self.frameGeometry()
+        over_w = max(0, frame.width() - screen.width())
+        over_h = max(0, frame.height() - screen.height())
+        if over_w or over_h:
+            self.resize(size.width() - over_w, size.height() - over_h)
+            self.move(screen.topLeft())
 
     def closeEvent(self, event) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -605,6 +646,7 @@ class MainWindow(QMainWindow):
         # Until the user asks for "all releases", show a release (its first table).
         self.release_box.setCurrentIndex(i if i >= 0 else min(1, self.release_box.count() - 1))
         self.release_box.blockSignals(False)
+        fit_popup(self.release_box)
         self._fill_tables()
 
     def _fill_tables(self) -> None:
@@ -630,6 +672,7 @@ class MainWindow(QMainWindow):
                     self.table_box.addItem(f"{k} — {kinds[k]} release{'s' if kinds[k] != 1 else ''}", k)
         i = self.table_box.findData(cur) if cur is not None else -1
         self.table_box.blockSignals(False)
+        fit_popup(self.table_box)
         if i >= 0:
             self.table_box.setCurrentIndex(i)
             if self.model.key != cur:
@@ -744,14 +787,12 @@ class MainWindow(QMainWindow):
             self._show_fix("", False)
             return
         first = f.iloc[0]
-        self._show_fix(f"<b>{first.get('severity', '')}</b>: {first.get('message', '')}",
-                       self._fix_in(f) is not None)
+        self._show_fix(str(first.get('message', '')), self._fix_in(f) is not None,
+                       str(first.get('severity', '')))
 
-    def _show_fix(self, text: str, fixable: bool) -> None:
+    def _show_fix(self, message: str, fixable: bool, severity: str = "") -> None:
         """What the fix bar says of the current cell (only what changed is set)."""
-        if self.fix_label.text() != text:
-            self.fix_label.setText(text)
-            self.fix_label.setToolTip(text)     # a longer message is cut
+        self.fix_label.set_parts(severity, message)
         if self.fix_button.isEnabled() != fixable:
             self.fix_button.setEnabled(fixable)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import pandas as pd
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPainter, QTextCursor, QTextFormat
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
 from iijdesk.core.workspace import Workspace
+from iijdesk.gui.widgets import ElidedLabel
 
 TAB_STOP_CHARS = 8
 LINE_MARK = QColor(255, 215, 0, 70)
@@ -130,8 +131,8 @@ class SourcePanel(QWidget):
         super().__init__(parent)
         self.ws = workspace
         self.doc = ""
-        self.title = QLabel("Select a cell to see where it was printed")
-        self.title.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        # cut to the panel's width: a long row label must not widen the panel
+        self.title = ElidedLabel("Select a cell to see where it was printed")
         self.text = SourceText()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)

@@ -31,6 +31,8 @@ def entry_validator(parent=None) -> QRegularExpressionValidator | None:
 
 
 LABEL_MAX_WIDTH = 380      # the frozen label column; longer labels are elided (full text in the tooltip)
+LABEL_MAX_SHARE = 0.45     # ... and never more than this share of the grid's width, so a narrow
+LABEL_MIN_WIDTH = 120      # window still shows the figures beside the labels
 
 
 class NumberDelegate(QStyledItemDelegate):
@@ -78,7 +80,7 @@ class StatementView(QTableView):
         vh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         vh.setSectionResizeMode(QHeaderView.Fixed)
         vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        vh.setMaximumWidth(LABEL_MAX_WIDTH)
+        vh.setMaximumWidth(self.label_width_limit())
         vh.setTextElideMode(Qt.ElideRight)
         hh = self.horizontalHeader()
         hh.setDefaultAlignment(Qt.AlignCenter)
@@ -91,6 +93,16 @@ class StatementView(QTableView):
         self.copy_action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
         self.copy_action.triggered.connect(self.copy_selection)
         self.addAction(self.copy_action)
+
+    def label_width_limit(self) -> int:
+        """How wide the label column may be in a grid this wide."""
+        return max(LABEL_MIN_WIDTH, min(LABEL_MAX_WIDTH, int(self.width() * LABEL_MAX_SHARE)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        limit = self.label_width_limit()
+        if self.verticalHeader().maximumWidth() != limit:
+            self.verticalHeader().setMaximumWidth(limit)
+        super().resizeEvent(event)
 
     def setModel(self, model: StatementModel) -> None:
         super().setModel(model)

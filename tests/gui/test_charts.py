@@ -210,3 +210,165 @@ def test_empty_workspace_and_removing_releases(qtbot, ws):
         ws.remove_document(name, recheck=False)
     assert full.wait_idle()
     assert all(t.n_points == 0 for t in full.chart_tabs)
+
+
+# -- readability: legends, periods, one-period charts, many lines, units, numbers --------
+from iijdesk.gui import charts as C  # noqa: E402
+
+
+def _each_tab(qtbot, charts):
+    """Every chart tab with plots, shown (laid out) in turn."""
+    for tab in charts.chart_tabs:
+        charts.tabs.setCurrentWidget(tab)
+        qtbot.waitExposed(tab.glw)
+        from PySide6.QtWidgets import QApplication
+        QApplication.processEvents()
+        if tab.plots:
+            yield tab
+
+
+def _curves(plot):
+    return [i for i in plot.listDataItems() if isinstance(i, C.pg.PlotDataItem)]
+
+
+def test_legends_sit_beside_their_plots_never_over_the_data(qtbot, charts):
+    charts.plot_rows(_per_share_ids(charts.ws))
+    seen = 0
+    for tab in _each_tab(qtbot, charts):
+        for p in tab.plots:
+            if not p.legend.items:
+                continue
+            legend = p.legend.mapRectToScene(p.legend.boundingRect())
+            data = p.vb.sceneBoundingRect()
+            assert legend.width() > 20 and not legend.intersects(data), (tab.title, legend, data)
+            seen += 1
+    assert seen >= 8
+    # stacked plots line up: one left edge for every plot of a tab
+    for tab in _each_tab(qtbot, charts):
+        lefts = {round(p.vb.sceneBoundingRect().left()) for p in tab.plots}
+        assert len(lefts) == 1, (tab.title, lefts)
+
+
+def test_all_plots_of_a_chart_share_its_periods_and_a_missing_period_is_a_gap(qtbot, charts):
+    gaps = 0
+    for tab in _each_tab(qtbot, charts):
+        xs = [r.x for r in tab.records]
+        ranges = {tuple(round(v) for v in p.vb.viewRange()[0]) for p in tab.plots}
+        assert len(ranges) == 1, (tab.title, ranges)          # one x range for the chart
+        lo, hi = next(iter(ranges))
+        assert lo < min(xs) and max(xs) < hi, tab.title        # no series cut off
+        if not isinstance(tab, C.LinesTab):
+            continue
+        ends = sorted({r.end for r in tab.records})
+        for i, p in enumerate(tab.plots):
+            # one point per series and date (a 3M and a 9M figure ending together: the 9M)
+            pts = [(r.series, r.end) for r in tab.records if r.plot == i]
+            assert len(pts) == len(set(pts)), tab.title
+            for c in _curves(p):
+                x, y = c.getData()
+                if x is None:
+                    continue
+                assert list(x) == ends, tab.title             # every series on every period
+                finite = np.flatnonzero(np.isfinite(y))
+                if len(finite) and np.isnan(y[finite[0]:finite[-1] + 1]).any():
+                    gaps += 1
+                    assert c.opts["connect"] == "finite"       # drawn as a gap, not bridged
+    assert gaps >= 1
+
+
+def test_a_segment_chart_of_one_period_is_bars_with_a_note(qtbot, monkeypatch):
+    # release 001 alone prints its segments for one fiscal year only
+    monkeypatch.setattr(W, "extract_document", _gold_extract)
+    w = W.Workspace()
+    assert all(r.ok for r in w.add_files([p for p in RELEASES if p.name.startswith("001")]))
+    c = ChartsWidget(w)
+    qtbot.addWidget(c)
+    c.resize(1000, 600)
+    c.show()
+    assert c.wait_idle()
+    tab = c.segments
+    assert tab.n_points >= 2 and len({r.end for r in tab.records}) == 1
+    assert "Only one period (12M Mar-2009)" in tab.message.text()
+    for p in tab.plots:
+        assert not _curves(p)                                  # no one-point lines
+        bars = [i for i in p.items if isinstance(i, C.pg.BarGraphItem)]
+        assert bars
+        lo, hi = p.vb.viewRange()[0]
+        inside = [r.x for r in tab.records if r.plot == tab.plots.index(p)]
+        assert all(lo < x < hi for x in inside)
+        # the bars sit side by side around the period, not on top of each other
+        assert len({round(x) for x in inside}) == len(inside)
+
+
+def test_a_kpi_plot_colours_its_biggest_series_and_greys_the_others(qtbot, charts):
+    tab = charts.kpis
+    statuses = set(C.STATUS_SYMBOL)
+    crowded = 0
+    for p in tab.plots:
+        names = [lab.text for _, lab in p.legend.items if lab.text not in statuses]
+        others = [n for n in names if n.startswith("others (")]
+        named = [n for n in names if n not in others]
+        assert len(named) <= C.LINES_IN_COLOUR
+        series = {r.series for r in tab.records if r.plot == tab.plots.index(p)}
+        if len(series) > C.LINES_IN_COLOUR:
+            crowded += 1
+            assert others == [f"others ({len(series) - C.LINES_IN_COLOUR})"]
+            # the named ones are the biggest
+            top, name = {}, {}
+            for r in tab.records:
+                if r.plot == tab.plots.index(p):
+                    top[r.series] = max(top.get(r.series, 0.0), abs(r.y))
+                    name[r.series] = r.text.split("\n")[0]
+            biggest = sorted(top, key=lambda s: -top[s])[:C.LINES_IN_COLOUR]
+            assert sorted(C._short(name[s]) for s in biggest) == sorted(named)
+            grey = [c for c in _curves(p) if c.opts["pen"].color().name() == C.OTHERS_COLOR]
+            assert len(grey) == len(series) - C.LINES_IN_COLOUR
+    assert crowded >= 1
+    assert tab.n_points >= 40                                  # the grey ones are still there
+
+
+def _per_share_ids(ws):
+    f = ws.facts
+    ids = list(f.index[(f["unit"] == "JPY_per_share") & (f["measure"] == "value")])
+    assert ids
+    row = f.loc[ids[0]]
+    return list(f.index[(f["doc"] == row["doc"]) & (f["line"] == row["line"])
+                        & (f["unit"] == "JPY_per_share")])
+
+
+def test_units_are_named_as_people_write_them(charts, ws):
+    charts.plot_rows(_per_share_ids(ws))
+    tab = charts.selection
+    assert tab.n_points >= 1
+    p = tab.plots[0]
+    assert p.titleLabel.text == "Selected rows (JPY per share)"
+    assert p.getAxis("left").labelText == "JPY per share"
+    assert all("_per_" not in r.text and "JPY per share" in r.text for r in tab.records)
+    assert charts.revenue.plots[0].getAxis("left").labelText == "JPY mn"
+    assert "(JPY mn)" in charts.revenue.message.text()
+    assert all(not t.startswith("KPIs in") or "_" not in t
+               for t in (p.titleLabel.text for p in charts.kpis.plots))
+
+
+def test_value_axes_separate_thousands_and_period_labels_never_overlap(qtbot, charts):
+    checked = 0
+    for tab in _each_tab(qtbot, charts):
+        for p in tab.plots:
+            ax = p.getAxis("left")
+            lo, hi = p.vb.viewRange()[1]
+            levels = ax.tickValues(lo, hi, p.vb.height())
+            for spacing, values in levels:
+                strings = ax.tickStrings(values, 1, spacing)
+                for v, s in zip(values, strings):
+                    if abs(v) >= 1000:
+                        assert "," in s, (tab.title, v, s)
+                        checked += 1
+                    assert float(s.replace(",", "")) == pytest.approx(v, abs=spacing)
+            bottom = p.getAxis("bottom")
+            x0, x1 = p.vb.viewRange()[0]
+            width = p.vb.width()
+            ticks = bottom.tickValues(x0, x1, width)[0][1]
+            px = [(x - x0) / (x1 - x0) * width for x in ticks]
+            assert all(b - a >= bottom.label_pixels() - 1 for a, b in zip(px, px[1:])), tab.title
+    assert checked >= 5
+    assert charts.minimumSizeHint().width() <= 1024

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from iijdesk.gui.formatting import (NumberEntryError, format_number, parse_entry, period_caption,
-                                    printed_form, unit_caption)
+                                    printed_form, unit_caption, unit_name)
 
 
 @pytest.mark.parametrize("text, number, dec", [
@@ -46,6 +46,15 @@ def test_captions():
     assert unit_caption("USD", 1000, "value") == "USD thousands"
     assert unit_caption("percent", 1, "yoy_pct") == "YoY %"
     assert unit_caption("JPY_per_share", 1, "value") == "JPY per share"
+
+
+def test_unit_names_as_people_write_them():
+    assert unit_name("JPY_per_share") == "JPY per share"
+    assert unit_name("USD_per_ADS") == "USD per ADS"
+    assert unit_name("JPY", 1_000_000) == "JPY mn"
+    assert unit_name("percent") == "%"
+    assert unit_name("contracts") == "contracts"
+    assert unit_name("") == ""
 
 
 @given(st.integers(min_value=-10**12, max_value=10**12), st.integers(min_value=0, max_value=3))

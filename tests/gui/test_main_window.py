@@ -553,3 +553,68 @@ def test_under_x11_no_key_is_bound_twice_and_both_redo_keys_redo(tmp_path):
     assert not twice, twice
     assert out["keys"]["Ctrl+Y"] == out["keys"]["Ctrl+Shift+Z"] == ["&Redo"]
     assert out["active"] and out["redone"] == {"Ctrl+Shift+Z": True, "Ctrl+Y": True}
+
+
+# -- small screens -----------------------------------------------------------------------
+SMALL_SCREEN = (1024, 700)
+
+
+def _layout(window):
+    """Where the docks and the grid are (the hidden, tabbed-away docks left out)."""
+    QApplication.processEvents()
+    docks = {d.objectName(): d.geometry() for d in (window.import_dock, window.source_dock,
+                                                     window.findings_dock, window.charts_dock)
+             if d is not None and d.isVisible() and not d.visibleRegion().isEmpty()}
+    return docks, window.centralWidget().geometry(), window.find_edit.geometry(), window.size()
+
+
+def test_the_window_fits_a_1024_screen_and_clicking_keeps_the_panels_where_they_are(qtbot, window):
+    from PySide6.QtTest import QTest
+
+    import_and_wait(qtbot, window, [release(p) for p in ("000", "001", "002", "003", "004")])
+    assert window.minimumSizeHint().width() <= SMALL_SCREEN[0]
+    window.resize(*SMALL_SCREEN)
+    QApplication.processEvents()
+    assert (window.width(), window.height()) == SMALL_SCREEN
+    before = _layout(window)
+    # the grid keeps a useful share of the width
+    assert before[1].width() >= SMALL_SCREEN[0] // 3
+    # the findings with the longest explanations, each selected from the findings list and
+    # then clicked in the grid: nothing may move, the explanation wraps or is cut instead
+    panel = window.findings_panel
+    rows = sorted(range(panel.visible_count()),
+                  key=lambda r: -len(str(panel.finding_at(r)["message"])))[:6]
+    assert rows and len(str(panel.finding_at(rows[0])["message"])) > 120
+    clicked = 0
+    for r in rows:
+        panel.activate_row(r)
+        assert _layout(window) == before, panel.finding_at(r)["message"]
+        ix = window.view.currentIndex()
+        if ix.isValid():
+            window.view.scrollTo(ix)
+            QTest.mouseClick(window.view.viewport(), Qt.LeftButton, Qt.NoModifier,
+                             window.view.visualRect(ix).center())
+            assert window.fix_label.text(), "a flagged cell says why"
+            assert _layout(window) == before
+            clicked += 1
+    assert clicked >= 3
+    # the longest explanation is cut with "…" to the bar's three lines, whole in the tooltip
+    message = str(panel.finding_at(rows[0])["message"])
+    window._show_fix(message * 3, True, "error")
+    QApplication.processEvents()
+    label = window.fix_label
+    assert label.shown_text().endswith("…") and label.toolTip() == f"error: {message * 3}"
+    assert label.heightForWidth(label.width()) <= label.height() and _layout(window) == before
+    # the row labels leave the figures room
+    from iijdesk.gui.statement_view import LABEL_MAX_SHARE
+    assert window.view.verticalHeader().width() <= window.view.width() * LABEL_MAX_SHARE + 1
+    # a long row label's source line and another release's long table titles change nothing
+    for name in sorted(window.ws.documents):
+        window.show_release(name)
+        assert _layout(window) == before, name
+    if window.charts_dock is not None:
+        window.charts_dock.raise_()
+        qtbot.waitUntil(lambda: window.charts is not None, timeout=10000)
+        window.charts.wait_idle()
+        assert window.minimumSizeHint().width() <= SMALL_SCREEN[0]
+        assert window.size().width() == SMALL_SCREEN[0]
