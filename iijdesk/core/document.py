@@ -21,6 +21,10 @@ class Document:
     # What the markup said of table rows that their text lines cannot show (HTML only): by
     # 1-based line, an ingest.html.RowInfo (spanning header cells, indentation, bold).
     rows: dict = field(default_factory=dict)
+    # An inline-XBRL filing's tags (HTML only): an ingest.ixbrl.XBRL_COLUMNS frame, each printed
+    # tag placed on its line and character span; None when the page has none (or, for a
+    # document restored from a workspace, until ixbrl.tags_of reads them again).
+    xbrl: object = None
     lines: list[str] = field(init=False)
 
     def __post_init__(self) -> None:

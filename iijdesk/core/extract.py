@@ -33,7 +33,11 @@ def extract_document(doc: Document, normalised: bool = True) -> pd.DataFrame:
 
     with _no_cyclic_gc():
         tables = find_tables(doc)
-        return facts_from_tables(doc, tables, normalised=normalised)
+        facts = facts_from_tables(doc, tables, normalised=normalised)
+    if doc.xbrl is not None and len(facts):
+        from iijdesk.core.ingest.ixbrl import annotate
+        annotate(facts, doc)          # names the tagged facts; values stay the tables' own
+    return facts
 
 
 def extract_files(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:

@@ -26,6 +26,7 @@ decimals       decimals printed (the precision of the number, for rounding toler
 flag           "" or "suspect"
 note           evidence for a suspect flag
 start, end     character span of the printed number in its line
+concept        the inline-XBRL concept tagged at the number's place ("" untagged or no tags)
 """
 from __future__ import annotations
 
@@ -37,11 +38,16 @@ import pandas as pd
 
 from iijdesk.core import csv_cells
 
-FACT_COLUMNS = [
+# The columns the table reader fills (tables/emit.py builds its records in this order).
+TABLE_COLUMNS = [
     "doc", "line", "table", "table_id", "kind", "parent", "row_label", "row", "level", "is_total",
     "col_label", "col", "period_end", "period_months", "measure", "unit", "scale", "printed",
     "value", "decimals", "flag", "note", "start", "end",
 ]
+# Filled after the tables are read, from other evidence at the number's place (never changing
+# a value or a period): the inline-XBRL concept (ingest/ixbrl.py).
+ANNOTATION_COLUMNS = ["concept"]
+FACT_COLUMNS = TABLE_COLUMNS + ANNOTATION_COLUMNS
 
 # The columns the gold files and the scorer use, in their order (written first in CSV).
 GOLD_COLUMNS = [
@@ -51,7 +57,7 @@ GOLD_COLUMNS = [
 
 _INT_COLS = ("line", "row", "level", "col", "period_months", "decimals", "start", "end")
 _STR_COLS = ("doc", "table", "table_id", "kind", "parent", "row_label", "col_label", "period_end",
-             "measure", "unit", "printed", "flag", "note")
+             "measure", "unit", "printed", "flag", "note", "concept")
 
 STATEMENT_KINDS = (
     "income", "balance", "cashflow", "equity", "segment", "breakdown", "kpi", "nongaap",

@@ -2,6 +2,7 @@
 
   text.py   plain text and markdown in any common encoding (BOMs, UTF-16, CP932, CP1252 ...)
   html.py   HTML pages: table rows as tab-separated lines, <pre> verbatim
+  ixbrl.py  the inline-XBRL tags of an HTML filing, placed on html.py's lines (Document.xbrl)
   pdf.py    PDFs with a text layer, column layout kept
 
 Anything that cannot be a release (binary, empty, too large, a PDF without text) raises
@@ -98,12 +99,14 @@ def load_bytes(name: str, raw: bytes, path: str = "") -> Document:
     if not raw.strip(b" \t\r\n\f\v\x00") or raw in _BOM_ONLY:
         raise NotAReleaseError(f"{name}: the file is empty")
     if kind == "html":
-        from iijdesk.core.ingest.html import declared_charset, html_to_lines
+        from iijdesk.core.ingest.html import declared_charset, html_to_parts
         decoded, enc = _decode_html(raw, declared_charset)
         _check_text(name, decoded)
-        text, rows = html_to_lines(decoded)
+        text, rows, tags = html_to_parts(decoded)
         doc = _document(name, text, path, enc, "html", raw)
         doc.rows = rows
+        if tags is not None:
+            doc.xbrl = tags
         return doc
 
     if raw.endswith(b"\x00") and not _text.looks_like_utf16_or_32(raw[:SNIFF_BYTES]):

@@ -7,6 +7,9 @@
   whitespace collapsed as a browser would;
 * script, style, head and other non-content elements are dropped.
 
+An inline-XBRL filing's tags (ingest.ixbrl) are read in the same pass: each printed
+ix:nonFraction is placed on the line and character span where its number lands.
+
 Built on the standard library's html.parser, which is lenient with broken markup and does not
 recurse, so deeply nested or unclosed tags cannot exhaust the stack. The handler keeps only a
 small stack of open tables; everything else is counters.
@@ -52,7 +55,7 @@ class RowInfo:
 
 
 class _Cell:
-    __slots__ = ("lines", "colspan", "rowspan", "indent", "bold", "has_text")
+    __slots__ = ("lines", "colspan", "rowspan", "indent", "bold", "has_text", "ix")
 
     def __init__(self, colspan: int, rowspan: int, indent: float, bold: bool) -> None:
         self.lines: list[str] = []
@@ -61,6 +64,7 @@ class _Cell:
         self.indent = indent        # grows with the styles of elements opened before its text
         self.bold = bold
         self.has_text = False
+        self.ix: list | None = None   # ixbrl.IxTag placed in this cell's lines
 
 
 class _Table:
@@ -81,8 +85,10 @@ class _Table:
 
 
 class _TextBuilder(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, ix=None) -> None:
         super().__init__(convert_charrefs=True)
+        self.ix = ix                     # an ixbrl.IxReader for inline-XBRL pages, else None
+        self.ix_pending: list = []       # closed printed tags whose text is in self.buf
         self.lines: list[str] = []
         self.info: dict[int, RowInfo] = {}   # index in self.lines -> what its table row said
         self.buf: list[str] = []         # inline text of the current line
@@ -106,6 +112,8 @@ class _TextBuilder(HTMLParser):
         text = _WS.sub(" ", "".join(self.buf)).strip()
         self.buf = []
         t = self._cur_table()
+        if self.ix_pending:
+            self._place_ix(text, t)
         if t is not None:
             if text:
                 t.cell.lines.append(text)
@@ -114,6 +122,31 @@ class _TextBuilder(HTMLParser):
             self.lines.append(text)
         if para and self.lines and self.lines[-1] != "":
             self.lines.append("")
+
+    def _place_ix(self, text: str, t: _Table | None) -> None:
+        """The tags closed in this text run: their span in it, and the cell line or the line
+        it becomes (several tags in one run are found left to right)."""
+        pending, self.ix_pending = self.ix_pending, []
+        cursor = 0
+        for tag in pending:
+            k = text.find(tag.text, cursor) if tag.text else -1
+            if k < 0:
+                continue
+            tag.local = (k, k + len(tag.text))
+            cursor = k + len(tag.text)
+            if t is not None:
+                tag.cell_line = len(t.cell.lines)
+                if t.cell.ix is None:
+                    t.cell.ix = []
+                t.cell.ix.append(tag)
+            else:
+                tag.line_index, tag.start = len(self.lines), k
+
+    def _cell_lines_out(self, c: _Cell, first: int) -> None:
+        """A cell's lines were emitted as lines of their own from index `first`."""
+        for tag in c.ix or ():
+            tag.line_index, tag.start = first + tag.cell_line, tag.local[0]
+        c.ix = None
 
     def _end_cell(self, t: _Table) -> None:
         self._flush_inline()
@@ -137,26 +170,46 @@ class _TextBuilder(HTMLParser):
                 or (len(filled) == 1 and "\n" in filled[0])):
             # A layout row: its cells are paragraphs of their own (after the rows before it).
             self._flush_rows(t)
-            for x in filled:
-                self.lines.extend(x.split("\n"))
+            for c, x in zip(cells, texts):
+                if x.strip():
+                    self._cell_lines_out(c, len(self.lines))
+                    self.lines.extend(x.split("\n"))
             return
         label = next((c for c in cells if "".join(c.lines).strip()), cells[0])
         t.rows.append(([(start, c.colspan, x.replace("\n", " ")) for (start, c), x in zip(placed, texts)],
-                       label.indent, label.bold))
+                       label.indent, label.bold, cells))
 
     def _flush_rows(self, t: _Table) -> None:
         """Emit the data rows collected so far, laid out on their shared columns."""
         if not t.rows:
             return
-        lines, spans = layout_grid([r for r, _, _ in t.rows])
-        for text, sp, (_, indent, bold) in zip(lines, spans, t.rows):
+        where: list | None = [] if self.ix is not None else None
+        lines, spans = layout_grid([r[0] for r in t.rows], where)
+        for k, (text, sp, (_, indent, bold, cells)) in enumerate(zip(lines, spans, t.rows)):
             self.info[len(self.lines)] = RowInfo(t.number, t.row_count, sp, indent, bold)
             t.row_count += 1
+            if where is not None:
+                self._cells_in_line(cells, where[k], len(self.lines))
             self.lines.append(text)
         t.rows = []
 
+    @staticmethod
+    def _cells_in_line(cells: list[_Cell], offsets: list, index: int) -> None:
+        """Tags of a row's cells: at the cell's offset in the row's line (`offsets` from
+        layout_grid) plus their place in the cell's text (its lines joined by spaces)."""
+        for c, off in zip(cells, offsets):
+            if not c.ix:
+                continue
+            for tag in c.ix:
+                if off is not None:
+                    before = sum(len(x) + 1 for x in c.lines[:tag.cell_line])
+                    tag.line_index, tag.start = index, off + before + tag.local[0]
+            c.ix = None
+
     # -- parser callbacks -------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs) -> None:
+        if self.ix is not None and ":" in tag:
+            self.ix.start(tag, attrs, visible=not (self.skipping or self.hidden))
         if tag == "body" or (tag in CONTENT_TAGS and self.skipping == ["head"]):
             self.skipping = []           # an unclosed <head> (or <svg> ...) ends where content starts
         if tag in SKIP_TAGS:
@@ -190,6 +243,7 @@ class _TextBuilder(HTMLParser):
             t = self._cur_table()
             if t is not None:
                 self._flush_rows(t)
+                self._cell_lines_out(t.cell, len(self.lines))
                 self.lines.extend(t.cell.lines)
                 t.cell.lines = []
             self.tables.append(_Table(self.table_count))
@@ -236,6 +290,10 @@ class _TextBuilder(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        if self.ix is not None and ":" in tag:
+            closed = self.ix.end(tag)
+            if closed is not None and not closed.hidden and not self.pre:   # <pre>: not placed
+                self.ix_pending.append(closed)
         if tag in SKIP_TAGS:
             if tag in self.skipping:     # close it and whatever was left open inside it
                 del self.skipping[len(self.skipping) - 1 - self.skipping[::-1].index(tag):]
@@ -280,6 +338,8 @@ class _TextBuilder(HTMLParser):
             self._flush_inline(para=tag in PARA_TAGS)
 
     def handle_data(self, data: str) -> None:
+        if self.ix is not None and self.ix.collecting:
+            self.ix.data(data)
         if self.skipping or self.hidden:
             return
         if self.pre:
@@ -356,7 +416,8 @@ def _place(cells: list[_Cell], carry: dict[int, int]) -> list[tuple[int, _Cell]]
     return placed
 
 
-def layout_grid(rows: list[list[tuple[int, int, str]]]) -> tuple[list[str], list[dict[int, int]]]:
+def layout_grid(rows: list[list[tuple[int, int, str]]],
+                where: list | None = None) -> tuple[list[str], list[dict[int, int]]]:
     """Rows of (grid column, colspan, text) cells -> tab-separated lines on the columns the table
     uses, and for each line the fields a spanning cell covers ({field: count} where count > 1).
 
@@ -364,10 +425,17 @@ def layout_grid(rows: list[list[tuple[int, int, str]]]) -> tuple[list[str], list
     columns kept are chosen from the narrowest text cells up: a cell whose columns hold no kept
     column yet keeps its first, so spacer columns and emptied fragment columns are dropped and a
     spanning header stands at the first kept column under it, covering the others it spans.
+
+    `where`, when given a list, gets for each row the character offset in its line at which
+    each cell's own text starts (None for a cell that shows nowhere, such as a "$" joined to
+    the number after it).
     """
     grid: list[list[list]] = []
+    originals: list[list[str]] = []
     for cells in rows:
         placed = [[start, span, text.strip()] for start, span, text in cells]
+        if where is not None:
+            originals.append([c[2] for c in placed])
         _join_fragments(placed)
         grid.append(placed)
     keep: set[int] = set()
@@ -377,21 +445,31 @@ def layout_grid(rows: list[list[tuple[int, int, str]]]) -> tuple[list[str], list
     order = sorted(keep)
     index = {c: i for i, c in enumerate(order)}
     lines, spans = [], []
-    for row in grid:
+    for r, row in enumerate(grid):
         line = [""] * len(order)
         sp: dict[int, int] = {}
-        for start, span, text in row:
+        at: list = [None] * len(row)
+        for k, (start, span, text) in enumerate(row):
             if not text:
                 continue
             covered = [index[c] for c in order if start <= c < start + span]
             if not covered:
                 continue
             i = covered[0]
+            if where is not None:
+                own = originals[r][k]
+                at[k] = (i, (len(line[i]) + 1 if line[i] else 0) + max(0, text.find(own) if own else 0))
             line[i] = f"{line[i]} {text}".strip() if line[i] else text
             if len(covered) > 1:
                 sp[i] = len(covered)
         lines.append("\t".join(line).rstrip("\t"))
         spans.append(sp)
+        if where is not None:
+            field_start, pos = [], 0
+            for x in line:
+                field_start.append(pos)
+                pos += len(x) + 1
+            where.append([None if a is None else field_start[a[0]] + a[1] for a in at])
     return lines, spans
 
 
@@ -496,26 +574,42 @@ def html_to_text(html: str) -> str:
 
 def html_to_lines(html: str) -> tuple[str, dict[int, RowInfo]]:
     """The text of an HTML page, and what the markup said of its table rows, by 1-based line."""
-    p = _TextBuilder()
+    text, info, _ = html_to_parts(html)
+    return text, info
+
+
+def html_to_parts(html: str, xbrl: bool = True):
+    """html_to_lines' text and row information, and the page's inline-XBRL tags as an
+    ixbrl.XBRL_COLUMNS frame placed on the text's lines (None for a page without tags, or
+    when `xbrl` is False)."""
+    from iijdesk.core.ingest import ixbrl
+
+    ix = ixbrl.IxReader(html) if xbrl and ixbrl.has_ix(html) else None
+    p = _TextBuilder(ix)
     try:
         p.feed(html)
         p.close()
         lines = p.finish()
         info = p.info
     except Exception:  # html.parser is lenient, but never let markup stop an import
-        lines, info = _strip_tags(html), {}
+        lines, info, ix = _strip_tags(html), {}, None
     out: list[str] = []
     out_info: dict[int, RowInfo] = {}
+    line_of: dict[int, int] = {}
     for i, line in enumerate(lines):
         line = line.rstrip()
         if not line and (not out or out[-1] == ""):
             continue
         out.append(line)
-        if i in info and line:
-            out_info[len(out)] = info[i]
+        if line:
+            if ix is not None:
+                line_of[i] = len(out)
+            if i in info:
+                out_info[len(out)] = info[i]
     while out and out[-1] == "":
         out.pop()
-    return ("\n".join(out) + "\n" if out else ""), out_info
+    tags = ix.frame(line_of) if ix is not None and ix.tags else None
+    return ("\n".join(out) + "\n" if out else ""), out_info, tags
 
 
 def _strip_tags(html: str) -> list[str]:

@@ -89,7 +89,7 @@ def make_finding(ctx: Context, rule_name: str, kind: str, severity: str, positio
 class Engine:
     def __init__(self, facts: pd.DataFrame, documents: dict | None = None,
                  rules: Iterable[str] | None = None) -> None:
-        from iijdesk.core.reconcile import rules as _rules  # noqa: F401  (registers the rules)
+        from iijdesk.core.reconcile import rules as _rules, xbrl as _xbrl  # noqa: F401  (registers the rules)
         self.facts = facts
         self.documents = documents or {}
         self.rule_names = list(rules) if rules is not None else list(RULES)

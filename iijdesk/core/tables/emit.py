@@ -171,11 +171,11 @@ def facts_from_tables(doc, tables: list[Table], dp: DocPeriods | None = None,
                                  r.is_total, label_numbers.COL_LABEL, n_cells + k, rec["end"], rec["months"],
                                  "value", rec["unit"], rec["scale"], rec["printed"], rec["value"], rec["decimals"],
                                  "", "", rec["start"], rec["stop"], False))
-    recs += [tuple(r[c] for c in F.FACT_COLUMNS + ["_rescale"])
+    recs += [tuple(r[c] for c in F.TABLE_COLUMNS + ["_rescale"])
              for r in _flattened_records(doc, tables, dp, len(tables), du.currency)]
     if not recs:
         return F.empty_facts()
-    df = pd.DataFrame.from_records(recs, columns=F.FACT_COLUMNS + ["_rescale"])   # tuples in contract order
+    df = pd.DataFrame.from_records(recs, columns=F.TABLE_COLUMNS + ["_rescale"])   # tuples in contract order
     _rescale_from_other_tables(df)
     _share_components(df)
     df = df.drop(columns="_rescale")
