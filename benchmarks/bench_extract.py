@@ -8,7 +8,7 @@ does; the first run warms imports and caches and is not counted. Prints per-run 
 min for the whole set, the median per file, the load (ingest) share alone, and the process's
 CPU time (the wall time is inflated when other work shares the cores; the CPU time is not). Target: < 250 ms for the five together.
 
-With the real 10-Qs in /work/shared/real (and no FILE given), one more line: what reading the
+With the real 10-Qs in tests/data/real (and no FILE given), one more line: what reading the
 inline-XBRL tags adds to the HTML ingest, per MB of page. Their tags are put back from the
 gold (tests/core/ingest/ixbrl_rebuild.py) and each page is parsed with and without the
 reader (CPU time, median of IXBRL_RUNS); naming the facts and the cross-check are timed too.
@@ -28,7 +28,7 @@ from iijdesk.core.extract import extract_document  # noqa: E402
 from iijdesk.core.ingest import load  # noqa: E402
 
 TARGET_MS = 250.0
-REAL = Path("/work/shared/real")
+REAL = ROOT / "tests" / "data" / "real"   # copies of ../shared/real
 IXBRL_RUNS = 3
 
 

@@ -1,6 +1,6 @@
 """Put a filing's inline-XBRL tags back into its untagged page, from the gold tagging.
 
-The real 10-Qs in /work/shared/real are stored as a reader sees them: the `ix:` tags were taken
+The real 10-Qs in tests/data/real (copies of ../shared/real) are stored as a reader sees them: the `ix:` tags were taken
 out, and NAME.facts.csv keeps what they said (concept, context, period, dimensions, unit, scale,
 sign, format, printed text, the row's first cell). To exercise ingest/ixbrl.py on real markup,
 `rebuild` wraps each tagged table number in an `ix:nonFraction` again and writes the contexts

@@ -12,7 +12,7 @@ from iijdesk.core.ingest import load_bytes
 from iijdesk.core.ingest.ixbrl import ix_number, months_between, tags_of
 from iijdesk.core.reconcile import check
 
-REAL = Path("/work/shared/real")
+REAL = Path(__file__).resolve().parents[2] / "data" / "real"   # copies of ../shared/real
 
 HEADER = """<div style="display:none"><ix:header><ix:hidden>
 <ix:nonFraction name="dei:Hidden" contextRef="q" unitRef="usd" decimals="0">5</ix:nonFraction>
