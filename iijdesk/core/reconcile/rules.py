@@ -22,7 +22,7 @@ from iijdesk.core.reconcile.tolerance import (
 NIL = re.compile(r"^\s*[-—–_]{1,3}\s*$")
 WELL_FORMED = re.compile(
     r"^\s*(?:[A-Za-z]+\s+)?[+\-−–]?\s*\(?\s*[+\-−–]?\s*(?:US)?[$¥]?\s*"
-    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%?\s*\)?\s*(?:%|[A-Za-z]+)?\s*$")
+    r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\s*%?\s*\)?\s*(?:%|[A-Za-z]+)?\s*$")
 NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # A USD cell off by more than this share of JPY / rate (and not by a power of ten) is no
 # translation of that JPY cell; the pair is not judged.
@@ -397,10 +397,18 @@ def damaged_number(ctx: Context):
                     for p in pos:
                         col_dec[p] = d
     for i in range(ctx.n):
-        def ev(c, i=i):
+        in_label = _in_label(ctx, i)
+        if i in col_dec and in_label:
+            del col_dec[i]        # a number quoted in the label stands in no column
+
+        def ev(c, i=i, in_label=in_label):
             pr = c.printed[i].strip()
+            if in_label:          # "($1.30 per share)": the parenthesis belongs to the label's prose
+                pr = pr.strip("()")
             if not pr or is_ok_number(pr) and not (i in col_dec and c.decimals[i] != col_dec[i]
                                                    and not NIL.match(pr)):
+                return []
+            if _footnote_mark(c, i):
                 return []
             pr = CURRENCY_PREFIX.sub("", pr)
             toks = NUMBER_TOKEN.findall(pr)
@@ -1121,6 +1129,28 @@ def _in_label(ctx: Context, i: int) -> bool:
     return bool(pr) and any(ch.isdigit() for ch in pr) and pr in ctx.label[i]
 
 
+FOOTNOTE_MARK = re.compile(r"^\d(?:,\d)*$")
+# Least cells a column of bare one-digit marks must hold before it counts as footnote marks.
+FOOTNOTE_COLUMN_CELLS = 2
+
+
+def _footnote_column(ctx: Context, t, ck) -> bool:
+    """A column whose every cell is a bare one-digit mark ("1", "5", "1,4"): the references
+    to footnotes that filing agents print in a column of their own, not numbers."""
+    memo = ctx.__dict__.setdefault("_footnote_cols", {})
+    key = (t.tid, ck)
+    if key not in memo:
+        pos = t.columns.get(ck, ())
+        memo[key] = len(pos) >= FOOTNOTE_COLUMN_CELLS and all(
+            FOOTNOTE_MARK.match(ctx.printed[p].strip()) for p in pos)
+    return memo[key]
+
+
+def _footnote_mark(ctx: Context, i: int) -> bool:
+    t = ctx.tables.get(ctx.table_id[i])
+    return t is not None and _footnote_column(ctx, t, ctx.colkey(i))
+
+
 def _rows_with_cells(t) -> list:
     return [ri for ri, r in enumerate(t.rows) if r.cells]
 
@@ -1145,13 +1175,15 @@ def missing_cell(ctx: Context):
             if not (common & set(r.cells)):
                 continue
             families = {(ctx.measure[i], ctx.unit[i]) for i in r.cells.values() if not _in_label(ctx, i)}
-            for ck in sorted(common - set(r.cells), key=str):
-                if ctx.measure[t.rows[near[0]].cells[ck]] not in ("value", "target"):
-                    continue
-                if (ck[3], ck[4]) not in families:
-                    continue
-                if len(ck) > 5:      # a second number in one cell position, not a column
-                    continue
+            gaps = [ck for ck in sorted(common - set(r.cells), key=str)
+                    if ctx.measure[t.rows[near[0]].cells[ck]] in ("value", "target")
+                    and (ck[3], ck[4]) in families and len(ck) <= 5   # len > 5: a 2nd number in one cell
+                    and not _footnote_column(ctx, t, ck)]
+            if len(gaps) != 1:
+                continue             # a row of another shape (it spans fewer columns), not a lost cell
+            if _line_prints_as_many(ctx, t.doc, r.line, t.rows[near[-1]].line):
+                continue             # the release prints the cell: the extraction lost it, not the text
+            for ck in gaps:
                 ref = t.rows[near[-1]].cells[ck]
                 anchor = next(iter(r.cells.values()))
 
@@ -1166,6 +1198,23 @@ def missing_cell(ctx: Context):
     return checks
 
 
+VALUE_CELL = re.compile(r"^[^A-Za-z]*\d[^A-Za-z]*$|^[\s$€¥]*[-—–]{1,3}\s*$")
+
+
+def _line_value_cells(text: str) -> int:
+    """How many cells of a release line print a number or a nil dash."""
+    cells = text.split("\t") if "\t" in text else CELL_SPLIT.split(text.strip())
+    return sum(1 for c in cells if c.strip() and VALUE_CELL.match(c.strip()))
+
+
+def _line_prints_as_many(ctx: Context, doc: str, line: int, ref_line: int) -> bool:
+    """The release line `line` prints as many number cells as `ref_line` (needs the documents)."""
+    lines = _doc_lines(ctx, doc)
+    if not lines or not (0 < line <= len(lines)) or not (0 < ref_line <= len(lines)):
+        return False
+    return _line_value_cells(lines[line - 1]) >= _line_value_cells(lines[ref_line - 1])
+
+
 # Rows of a table that must all lack labels before the labels count as lost.
 MIN_UNLABELLED_ROWS = 3
 GLUED_HEADER = re.compile(r"^[A-Z][A-Z0-9 .,'&\-]{8,}:\s*\S")
@@ -1177,11 +1226,14 @@ def label_damage(ctx: Context):
     it with different numbers; a section header glued to the row label; numbers on a row
     without any label."""
     checks = []
+    pages = _page_numbers(ctx)
     for t in ctx.tables.values():
         rows = _rows_with_cells(t)
         unlabelled = [ri for ri in rows if not t.rows[ri].label.strip()]
         if len(rows) == 1 and unlabelled and len(t.rows[rows[0]].cells) <= 2:
             pos = tuple(t.rows[rows[0]].cells.values())
+            if pos[0] in pages:
+                continue          # page furniture: the page's number between two paragraphs
 
             def ev(c, pos=pos):
                 return [make_finding(
@@ -1190,7 +1242,8 @@ def label_damage(ctx: Context):
                     f"with no row label and no table around it.", actual_text=c.printed[pos[0]])]
             checks.append(Check("label_damage", pos, ev))
             continue
-        if len(unlabelled) >= MIN_UNLABELLED_ROWS and len(unlabelled) == len(rows):
+        if len(unlabelled) >= MIN_UNLABELLED_ROWS and len(unlabelled) == len(rows) and \
+                not _labels_elsewhere_on_line(ctx, t, unlabelled):
             pos = tuple(next(iter(t.rows[ri].cells.values())) for ri in unlabelled)
 
             def ev(c, pos=pos, t=t):
@@ -1209,6 +1262,8 @@ def label_damage(ctx: Context):
                       and not _in_label(ctx, ra.cells[ck]) and not _in_label(ctx, rb.cells[ck])]
             if not shared or all(abs(ctx.values[ra.cells[ck]] - ctx.values[rb.cells[ck]]) < 1e-9 for ck in shared):
                 continue
+            if _text_cells(ctx, t.doc, ra.line) != _text_cells(ctx, t.doc, rb.line):
+                continue          # another text column ("Line item impacted") tells the rows apart
             pa, pb = ra.cells[shared[0]], rb.cells[shared[0]]
 
             def ev(c, pa=pa, pb=pb, rb=rb, ra=ra):
@@ -1231,6 +1286,53 @@ def label_damage(ctx: Context):
                         f"it belongs on a line of its own.", actual_text=r.label[:80])]
                 checks.append(Check("label_damage", (p,), ev))
     return checks
+
+
+# Least stray numbers of a document, rising with its lines, that make them its page numbers.
+PAGE_RUN = 3
+# Share of consecutive stray numbers that must rise for the run to count as page numbers.
+PAGE_RISING_SHARE = 0.8
+WORD_CELL = re.compile(r"[A-Za-z]{3,}")
+
+
+def _page_numbers(ctx: Context) -> set:
+    """Positions of lone whole numbers standing between paragraphs (a one-row, unlabelled
+    table) that rise with the document's lines: its page numbers, not facts of a table."""
+    by_doc = defaultdict(list)
+    for t in ctx.tables.values():
+        rows = _rows_with_cells(t)
+        if len(rows) != 1 or t.rows[rows[0]].label.strip() or len(t.rows[rows[0]].cells) > 2:
+            continue
+        p = next(iter(t.rows[rows[0]].cells.values()))
+        v = ctx.values[p]
+        if not nan(v) and v > 0 and ctx.printed[p].strip().isdigit():
+            by_doc[ctx.doc[p]].append((ctx.line[p], int(ctx.printed[p]), p))
+    out = set()
+    for d, items in by_doc.items():
+        items.sort()
+        if len(items) < PAGE_RUN:
+            continue
+        rising = sum(1 for a, b in zip(items, items[1:]) if b[1] > a[1])
+        if rising >= PAGE_RISING_SHARE * (len(items) - 1):
+            out.update(p for _, _, p in items)
+    return out
+
+
+def _text_cells(ctx: Context, doc: str, line: int) -> tuple:
+    """The cells of a release line that carry words (labels, descriptions), in order."""
+    lines = _doc_lines(ctx, doc)
+    if not lines or not (0 < line <= len(lines)):
+        return ()
+    text = lines[line - 1]
+    cells = text.split("\t") if "\t" in text else CELL_SPLIT.split(text.strip())
+    return tuple(c.strip() for c in cells if WORD_CELL.search(c) and not VALUE_CELL.match(c.strip()))
+
+
+def _labels_elsewhere_on_line(ctx: Context, t, rows: list) -> bool:
+    """The release prints words on the lines of these rows (a label after the numbers, an
+    exhibit's description): the labels are there, only not in the first cell."""
+    with_words = sum(1 for ri in rows if _text_cells(ctx, t.doc, t.rows[ri].line))
+    return with_words > len(rows) / 2
 
 
 # A label ending in one of these words continues on the next line.
@@ -1724,11 +1826,44 @@ def _merged_headings(text: str) -> str | None:
     return None
 
 
+# A cell of this many words (or of PROSE_SENTENCE_WORDS ending a sentence) is prose, not a
+# column header: a paragraph of notes or a cover page's legal text.
+PROSE_WORDS = 20
+PROSE_SENTENCE_WORDS = 12
+YEAR_CONTEXT = re.compile(r"(?:\b\d{1,2},?\s*|" + MONTH_WORD + r",?\s*|\b(?:fy|fiscal|year|years|ended|ending|"
+                          r"of|as of|at|through|to|and)\s+)$", re.I)
+YEARS_ONLY_CELL = re.compile(r"^[\s(]*(?:\d{4}|\d?Q\d{2}|FY\s?\d{2,4})(?:[\s,/&\-–]+(?:\d{4}|\d?Q\d{2}|FY\s?\d{2,4}))*[\s)]*$", re.I)
+
+
+def _is_prose(cell: str) -> bool:
+    n = len(cell.split())
+    return n >= PROSE_WORDS or (n >= PROSE_SENTENCE_WORDS and cell.rstrip().endswith((".", ":", ";")))
+
+
+def _period_years(text: str) -> list[int]:
+    """The years of a header line that name periods: after a day or month ("Dec 31, 2009"),
+    after "fiscal" / "year ended", or in a cell of years only ("2008  2009"); not house or
+    file numbers, nor the years of statutes ("Act of 1934" is after "of" but in prose)."""
+    out = []
+    for cell in (text.split("\t") if "\t" in text else CELL_SPLIT.split(text.strip())):
+        if YEARS_ONLY_CELL.match(cell):
+            out.extend(int(y) for y in YEAR_TOKEN.findall(cell))
+            continue
+        for m in YEAR_TOKEN.finditer(cell):
+            before = cell[:m.start()]
+            if YEAR_CONTEXT.search(before) and not re.search(r"\b(?:act|section|rule|form|no\.?|number)\s+of\s*$|"
+                                                             r"\bact\s+of\s*$", before, re.I):
+                out.append(int(m.group(1)))
+    return out
+
+
 def _header_problem(text: str, years, below: str = "") -> str | None:
     merged = _merged_headings(text)
     if merged:
         return merged
     cells = _cells(text)
+    if any(_is_prose(c) for c in cells):
+        return None
     low = [c.lower() for c in cells]
     for a, ca in enumerate(low):
         if not (len(ca.split()) >= 2 or re.search(r"\d", ca)) or len(ca) < 4:
@@ -1740,8 +1875,10 @@ def _header_problem(text: str, years, below: str = "") -> str | None:
             if not m or PERIOD_HINT.search(ca) or re.search(r"(jpy|yen|dollars?|millions?|thousands?|%)", ca):
                 continue
             rest = (cb[:m.start()] + " " + cb[m.end():]).split()
-            if rest and (rest[0] in FUNCTION_WORDS or rest[-1] in FUNCTION_WORDS):
-                continue
+            if rest and any(w in FUNCTION_WORDS for w in rest):
+                continue      # "Common Stock Held in Treasury": one heading that grows a phrase
+            if len(rest) == 1 and cb.endswith(ca):
+                continue      # "Large accelerated filer": a word qualifying the heading
             return f"the header \"{cells[a]}\" is repeated inside \"{cells[b]}\""
     for c in cells:
         words = c.split()
@@ -1755,8 +1892,7 @@ def _header_problem(text: str, years, below: str = "") -> str | None:
     if m and not re.search(r"\(.*" + re.escape(m.group(0)), text) and not _year_below(text, below, m.span()):
         return f"the date \"{m.group(0).strip()}\" has no (or a truncated) year"
     if years:
-        for y in YEAR_TOKEN.findall(text):
-            y = int(y)
+        for y in _period_years(text):
             if 1900 <= y <= 3100 and not (years[0] - 2 <= y <= years[1] + 2):
                 return f"the year {y} cannot be right for a release covering {years[0]}-{years[1]}"
     junk = [c for c in cells if PUNCT_CELL.match(c) and not re.fullmatch(r"[-–—_]{1,3}", c)]
@@ -1766,6 +1902,10 @@ def _header_problem(text: str, years, below: str = "") -> str | None:
     lone = [c for c in cells if LONE_NUMBER_CELL.match(c)]
     if lone:
         lone += [c for c in cells if LONE_DASH_CELL.match(c)]
+    # a label followed by its numbers (a contents line and its page, a row the extractor
+    # left out) is a row's shape; a stray token stands among the headings, before a word
+    last_word = max((k for k, c in enumerate(cells) if re.search(r"[A-Za-z]{3,}", c)), default=-1)
+    lone = [c for k, c in enumerate(cells) if k < last_word and c in lone]
     if lone and words and len(lone) < len(cells) and not re.search(r"\d", " ".join(words)):
         return f"stray token(s) {' | '.join(lone[:3])} stand among the column headers"
     return None
