@@ -601,45 +601,65 @@ def yoy_recomputed(ctx: Context):
     return checks
 
 
+def _nil0(c: Context, i: int) -> float:
+    """A cell's value, a printed nil dash as 0 (NaN for anything else unreadable)."""
+    v = c.values[i]
+    if nan(v) and NIL.match(c.printed[i] or ""):
+        return 0.0
+    return v
+
+
 @rule("change_column")
 def change_column(ctx: Context):
-    """A "Changes" column equals the first amount minus the second, within rounding."""
+    """A "Changes" column equals the first amount minus the second, within rounding.
+
+    The two amounts are the two nearest amount columns to the change's left (a change
+    column follows what it compares), of two different periods; a nil dash is 0. Where a
+    sibling change cell of the row already is that difference, this one is another measure
+    (a % change whose % sign stands in a cell of its own) and is not judged. A change
+    column with fewer than two amounts before it moves a balance (a roll-forward), it is no
+    difference of columns."""
     checks = []
     for t in ctx.tables.values():
         for r in t.rows:
             for ck, d in r.cells.items():
                 if ctx.measure[d] != "change":
                     continue
-                amts = [i for i in r.cells.values()
-                        if ctx.measure[i] in ("value", "target") and ctx.unit[i] == ctx.unit[d]]
-                if len(amts) < 2:
+                left = sorted((i for i in r.cells.values()
+                               if ctx.measure[i] in ("value", "target") and ctx.unit[i] == ctx.unit[d]
+                               and ctx.col[i] < ctx.col[d] and not _in_label(ctx, i)),
+                              key=lambda i: ctx.col[i])[-2:]
+                if len(left) < 2 or (ctx.period_end[left[0]], ctx.months[left[0]]) == \
+                        (ctx.period_end[left[1]], ctx.months[left[1]]):
                     continue
+                siblings = tuple(i for i in r.cells.values() if i != d and ctx.measure[i] == "change"
+                                 and ctx.col[left[1]] < ctx.col[i] and ctx.col[i] < ctx.col[d] + 3)
 
-                def ev(c, d=d, amts=tuple(amts)):
+                def ev(c, d=d, pair=tuple(left), siblings=siblings):
                     vd = c.values[d]
-                    if nan(vd) or not all(is_ok_number(c.printed[i]) for i in amts):
+                    if nan(vd) or not all(is_ok_number(c.printed[i]) for i in pair):
                         return []
-                    best = None
-                    for a in amts:
-                        for b in amts:
-                            if a == b or nan(c.values[a]) or nan(c.values[b]):
-                                continue
-                            exp = c.values[a] - c.values[b]
-                            tol = sum_tolerance([c.unit_last[a], c.unit_last[b], c.unit_last[d]])
-                            if abs(vd - exp) <= tol:
-                                return []
-                            if best is None:
-                                best = (a, b, exp)
-                    if best is None:
+                    v0, v1 = _nil0(c, pair[0]), _nil0(c, pair[1])
+                    if nan(v0) or nan(v1):
                         return []
-                    a, b, exp = best
+                    units = [c.unit_last[pair[0]], c.unit_last[pair[1]], c.unit_last[d]]
+                    tol = sum_tolerance(units)
+                    for exp in (v0 - v1, v1 - v0):      # current first, or prior first
+                        if abs(vd - exp) <= tol:
+                            return []
+                    for sib in siblings:                # a sibling is the change; this is its %
+                        vs = c.values[sib]
+                        if not nan(vs) and any(abs(vs - e) <= tol for e in (v0 - v1, v1 - v0)):
+                            return []
+                    a, b = sorted(pair, key=lambda i: c.period_end[i], reverse=True)   # later first
+                    exp = _nil0(c, a) - _nil0(c, b)
                     return [make_finding(
                         c, "change_column", "sum_mismatch", "warning", [d, a, b],
                         f"{item_name(c, d)}: the change {c.printed[d]} is not {c.printed[a]} - {c.printed[b]} "
                         f"= {fmt_at(c, exp, d)}.",
                         expected=exp, actual=vd, expected_text=fmt_at(c, exp, d),
                         actual_text=c.printed[d], fix=d, fix_value=exp)]
-                checks.append(Check("change_column", (d, *amts), ev))
+                checks.append(Check("change_column", (d, *left, *siblings), ev))
     return checks
 
 
@@ -1072,7 +1092,8 @@ def _phantom_checks(ctx: Context, t, cols: dict, befores: dict, ri: int) -> list
         common = ok if common is None else common & ok
         if not common:
             return []
-    common = {sk for sk in common if not _heads_rows_below(ctx, t, cols, usable, sk)}
+    common = {sk for sk in common if not _heads_rows_below(ctx, t, cols, usable, sk)
+              and not _sums_rows_above(ctx, t, cols, usable, sk)}
     if not common:
         return []
     skip = max(common)
@@ -1100,6 +1121,25 @@ def _heads_rows_below(ctx: Context, t, cols: dict, usable: list, sk: int) -> boo
         ok = False
         for k in range(2, len(below) + 1):
             sums = _block_sum(ctx, t, below[:k], cells)
+            if sums and _fits(v, sums, ctx.unit_last[cells[sk]]):
+                ok = True
+                break
+        if not ok:
+            return False
+    return True
+
+
+def _sums_rows_above(ctx: Context, t, cols: dict, usable: list, sk: int) -> bool:
+    """Row sk equals the sum of a run of 2+ rows right above it in every column (a "less"
+    row entering negated): a subtotal printed without "Total" in its label ("Property, net"
+    after the gross amount and "Less accumulated depreciation", or no label at all)."""
+    for ck in usable:
+        cells = dict(cols[ck])
+        above = [r_ for r_ in range(sk - 1, max(-1, sk - 1 - MAX_BLOCK), -1) if r_ in cells]
+        v = _val0(ctx, cells[sk])
+        ok = False
+        for k in range(2, len(above) + 1):
+            sums = _block_sum(ctx, t, above[:k], cells)
             if sums and _fits(v, sums, ctx.unit_last[cells[sk]]):
                 ok = True
                 break
@@ -2046,6 +2086,8 @@ def percent_header_amounts(ctx: Context):
                 continue
             if ctx.unit[i0] in ("percent", "") or len(pos) < 2:
                 continue
+            if any(ctx.col_label[p] == ck[0] and "%" in ctx.printed[p] for q in t.columns.values() for p in q):
+                continue      # some cells of the column print "%": percentages, misread as amounts
             posl = tuple(pos)
             head, _ = table_text_lines(ctx, t)
 
@@ -2184,6 +2226,22 @@ def stale_column_date(ctx: Context):
 GLUED_NUMBERS = re.compile(r"\d\)\(?\d|\d\(\d|\d,\d{4,}|%\d")
 
 
+FOOTNOTE_BEFORE = re.compile(r"\(\d{1,2}\)$")
+FOOTNOTE_AFTER = re.compile(r"^\(\d{1,2}\)")
+
+
+def _footnote_glue(text: str, m) -> bool:
+    """The glued spot is a footnote reference ("(1)" after a label or year, "(2)(6)") touching
+    a number: filing agents print those marks without a space, no cells were merged."""
+    if m.group(0).endswith(")") or "%" in m.group(0) or "," in m.group(0):
+        return False
+    k = m.start() + m.group(0).index(")") + 1 if ")" in m.group(0) else None
+    if k is not None and FOOTNOTE_BEFORE.search(text[:k]):
+        return True
+    j = m.start() + m.group(0).index("(") if "(" in m.group(0) else None
+    return j is not None and bool(FOOTNOTE_AFTER.match(text[j:]))
+
+
 @rule("glued_numbers_in_text")
 def glued_numbers_in_text(ctx: Context):
     """A line of the release whose text runs numbers together ("(4.9)2,007", "25,58115,922",
@@ -2200,7 +2258,7 @@ def glued_numbers_in_text(ctx: Context):
         if not lines:
             continue
         for ln, text in enumerate(lines, start=1):
-            m = GLUED_NUMBERS.search(text)
+            m = next((m for m in GLUED_NUMBERS.finditer(text) if not _footnote_glue(text, m)), None)
             if not m:
                 continue
             pos = tuple(at_line.get((name, ln), ()))
@@ -2291,11 +2349,14 @@ def equity_roll_forward(ctx: Context):
         # apart, else by the extractor's column position
         by_label = all(len({ctx.col_label[i] for i in r.cells.values()}) == len(r.cells) for r in t.rows)
         comps = defaultdict(dict)
+        any_unit = defaultdict(set)       # component name -> rows with a figure of any unit or scale
         for ri, r in enumerate(t.rows):
             for i in r.cells.values():
                 if ctx.measure[i] == "value" and not _in_label(ctx, i):
                     name = ctx.col_label[i] if by_label else f"{ctx.col_label[i]} (column {ctx.col[i] + 1})"
-                    comps[(name, ctx.unit[i])].setdefault(ri, i)
+                    comps[(name, ctx.unit[i], ctx.scale[i])].setdefault(ri, i)
+                    if not nan(ctx.values[i]):
+                        any_unit[name].add(ri)
         table_checks = []
         for comp, cells in comps.items():
             for b1, b2 in zip(bal, bal[1:]):
@@ -2304,10 +2365,14 @@ def equity_roll_forward(ctx: Context):
                 moves = [ri for ri in range(b1 + 1, b2) if ri in cells]
                 if not moves:
                     continue
+                if any(ri not in cells for ri in any_unit[comp[0]] if b1 < ri < b2):
+                    continue      # a movement read in another unit or scale: the sum cannot be judged
                 plain = tuple(cells[ri] for ri in moves if not TOTAL_COMPREHENSIVE.search(t.rows[ri].label))
                 full = tuple(cells[ri] for ri in moves)
+                # "Total change in ..." adds the movements above it: counted once
+                items = tuple(cells[ri] for ri in moves if not ctx.row_total(t.rows[ri].label, cells[ri]))
 
-                def ev(c, o=cells[b1], e=cells[b2], plain=plain, full=full, comp=comp):
+                def ev(c, o=cells[b1], e=cells[b2], plain=plain, full=full, comp=comp, items=items):
                     # a sum_mismatch lists its total first, then the items it adds (the
                     # workbook writes that formula): the closing balance, then the opening
                     # balance and the movements
@@ -2315,7 +2380,7 @@ def equity_roll_forward(ctx: Context):
                     if not all(is_ok_number(c.printed[p]) for p in pos):
                         return []
                     tol = sum_tolerance([c.unit_last[p] for p in pos])
-                    sums = [_val0(c, o) + sum(_val0(c, p) for p in mv) for mv in (plain, full)]
+                    sums = [_val0(c, o) + sum(_val0(c, p) for p in mv) for mv in (plain, full, items)]
                     if any(abs(s_ - _val0(c, e)) <= tol for s_ in sums):
                         return []
                     s_ = sums[0]
