@@ -742,7 +742,7 @@ def _sign_flip_checks(ctx: Context, key, members, vals, a, ta, tca) -> list:
     for b in members[lo:hi]:
         if ctx.table_id[b] == ctx.table_id[a] or ctx.scale[b] > ctx.scale[a]:
             continue
-        if abs(-va - ctx.values[b]) > pair_tolerance(ua, ctx.unit_last[b], va):
+        if abs(-va - ctx.values[b]) > pair_tolerance(ua, ctx.unit_last[b], va) or not _comparable(ctx, a, b):
             continue
         s = max(item_similarity(ta, item_tokens(ctx, b)), item_similarity(tca, item_tokens_ctx(ctx, b)))
         if s < SAME_ITEM_SIMILARITY:
@@ -772,6 +772,110 @@ def _same_label_one_unparented(ctx: Context, a: int, b: int) -> float:
     return 0.0
 
 
+# Words of a column header that name its period, scale or currency, not a dimension of it.
+PERIOD_SCALE_WORDS = frozenset("""
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec ended ending end months month three six nine
+twelve year years quarter quarters fiscal fy weeks week thirteen twenty thirty fifty two one
+period periods as of at for the and to in unaudited audited millions million thousands thousand
+billions billion jpy yen usd dollars dollar u s us amount amounts total totals consolidated actual
+actuals results result except per share data cumulative ytd""".split())
+_HEADER_WORD = re.compile(r"[a-z]+")
+
+
+def column_member(ctx: Context, i: int) -> frozenset:
+    """What a fact's column header says beyond its period, scale and currency: the segment,
+    measure or basis of the column ("Upstream U.S.", "As Previously Reported", "Adjusted
+    Cost"); empty for a plain period column."""
+    memo = ctx.__dict__.setdefault("_col_member", {})
+    lab = ctx.col_label[i]
+    m = memo.get(lab)
+    if m is None:
+        low = lab.lower()
+        m = memo[lab] = frozenset(w for w in _HEADER_WORD.findall(low) if w not in PERIOD_SCALE_WORDS
+                                  and not _date_fragment(w))
+    return m
+
+
+def _date_fragment(word: str) -> bool:
+    """A word whose letters all stand, in order, in one period word: what is left of a date
+    damaged in conversion ("nths Ended er 31" for "Months Ended December 31")."""
+    for pw in _FRAGMENT_SOURCES:
+        k = 0
+        for ch in pw:
+            if k < len(word) and ch == word[k]:
+                k += 1
+        if k == len(word):
+            return True
+    return False
+
+
+_FRAGMENT_SOURCES = tuple(w for w in PERIOD_SCALE_WORDS if len(w) >= 5)
+
+
+def _repeated_in_table(ctx: Context, i: int) -> bool:
+    """The fact's row label stands on more than one row of its table for its column: which
+    of them another table's figure is cannot be told."""
+    memo = ctx.__dict__.get("_label_rows")
+    if memo is None:
+        memo = ctx.__dict__["_label_rows"] = Counter(
+            (ctx.table_id[p], ctx.colkey(p), ctx.label[p].strip().lower(), ctx.parent[p].strip().lower())
+            for p in range(ctx.n))
+    return memo[(ctx.table_id[i], ctx.colkey(i), ctx.label[i].strip().lower(), ctx.parent[i].strip().lower())] > 1
+
+
+# Distinct values one label prints for one period in one release from which it names no
+# single item (the same figure printed twice, and once misprinted, gives two).
+AMBIGUOUS_LABEL_VALUES = 3
+
+
+def _label_values(ctx: Context, i: int) -> int:
+    """How many different values the fact's label prints for its period and unit, at its
+    precision, in its release."""
+    memo = ctx.__dict__.get("_label_value_sets")
+    if memo is None:
+        memo = defaultdict(set)
+        for p in range(ctx.n):
+            if not nan(ctx.values[p]):
+                memo[(ctx.doc[p], ctx.label[p].strip().lower(), ctx.period_end[p], ctx.months[p],
+                      ctx.unit[p], ctx.unit_last[p])].add(round(float(ctx.values[p]), 6))
+        ctx.__dict__["_label_value_sets"] = memo
+    return len(memo[(ctx.doc[i], ctx.label[i].strip().lower(), ctx.period_end[i], ctx.months[i], ctx.unit[i],
+                     ctx.unit_last[i])])
+
+
+def _label_needs_section(ctx: Context, i: int) -> bool:
+    """The fact's label stands under two or more sections of its table ("International"
+    under each product): the label alone does not name the item, its section does."""
+    memo = ctx.__dict__.get("_label_parents")
+    if memo is None:
+        memo = defaultdict(set)
+        for p in range(ctx.n):
+            memo[(ctx.table_id[p], ctx.label[p].strip().lower())].add(ctx.parent[p].strip().lower())
+        ctx.__dict__["_label_parents"] = memo
+    return len(memo[(ctx.table_id[i], ctx.label[i].strip().lower())]) > 1
+
+
+def _comparable(ctx: Context, a: int, b: int) -> bool:
+    """Two figures can print one number: both name an item (a label) and stand in columns of
+    the same segment or basis; printed alike, each also names its row unambiguously, in
+    compatible sections where the label needs one."""
+    if not ctx.label[a].strip() or not ctx.label[b].strip():
+        return False
+    if ctx.unit_last[a] == ctx.unit_last[b]:
+        # printed alike (not a condensed summary of a finer statement, which groups its rows
+        # under headings of its own): a label under several sections needs the same section,
+        # and a label printing many values for one period is a region or segment line, no item
+        if ctx.parent[a].strip() and ctx.parent[b].strip() and not parents_compatible(ctx, a, b) and \
+                (_label_needs_section(ctx, a) or _label_needs_section(ctx, b)):
+            return False
+        if _label_values(ctx, a) >= AMBIGUOUS_LABEL_VALUES:
+            return False
+        if _repeated_in_table(ctx, a) or _repeated_in_table(ctx, b):
+            return False
+    return column_member(ctx, a) == column_member(ctx, b)
+
+
 @rule("cross_table")
 def cross_table(ctx: Context):
     """The same line item for the same period and unit in two tables of one release (e.g. a
@@ -794,8 +898,12 @@ def cross_table(ctx: Context):
             for b in members[lo:hi]:
                 if ctx.table_id[b] == ctx.table_id[a] or ctx.scale[b] > ctx.scale[a]:
                     continue
-                if abs(va - ctx.values[b]) > NEAR_UNITS * ua + HALF * ctx.unit_last[b] and \
-                        not _one_digit_apart(ctx, a, b):
+                near = abs(va - ctx.values[b]) <= NEAR_UNITS * ua + HALF * ctx.unit_last[b]
+                if ctx.unit_last[b] == ua and abs(va - ctx.values[b]) > pair_tolerance(ua, ua, va):
+                    near = False      # printed alike, one true number prints the same digits
+                if not near and not _one_digit_apart(ctx, a, b):
+                    continue
+                if not _comparable(ctx, a, b):
                     continue
                 s = max(item_similarity(ta, item_tokens(ctx, b)), item_similarity(tca, item_tokens_ctx(ctx, b)),
                         _same_label_one_unparented(ctx, a, b))
