@@ -831,17 +831,17 @@ AMBIGUOUS_LABEL_VALUES = 3
 
 def _label_values(ctx: Context, i: int) -> int:
     """How many different values the fact's label prints for its period and unit, at its
-    precision, in its release."""
+    precision and in columns of its basis, in its release."""
     memo = ctx.__dict__.get("_label_value_sets")
     if memo is None:
         memo = defaultdict(set)
         for p in range(ctx.n):
-            if not nan(ctx.values[p]):
+            if not nan(ctx.values[p]) and not _repeated_in_table(ctx, p):
                 memo[(ctx.doc[p], ctx.label[p].strip().lower(), ctx.period_end[p], ctx.months[p],
-                      ctx.unit[p], ctx.unit_last[p])].add(round(float(ctx.values[p]), 6))
+                      ctx.unit[p], ctx.unit_last[p], column_member(ctx, p))].add(round(float(ctx.values[p]), 6))
         ctx.__dict__["_label_value_sets"] = memo
     return len(memo[(ctx.doc[i], ctx.label[i].strip().lower(), ctx.period_end[i], ctx.months[i], ctx.unit[i],
-                     ctx.unit_last[i])])
+                     ctx.unit_last[i], column_member(ctx, i))])
 
 
 def _label_needs_section(ctx: Context, i: int) -> bool:
@@ -1048,7 +1048,9 @@ def items_vs_total(ctx: Context):
             blocks = Counter(res[ri] for res in resolved.values() if res.get(ri))
             if blocks:
                 block, n_witness = blocks.most_common(1)[0]
-                if n_witness < MIN_WITNESS_COLUMNS:
+                # a statement of two columns has one witness for a defect in the other
+                possible = sum(1 for res in resolved.values() if ri in res)
+                if n_witness < min(MIN_WITNESS_COLUMNS, possible - 1):
                     continue
                 for ck, col in cols.items():
                     res = resolved[ck]
