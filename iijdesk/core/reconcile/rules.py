@@ -1564,14 +1564,48 @@ def header_date(ctx: Context):
                 continue
             posl = tuple(pos)
 
-            def ev(c, posl=posl, lab=lab, printed=printed, pe=pe, t=t):
+            evidence, extra = _date_evidence(ctx, t, posl, pe)
+
+            def ev(c, posl=posl, lab=lab, printed=printed, pe=pe, t=t, evidence=evidence, extra=extra):
+                why = f" ({'; '.join(evidence)})" if evidence else ""
                 return [make_finding(
-                    c, "header_date", "label_error", "error", list(posl),
+                    c, "header_date", "label_error", "error", list(posl) + list(extra),
                     f"The column headed \"{lab}\" in \"{t.title}\" carries the figures at {pe}, not "
-                    f"{printed}: its header date is wrong.",
+                    f"{printed}{why}: its header date is wrong; its {len(posl)} cells are read at {pe}.",
                     expected_text=pe, actual_text=lab)]
             checks.append(Check("header_date", posl, ev))
     return checks
+
+
+CASH_ROW = re.compile(r"^\W*cash\b", re.I)
+
+
+def _date_evidence(ctx: Context, t, posl: tuple, pe: str) -> tuple[list[str], tuple]:
+    """What in the release proves a column's period `pe`: the table's title or subtitle lines
+    naming that date, and a cash-flow statement whose ending cash for a period ending then
+    equals the column's cash. (evidence sentences, positions of the proving figures)"""
+    out, extra = [], []
+    lines = _doc_lines(ctx, t.doc) or []
+    head, _ = table_text_lines(ctx, t)
+    y, m, d = pe.split("-") if pe.count("-") == 2 else ("", "", "")
+    for ln in [ln for ln in head if ln <= len(lines)]:
+        for mon, day, year in FULL_DATE.findall(lines[ln - 1]):
+            if (year, f"{MONTHS[mon[:3].lower()]:02d}", f"{int(day):02d}") == (y, m, d):
+                out.append(f"line {ln} above the table names {lines[ln - 1].strip()[:60]}")
+                break
+        if out:
+            break
+    cash = [p for p in posl if CASH_ROW.search(ctx.label[p]) and not nan(ctx.values[p])]
+    for p in cash[:1]:
+        for q in range(ctx.n):
+            if ctx.doc[q] == t.doc and ctx.table_id[q] != t.tid and ctx.period_end[q] == pe and \
+                    ctx.months[q] > 0 and CASH_END.search(ctx.label[q]) and not nan(ctx.values[q]) and \
+                    abs(ctx.values[q] - ctx.values[p]) <= pair_tolerance(ctx.unit_last[p], ctx.unit_last[q], ctx.values[p]):
+                out.append(f"the cash-flow statement's ending cash for the period to {pe} (line {ctx.line[q]}, "
+                           f"{ctx.printed[q]}) equals its cash")
+                extra.append(q)
+                break
+    return out, tuple(extra)
 
 
 # Least items two releases must share for one table's period before they are compared as a whole.
