@@ -1562,6 +1562,10 @@ def header_date(ctx: Context):
             printed = f"{int(year):04d}-{MONTHS[mon[:3].lower()]:02d}-{int(day):02d}"
             if printed == pe:
                 continue
+            if any(ctx.col_label[q] == lab and ctx.period_end[q] == printed
+                   for ck2, q2 in t.columns.items() if ck2 != ck for q in q2[:1]):
+                continue      # the header's other cells are at its date: a roll-forward's opening
+                # balance read at the period's start, not a wrong header
             posl = tuple(pos)
 
             evidence, extra = _date_evidence(ctx, t, posl, pe)
