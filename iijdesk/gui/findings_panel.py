@@ -14,6 +14,7 @@ from iijdesk.gui.statement_model import (SEVERITY_COLORS, SEVERITY_RANK, _decima
 COLUMNS = [("severity", "Severity"), ("doc", "Release"), ("kind", "Check"), ("lines", "Lines"),
            ("message", "Finding"), ("expected", "Expected"), ("actual", "Actual")]
 ALL = "All"
+FOLD_MARK = "    \u21b3 "      # a finding explained by the root finding above it
 MESSAGE_COLUMN = 4
 COLUMN_WIDTHS = [90, 200, 110, 80, 520, 110, 110]
 
@@ -53,12 +54,23 @@ class FindingsModel(QAbstractTableModel):
         lead = [(fact_ids_of(x) or fact_ids_of(y) or [None])[0] for x, y in zip(col("fix_fact"), col("fact_ids"))]
         exp = [self._amount(v, t, fid) for v, t, fid in zip(col("expected"), col("expected_text"), lead)]
         act = [self._amount(v, t, fid) for v, t, fid in zip(col("actual"), col("actual_text"), lead)]
-        rows = list(zip(self._sev, self._docs, kinds, lines, msgs, exp, act))
         ids = [str(x) for x in col("id")]
-        order = list(range(n))
+        roots = ["" if not isinstance(x, str) else x for x in col("root")]
+        index = {fid: i for i, fid in enumerate(ids)}
+        folded = {i: index[r] for i, r in enumerate(roots) if r and r in index and index[r] != i}
+        under: dict = {}
+        for i, r in folded.items():
+            under.setdefault(r, []).append(i)
+        for r, deps in under.items():     # a root says what it explains; dependents are indented
+            msgs[r] = f"{msgs[r]}  [explains {len(deps)} more, below]"
+        for i in folded:
+            msgs[i] = f"{FOLD_MARK}{msgs[i]}"
+        rows = list(zip(self._sev, self._docs, kinds, lines, msgs, exp, act))
+        order = [i for i in range(n) if i not in folded]
         by, desc = self._sort
         if by >= 0:
             order.sort(key=lambda i: _sort_key(rows[i], by), reverse=desc)
+        order = [k for i in order for k in [i] + sorted(under.get(i, ()))]   # dependents under their root
         self._order = order
         self._rows = [rows[i] for i in order]
         self._sev = [self._sev[i] for i in order]

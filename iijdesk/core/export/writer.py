@@ -444,9 +444,10 @@ class _Book:
 
     # -- findings -------------------------------------------------------------------------------
     def _findings_sheet(self) -> None:
+        """One row a finding; a finding folded under a root (its `root`) follows that root."""
         sh = self.wb.add_worksheet("Findings")
         cols = ["#", "Severity", "Kind", "Rule", "Release", "Lines", "Message", "Expected", "Actual",
-                "Difference", "Suggested value", "Finding id", "Cells"]
+                "Difference", "Suggested value", "Finding id", "Root finding", "Cells"]
         first_link = len(cols) - 1
         hdr = self.fmt(bold=True, bg_color=HEADER_FILL, border=1, border_color="#B7C4D6")
         for c, h in enumerate(cols):
@@ -461,6 +462,7 @@ class _Book:
             order = sorted(range(len(fd)), key=lambda i: (
                 SEVERITY_ORDER.get(str(fd[i].get("severity", "")), 9),
                 self._doc_rank(str(fd[i].get("doc", ""))), _first_line(fd[i].get("lines", ""))))
+            order = _roots_first(fd, order)
             for n, i in enumerate(order, start=1):
                 r = fd[i]
                 sh.write_number(n, 0, n)
@@ -474,7 +476,8 @@ class _Book:
                         sh.write_string(n, c, text, right)
                     else:
                         _write_any(sh, n, c, r.get(key, None), num)
-                sh.write_string(n, first_link - 1, _text(r.get("id", "")))
+                sh.write_string(n, first_link - 2, _text(r.get("id", "")))
+                sh.write_string(n, first_link - 1, _text(r.get("root", "")))
                 ids = fact_ids_of(r.get("fact_ids", None))
                 c = first_link
                 rest = []
@@ -847,3 +850,15 @@ def _first_line(lines) -> int:
 
 def _fact_tip(r) -> str:
     return f"{r.row_label} | {r.col_label} | printed {r.printed} ({r.doc}, line {_int(r.line)})"
+
+
+def _roots_first(rows: list, order: list) -> list:
+    """`order` with each finding that has a root (in `rows`) moved right after that root."""
+    ids = {str(rows[i].get("id", "")): i for i in order}
+    deps: dict = {}
+    for i in order:
+        root = rows[i].get("root", "")
+        if isinstance(root, str) and root and root in ids and ids[root] != i:
+            deps.setdefault(ids[root], []).append(i)
+    folded = {i for ds in deps.values() for i in ds}
+    return [k for i in order if i not in folded for k in [i] + deps.get(i, [])]

@@ -17,6 +17,7 @@ from iijdesk.core.reconcile.model import Context
 
 FINDING_COLUMNS = [
     "id",          # stable id: rule + the facts involved (doc, line, column)
+    "root",        # id of the finding that explains this one (a wrong header or cell), "" for roots
     "rule",        # the rule's registered name
     "kind",        # gold vocabulary: sum_mismatch, cross_table, yoy_mismatch, share_mismatch,
                    # usd_mismatch, ocr_damage, label_error, cross_release, restatement ...
@@ -189,4 +190,71 @@ class Engine:
                 rows.append(f)
         if not rows:
             return empty_findings()
+        assign_roots(rows)
         return pd.DataFrame({c: [r[c] for r in rows] for c in FINDING_COLUMNS})
+
+
+# Findings that name a cause rather than a failed relation: a header proven wrong (all the
+# cells under it are its facts) and a damaged or lost cell. Their level orders them: a
+# finding is folded under a root of a lower level only.
+HEADER_CAUSES = frozenset({"header_date", "stale_column_date", "percent_header_amounts", "percent_of_base",
+                           "column_without_period"})
+CELL_CAUSES = frozenset({"damaged_number", "missing_cell", "wrapped_label_numbers", "label_damage"})
+HEADER_LEVEL, CELL_LEVEL, FIX_LEVEL, RELATION_LEVEL = 0, 1, 2, 3
+# What a wrong header explains: the comparisons that match figures by their period (a sum
+# down a column or a translation along a row holds whatever the column is dated).
+PERIOD_RULES = frozenset({"cross_table", "cross_release", "derived_period", "yoy_recomputed",
+                          "change_column", "precise_parts"})
+
+
+def _level(r: dict) -> int:
+    if r["rule"] in HEADER_CAUSES or (r["rule"] == "cross_release" and r["kind"] == "label_error"):
+        return HEADER_LEVEL
+    if r["rule"] in CELL_CAUSES:
+        return CELL_LEVEL
+    fix = r.get("fix_fact")
+    if fix is not None and fix is not pd.NA and not (isinstance(fix, float) and math.isnan(fix)):
+        return FIX_LEVEL
+    return RELATION_LEVEL
+
+
+def assign_roots(rows: list[dict]) -> None:
+    """Fold each finding under the one that explains it (sets `root`): a failed relation or
+    comparison that reads a cell of a header proven wrong, a damaged cell, or a cell another
+    finding corrects, is a consequence of that finding. A header explains before a cell, a
+    cell before a correction; a root is never itself folded (info notes take no part)."""
+    causes: dict = {}         # fact id -> (level, finding index) of the strongest cause naming it
+    levels = []
+    for k, r in enumerate(rows):
+        r["root"] = ""
+        lv = _level(r) if r.get("severity") != "info" else RELATION_LEVEL
+        levels.append(lv)
+        if lv == RELATION_LEVEL:
+            continue
+        named = [r["fix_fact"]] if lv == FIX_LEVEL else list(r.get("fact_ids") or ())
+        for fid in named:
+            if fid not in causes or causes[fid][0] > lv:
+                causes[fid] = (lv, k)
+    if not causes:
+        return
+    for k, r in enumerate(rows):
+        if r.get("severity") == "info" or levels[k] == HEADER_LEVEL:
+            continue
+        best = None
+        for fid in r.get("fact_ids") or ():
+            c = causes.get(fid)
+            if c is None or c[1] == k or c[0] >= levels[k]:
+                continue
+            if c[0] == HEADER_LEVEL and r["rule"] not in PERIOD_RULES:
+                continue
+            if best is None or c < best:
+                best = c
+        if best is not None:
+            rows[k]["root"] = rows[best[1]]["id"]
+    # a root is never folded: where a cause was itself folded, its dependents go to its root
+    root_of = {r["id"]: r["root"] for r in rows}
+    for r in rows:
+        seen = set()
+        while r["root"] and root_of.get(r["root"]) and r["root"] not in seen:
+            seen.add(r["root"])
+            r["root"] = root_of[r["root"]]

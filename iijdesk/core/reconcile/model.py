@@ -143,8 +143,8 @@ class Context:
         return self.measure[i] in ("value", "target") and self.unit[i] not in ("percent",)
 
     def row_total(self, label: str, i: int | None = None) -> bool:
-        if self.has_is_total and i is not None:
-            return self.is_total_given[i]
+        if self.has_is_total and i is not None and self.is_total_given[i]:
+            return True
         return bool(TOTAL_LABEL.search(label.strip()))
 
     # -- structure ---------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Findings -> CSV in the scorer's columns (doc, lines, kind, severity, expected, actual, message).
 
 Expected / actual are written as the table prints them (the `*_text` columns) when the rule
-gave them, else as plain numbers; rule, id and the suggested correction follow."""
+gave them, else as plain numbers; rule, id and the suggested correction follow, then `root`:
+the id of the finding this one is folded under (empty for a root)."""
 from __future__ import annotations
 
 import csv
@@ -13,7 +14,7 @@ import pandas as pd
 from iijdesk.core.csv_cells import escape
 
 REPORT_COLUMNS = ["doc", "lines", "kind", "severity", "expected", "actual", "message", "rule", "id",
-                  "fix_fact", "fix_value"]
+                  "fix_fact", "fix_value", "root"]
 
 
 def _cell(r, name: str) -> str:

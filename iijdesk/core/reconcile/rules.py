@@ -22,7 +22,7 @@ from iijdesk.core.reconcile.tolerance import (
 NIL = re.compile(r"^\s*[-—–_]{1,3}\s*$")
 WELL_FORMED = re.compile(
     r"^\s*(?:[A-Za-z]+\s+)?[+\-−–]?\s*\(?\s*[+\-−–]?\s*(?:US)?[$¥]?\s*"
-    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%?\s*\)?\s*(?:%|[A-Za-z]+)?\s*$")
+    r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\s*%?\s*\)?\s*(?:%|[A-Za-z]+)?\s*$")
 NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # A USD cell off by more than this share of JPY / rate (and not by a power of ten) is no
 # translation of that JPY cell; the pair is not judged.
@@ -397,10 +397,18 @@ def damaged_number(ctx: Context):
                     for p in pos:
                         col_dec[p] = d
     for i in range(ctx.n):
-        def ev(c, i=i):
+        in_label = _in_label(ctx, i)
+        if i in col_dec and in_label:
+            del col_dec[i]        # a number quoted in the label stands in no column
+
+        def ev(c, i=i, in_label=in_label):
             pr = c.printed[i].strip()
+            if in_label:          # "($1.30 per share)": the parenthesis belongs to the label's prose
+                pr = pr.strip("()")
             if not pr or is_ok_number(pr) and not (i in col_dec and c.decimals[i] != col_dec[i]
                                                    and not NIL.match(pr)):
+                return []
+            if _footnote_mark(c, i):
                 return []
             pr = CURRENCY_PREFIX.sub("", pr)
             toks = NUMBER_TOKEN.findall(pr)
@@ -593,45 +601,65 @@ def yoy_recomputed(ctx: Context):
     return checks
 
 
+def _nil0(c: Context, i: int) -> float:
+    """A cell's value, a printed nil dash as 0 (NaN for anything else unreadable)."""
+    v = c.values[i]
+    if nan(v) and NIL.match(c.printed[i] or ""):
+        return 0.0
+    return v
+
+
 @rule("change_column")
 def change_column(ctx: Context):
-    """A "Changes" column equals the first amount minus the second, within rounding."""
+    """A "Changes" column equals the first amount minus the second, within rounding.
+
+    The two amounts are the two nearest amount columns to the change's left (a change
+    column follows what it compares), of two different periods; a nil dash is 0. Where a
+    sibling change cell of the row already is that difference, this one is another measure
+    (a % change whose % sign stands in a cell of its own) and is not judged. A change
+    column with fewer than two amounts before it moves a balance (a roll-forward), it is no
+    difference of columns."""
     checks = []
     for t in ctx.tables.values():
         for r in t.rows:
             for ck, d in r.cells.items():
                 if ctx.measure[d] != "change":
                     continue
-                amts = [i for i in r.cells.values()
-                        if ctx.measure[i] in ("value", "target") and ctx.unit[i] == ctx.unit[d]]
-                if len(amts) < 2:
+                left = sorted((i for i in r.cells.values()
+                               if ctx.measure[i] in ("value", "target") and ctx.unit[i] == ctx.unit[d]
+                               and ctx.col[i] < ctx.col[d] and not _in_label(ctx, i)),
+                              key=lambda i: ctx.col[i])[-2:]
+                if len(left) < 2 or (ctx.period_end[left[0]], ctx.months[left[0]]) == \
+                        (ctx.period_end[left[1]], ctx.months[left[1]]):
                     continue
+                siblings = tuple(i for i in r.cells.values() if i != d and ctx.measure[i] == "change"
+                                 and ctx.col[left[1]] < ctx.col[i] and ctx.col[i] < ctx.col[d] + 3)
 
-                def ev(c, d=d, amts=tuple(amts)):
+                def ev(c, d=d, pair=tuple(left), siblings=siblings):
                     vd = c.values[d]
-                    if nan(vd) or not all(is_ok_number(c.printed[i]) for i in amts):
+                    if nan(vd) or not all(is_ok_number(c.printed[i]) for i in pair):
                         return []
-                    best = None
-                    for a in amts:
-                        for b in amts:
-                            if a == b or nan(c.values[a]) or nan(c.values[b]):
-                                continue
-                            exp = c.values[a] - c.values[b]
-                            tol = sum_tolerance([c.unit_last[a], c.unit_last[b], c.unit_last[d]])
-                            if abs(vd - exp) <= tol:
-                                return []
-                            if best is None:
-                                best = (a, b, exp)
-                    if best is None:
+                    v0, v1 = _nil0(c, pair[0]), _nil0(c, pair[1])
+                    if nan(v0) or nan(v1):
                         return []
-                    a, b, exp = best
+                    units = [c.unit_last[pair[0]], c.unit_last[pair[1]], c.unit_last[d]]
+                    tol = sum_tolerance(units)
+                    for exp in (v0 - v1, v1 - v0):      # current first, or prior first
+                        if abs(vd - exp) <= tol:
+                            return []
+                    for sib in siblings:                # a sibling is the change; this is its %
+                        vs = c.values[sib]
+                        if not nan(vs) and any(abs(vs - e) <= tol for e in (v0 - v1, v1 - v0)):
+                            return []
+                    a, b = sorted(pair, key=lambda i: c.period_end[i], reverse=True)   # later first
+                    exp = _nil0(c, a) - _nil0(c, b)
                     return [make_finding(
                         c, "change_column", "sum_mismatch", "warning", [d, a, b],
                         f"{item_name(c, d)}: the change {c.printed[d]} is not {c.printed[a]} - {c.printed[b]} "
                         f"= {fmt_at(c, exp, d)}.",
                         expected=exp, actual=vd, expected_text=fmt_at(c, exp, d),
                         actual_text=c.printed[d], fix=d, fix_value=exp)]
-                checks.append(Check("change_column", (d, *amts), ev))
+                checks.append(Check("change_column", (d, *left, *siblings), ev))
     return checks
 
 
@@ -714,7 +742,7 @@ def _sign_flip_checks(ctx: Context, key, members, vals, a, ta, tca) -> list:
     for b in members[lo:hi]:
         if ctx.table_id[b] == ctx.table_id[a] or ctx.scale[b] > ctx.scale[a]:
             continue
-        if abs(-va - ctx.values[b]) > pair_tolerance(ua, ctx.unit_last[b], va):
+        if abs(-va - ctx.values[b]) > pair_tolerance(ua, ctx.unit_last[b], va) or not _comparable(ctx, a, b):
             continue
         s = max(item_similarity(ta, item_tokens(ctx, b)), item_similarity(tca, item_tokens_ctx(ctx, b)))
         if s < SAME_ITEM_SIMILARITY:
@@ -744,6 +772,110 @@ def _same_label_one_unparented(ctx: Context, a: int, b: int) -> float:
     return 0.0
 
 
+# Words of a column header that name its period, scale or currency, not a dimension of it.
+PERIOD_SCALE_WORDS = frozenset("""
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec ended ending end months month three six nine
+twelve year years quarter quarters fiscal fy weeks week thirteen twenty thirty fifty two one
+period periods as of at for the and to in unaudited audited millions million thousands thousand
+billions billion jpy yen usd dollars dollar u s us amount amounts total totals consolidated actual
+actuals results result except per share data cumulative ytd""".split())
+_HEADER_WORD = re.compile(r"[a-z]+")
+
+
+def column_member(ctx: Context, i: int) -> frozenset:
+    """What a fact's column header says beyond its period, scale and currency: the segment,
+    measure or basis of the column ("Upstream U.S.", "As Previously Reported", "Adjusted
+    Cost"); empty for a plain period column."""
+    memo = ctx.__dict__.setdefault("_col_member", {})
+    lab = ctx.col_label[i]
+    m = memo.get(lab)
+    if m is None:
+        low = lab.lower()
+        m = memo[lab] = frozenset(w for w in _HEADER_WORD.findall(low) if w not in PERIOD_SCALE_WORDS
+                                  and not _date_fragment(w))
+    return m
+
+
+def _date_fragment(word: str) -> bool:
+    """A word whose letters all stand, in order, in one period word: what is left of a date
+    damaged in conversion ("nths Ended er 31" for "Months Ended December 31")."""
+    for pw in _FRAGMENT_SOURCES:
+        k = 0
+        for ch in pw:
+            if k < len(word) and ch == word[k]:
+                k += 1
+        if k == len(word):
+            return True
+    return False
+
+
+_FRAGMENT_SOURCES = tuple(w for w in PERIOD_SCALE_WORDS if len(w) >= 5)
+
+
+def _repeated_in_table(ctx: Context, i: int) -> bool:
+    """The fact's row label stands on more than one row of its table for its column: which
+    of them another table's figure is cannot be told."""
+    memo = ctx.__dict__.get("_label_rows")
+    if memo is None:
+        memo = ctx.__dict__["_label_rows"] = Counter(
+            (ctx.table_id[p], ctx.colkey(p), ctx.label[p].strip().lower(), ctx.parent[p].strip().lower())
+            for p in range(ctx.n))
+    return memo[(ctx.table_id[i], ctx.colkey(i), ctx.label[i].strip().lower(), ctx.parent[i].strip().lower())] > 1
+
+
+# Distinct values one label prints for one period in one release from which it names no
+# single item (the same figure printed twice, and once misprinted, gives two).
+AMBIGUOUS_LABEL_VALUES = 3
+
+
+def _label_values(ctx: Context, i: int) -> int:
+    """How many different values the fact's label prints for its period and unit, at its
+    precision and in columns of its basis, in its release."""
+    memo = ctx.__dict__.get("_label_value_sets")
+    if memo is None:
+        memo = defaultdict(set)
+        for p in range(ctx.n):
+            if not nan(ctx.values[p]) and not _repeated_in_table(ctx, p):
+                memo[(ctx.doc[p], ctx.label[p].strip().lower(), ctx.period_end[p], ctx.months[p],
+                      ctx.unit[p], ctx.unit_last[p], column_member(ctx, p))].add(round(float(ctx.values[p]), 6))
+        ctx.__dict__["_label_value_sets"] = memo
+    return len(memo[(ctx.doc[i], ctx.label[i].strip().lower(), ctx.period_end[i], ctx.months[i], ctx.unit[i],
+                     ctx.unit_last[i], column_member(ctx, i))])
+
+
+def _label_needs_section(ctx: Context, i: int) -> bool:
+    """The fact's label stands under two or more sections of its table ("International"
+    under each product): the label alone does not name the item, its section does."""
+    memo = ctx.__dict__.get("_label_parents")
+    if memo is None:
+        memo = defaultdict(set)
+        for p in range(ctx.n):
+            memo[(ctx.table_id[p], ctx.label[p].strip().lower())].add(ctx.parent[p].strip().lower())
+        ctx.__dict__["_label_parents"] = memo
+    return len(memo[(ctx.table_id[i], ctx.label[i].strip().lower())]) > 1
+
+
+def _comparable(ctx: Context, a: int, b: int) -> bool:
+    """Two figures can print one number: both name an item (a label) and stand in columns of
+    the same segment or basis; printed alike, each also names its row unambiguously, in
+    compatible sections where the label needs one."""
+    if not ctx.label[a].strip() or not ctx.label[b].strip():
+        return False
+    if ctx.unit_last[a] == ctx.unit_last[b]:
+        # printed alike (not a condensed summary of a finer statement, which groups its rows
+        # under headings of its own): a label under several sections needs the same section,
+        # and a label printing many values for one period is a region or segment line, no item
+        if ctx.parent[a].strip() and ctx.parent[b].strip() and not parents_compatible(ctx, a, b) and \
+                (_label_needs_section(ctx, a) or _label_needs_section(ctx, b)):
+            return False
+        if _label_values(ctx, a) >= AMBIGUOUS_LABEL_VALUES:
+            return False
+        if _repeated_in_table(ctx, a) or _repeated_in_table(ctx, b):
+            return False
+    return column_member(ctx, a) == column_member(ctx, b)
+
+
 @rule("cross_table")
 def cross_table(ctx: Context):
     """The same line item for the same period and unit in two tables of one release (e.g. a
@@ -766,8 +898,12 @@ def cross_table(ctx: Context):
             for b in members[lo:hi]:
                 if ctx.table_id[b] == ctx.table_id[a] or ctx.scale[b] > ctx.scale[a]:
                     continue
-                if abs(va - ctx.values[b]) > NEAR_UNITS * ua + HALF * ctx.unit_last[b] and \
-                        not _one_digit_apart(ctx, a, b):
+                near = abs(va - ctx.values[b]) <= NEAR_UNITS * ua + HALF * ctx.unit_last[b]
+                if ctx.unit_last[b] == ua and abs(va - ctx.values[b]) > pair_tolerance(ua, ua, va):
+                    near = False      # printed alike, one true number prints the same digits
+                if not near and not _one_digit_apart(ctx, a, b):
+                    continue
+                if not _comparable(ctx, a, b):
                     continue
                 s = max(item_similarity(ta, item_tokens(ctx, b)), item_similarity(tca, item_tokens_ctx(ctx, b)),
                         _same_label_one_unparented(ctx, a, b))
@@ -912,7 +1048,9 @@ def items_vs_total(ctx: Context):
             blocks = Counter(res[ri] for res in resolved.values() if res.get(ri))
             if blocks:
                 block, n_witness = blocks.most_common(1)[0]
-                if n_witness < MIN_WITNESS_COLUMNS:
+                # a statement of two columns has one witness for a defect in the other
+                possible = sum(1 for res in resolved.values() if ri in res)
+                if n_witness < min(MIN_WITNESS_COLUMNS, possible - 1):
                     continue
                 for ck, col in cols.items():
                     res = resolved[ck]
@@ -1064,7 +1202,8 @@ def _phantom_checks(ctx: Context, t, cols: dict, befores: dict, ri: int) -> list
         common = ok if common is None else common & ok
         if not common:
             return []
-    common = {sk for sk in common if not _heads_rows_below(ctx, t, cols, usable, sk)}
+    common = {sk for sk in common if not _heads_rows_below(ctx, t, cols, usable, sk)
+              and not _sums_rows_above(ctx, t, cols, usable, sk)}
     if not common:
         return []
     skip = max(common)
@@ -1100,6 +1239,25 @@ def _heads_rows_below(ctx: Context, t, cols: dict, usable: list, sk: int) -> boo
     return True
 
 
+def _sums_rows_above(ctx: Context, t, cols: dict, usable: list, sk: int) -> bool:
+    """Row sk equals the sum of a run of 2+ rows right above it in every column (a "less"
+    row entering negated): a subtotal printed without "Total" in its label ("Property, net"
+    after the gross amount and "Less accumulated depreciation", or no label at all)."""
+    for ck in usable:
+        cells = dict(cols[ck])
+        above = [r_ for r_ in range(sk - 1, max(-1, sk - 1 - MAX_BLOCK), -1) if r_ in cells]
+        v = _val0(ctx, cells[sk])
+        ok = False
+        for k in range(2, len(above) + 1):
+            sums = _block_sum(ctx, t, above[:k], cells)
+            if sums and _fits(v, sums, ctx.unit_last[cells[sk]]):
+                ok = True
+                break
+        if not ok:
+            return False
+    return True
+
+
 def _collapse(ctx: Context, t, rows: list, cells: dict) -> list:
     """rows with each total that adds up its run above replaced by itself alone."""
     stack: list[int] = []
@@ -1119,6 +1277,28 @@ def _in_label(ctx: Context, i: int) -> bool:
     """The number is quoted inside its row label (an allowance, a share count), not a cell."""
     pr = ctx.printed[i].strip().strip("()")
     return bool(pr) and any(ch.isdigit() for ch in pr) and pr in ctx.label[i]
+
+
+FOOTNOTE_MARK = re.compile(r"^\d(?:,\d)*$")
+# Least cells a column of bare one-digit marks must hold before it counts as footnote marks.
+FOOTNOTE_COLUMN_CELLS = 2
+
+
+def _footnote_column(ctx: Context, t, ck) -> bool:
+    """A column whose every cell is a bare one-digit mark ("1", "5", "1,4"): the references
+    to footnotes that filing agents print in a column of their own, not numbers."""
+    memo = ctx.__dict__.setdefault("_footnote_cols", {})
+    key = (t.tid, ck)
+    if key not in memo:
+        pos = t.columns.get(ck, ())
+        memo[key] = len(pos) >= FOOTNOTE_COLUMN_CELLS and all(
+            FOOTNOTE_MARK.match(ctx.printed[p].strip()) for p in pos)
+    return memo[key]
+
+
+def _footnote_mark(ctx: Context, i: int) -> bool:
+    t = ctx.tables.get(ctx.table_id[i])
+    return t is not None and _footnote_column(ctx, t, ctx.colkey(i))
 
 
 def _rows_with_cells(t) -> list:
@@ -1145,13 +1325,15 @@ def missing_cell(ctx: Context):
             if not (common & set(r.cells)):
                 continue
             families = {(ctx.measure[i], ctx.unit[i]) for i in r.cells.values() if not _in_label(ctx, i)}
-            for ck in sorted(common - set(r.cells), key=str):
-                if ctx.measure[t.rows[near[0]].cells[ck]] not in ("value", "target"):
-                    continue
-                if (ck[3], ck[4]) not in families:
-                    continue
-                if len(ck) > 5:      # a second number in one cell position, not a column
-                    continue
+            gaps = [ck for ck in sorted(common - set(r.cells), key=str)
+                    if ctx.measure[t.rows[near[0]].cells[ck]] in ("value", "target")
+                    and (ck[3], ck[4]) in families and len(ck) <= 5   # len > 5: a 2nd number in one cell
+                    and not _footnote_column(ctx, t, ck)]
+            if len(gaps) != 1:
+                continue             # a row of another shape (it spans fewer columns), not a lost cell
+            if _line_prints_as_many(ctx, t.doc, r.line, t.rows[near[-1]].line):
+                continue             # the release prints the cell: the extraction lost it, not the text
+            for ck in gaps:
                 ref = t.rows[near[-1]].cells[ck]
                 anchor = next(iter(r.cells.values()))
 
@@ -1166,6 +1348,23 @@ def missing_cell(ctx: Context):
     return checks
 
 
+VALUE_CELL = re.compile(r"^[^A-Za-z]*\d[^A-Za-z]*$|^[\s$€¥]*[-—–]{1,3}\s*$")
+
+
+def _line_value_cells(text: str) -> int:
+    """How many cells of a release line print a number or a nil dash."""
+    cells = text.split("\t") if "\t" in text else CELL_SPLIT.split(text.strip())
+    return sum(1 for c in cells if c.strip() and VALUE_CELL.match(c.strip()))
+
+
+def _line_prints_as_many(ctx: Context, doc: str, line: int, ref_line: int) -> bool:
+    """The release line `line` prints as many number cells as `ref_line` (needs the documents)."""
+    lines = _doc_lines(ctx, doc)
+    if not lines or not (0 < line <= len(lines)) or not (0 < ref_line <= len(lines)):
+        return False
+    return _line_value_cells(lines[line - 1]) >= _line_value_cells(lines[ref_line - 1])
+
+
 # Rows of a table that must all lack labels before the labels count as lost.
 MIN_UNLABELLED_ROWS = 3
 GLUED_HEADER = re.compile(r"^[A-Z][A-Z0-9 .,'&\-]{8,}:\s*\S")
@@ -1177,11 +1376,14 @@ def label_damage(ctx: Context):
     it with different numbers; a section header glued to the row label; numbers on a row
     without any label."""
     checks = []
+    pages = _page_numbers(ctx)
     for t in ctx.tables.values():
         rows = _rows_with_cells(t)
         unlabelled = [ri for ri in rows if not t.rows[ri].label.strip()]
         if len(rows) == 1 and unlabelled and len(t.rows[rows[0]].cells) <= 2:
             pos = tuple(t.rows[rows[0]].cells.values())
+            if pos[0] in pages:
+                continue          # page furniture: the page's number between two paragraphs
 
             def ev(c, pos=pos):
                 return [make_finding(
@@ -1190,7 +1392,8 @@ def label_damage(ctx: Context):
                     f"with no row label and no table around it.", actual_text=c.printed[pos[0]])]
             checks.append(Check("label_damage", pos, ev))
             continue
-        if len(unlabelled) >= MIN_UNLABELLED_ROWS and len(unlabelled) == len(rows):
+        if len(unlabelled) >= MIN_UNLABELLED_ROWS and len(unlabelled) == len(rows) and \
+                not _labels_elsewhere_on_line(ctx, t, unlabelled):
             pos = tuple(next(iter(t.rows[ri].cells.values())) for ri in unlabelled)
 
             def ev(c, pos=pos, t=t):
@@ -1209,6 +1412,8 @@ def label_damage(ctx: Context):
                       and not _in_label(ctx, ra.cells[ck]) and not _in_label(ctx, rb.cells[ck])]
             if not shared or all(abs(ctx.values[ra.cells[ck]] - ctx.values[rb.cells[ck]]) < 1e-9 for ck in shared):
                 continue
+            if _text_cells(ctx, t.doc, ra.line) != _text_cells(ctx, t.doc, rb.line):
+                continue          # another text column ("Line item impacted") tells the rows apart
             pa, pb = ra.cells[shared[0]], rb.cells[shared[0]]
 
             def ev(c, pa=pa, pb=pb, rb=rb, ra=ra):
@@ -1231,6 +1436,53 @@ def label_damage(ctx: Context):
                         f"it belongs on a line of its own.", actual_text=r.label[:80])]
                 checks.append(Check("label_damage", (p,), ev))
     return checks
+
+
+# Least stray numbers of a document, rising with its lines, that make them its page numbers.
+PAGE_RUN = 3
+# Share of consecutive stray numbers that must rise for the run to count as page numbers.
+PAGE_RISING_SHARE = 0.8
+WORD_CELL = re.compile(r"[A-Za-z]{3,}")
+
+
+def _page_numbers(ctx: Context) -> set:
+    """Positions of lone whole numbers standing between paragraphs (a one-row, unlabelled
+    table) that rise with the document's lines: its page numbers, not facts of a table."""
+    by_doc = defaultdict(list)
+    for t in ctx.tables.values():
+        rows = _rows_with_cells(t)
+        if len(rows) != 1 or t.rows[rows[0]].label.strip() or len(t.rows[rows[0]].cells) > 2:
+            continue
+        p = next(iter(t.rows[rows[0]].cells.values()))
+        v = ctx.values[p]
+        if not nan(v) and v > 0 and ctx.printed[p].strip().isdigit():
+            by_doc[ctx.doc[p]].append((ctx.line[p], int(ctx.printed[p]), p))
+    out = set()
+    for d, items in by_doc.items():
+        items.sort()
+        if len(items) < PAGE_RUN:
+            continue
+        rising = sum(1 for a, b in zip(items, items[1:]) if b[1] > a[1])
+        if rising >= PAGE_RISING_SHARE * (len(items) - 1):
+            out.update(p for _, _, p in items)
+    return out
+
+
+def _text_cells(ctx: Context, doc: str, line: int) -> tuple:
+    """The cells of a release line that carry words (labels, descriptions), in order."""
+    lines = _doc_lines(ctx, doc)
+    if not lines or not (0 < line <= len(lines)):
+        return ()
+    text = lines[line - 1]
+    cells = text.split("\t") if "\t" in text else CELL_SPLIT.split(text.strip())
+    return tuple(c.strip() for c in cells if WORD_CELL.search(c) and not VALUE_CELL.match(c.strip()))
+
+
+def _labels_elsewhere_on_line(ctx: Context, t, rows: list) -> bool:
+    """The release prints words on the lines of these rows (a label after the numbers, an
+    exhibit's description): the labels are there, only not in the first cell."""
+    with_words = sum(1 for ri in rows if _text_cells(ctx, t.doc, t.rows[ri].line))
+    return with_words > len(rows) / 2
 
 
 # A label ending in one of these words continues on the next line.
@@ -1310,16 +1562,54 @@ def header_date(ctx: Context):
             printed = f"{int(year):04d}-{MONTHS[mon[:3].lower()]:02d}-{int(day):02d}"
             if printed == pe:
                 continue
+            if any(ctx.col_label[q] == lab and ctx.period_end[q] == printed
+                   for ck2, q2 in t.columns.items() if ck2 != ck for q in q2[:1]):
+                continue      # the header's other cells are at its date: a roll-forward's opening
+                # balance read at the period's start, not a wrong header
             posl = tuple(pos)
 
-            def ev(c, posl=posl, lab=lab, printed=printed, pe=pe, t=t):
+            evidence, extra = _date_evidence(ctx, t, posl, pe)
+
+            def ev(c, posl=posl, lab=lab, printed=printed, pe=pe, t=t, evidence=evidence, extra=extra):
+                why = f" ({'; '.join(evidence)})" if evidence else ""
                 return [make_finding(
-                    c, "header_date", "label_error", "error", list(posl),
+                    c, "header_date", "label_error", "error", list(posl) + list(extra),
                     f"The column headed \"{lab}\" in \"{t.title}\" carries the figures at {pe}, not "
-                    f"{printed}: its header date is wrong.",
+                    f"{printed}{why}: its header date is wrong; its {len(posl)} cells are read at {pe}.",
                     expected_text=pe, actual_text=lab)]
             checks.append(Check("header_date", posl, ev))
     return checks
+
+
+CASH_ROW = re.compile(r"^\W*cash\b", re.I)
+
+
+def _date_evidence(ctx: Context, t, posl: tuple, pe: str) -> tuple[list[str], tuple]:
+    """What in the release proves a column's period `pe`: the table's title or subtitle lines
+    naming that date, and a cash-flow statement whose ending cash for a period ending then
+    equals the column's cash. (evidence sentences, positions of the proving figures)"""
+    out, extra = [], []
+    lines = _doc_lines(ctx, t.doc) or []
+    head, _ = table_text_lines(ctx, t)
+    y, m, d = pe.split("-") if pe.count("-") == 2 else ("", "", "")
+    for ln in [ln for ln in head if ln <= len(lines)]:
+        for mon, day, year in FULL_DATE.findall(lines[ln - 1]):
+            if (year, f"{MONTHS[mon[:3].lower()]:02d}", f"{int(day):02d}") == (y, m, d):
+                out.append(f"line {ln} above the table names {lines[ln - 1].strip()[:60]}")
+                break
+        if out:
+            break
+    cash = [p for p in posl if CASH_ROW.search(ctx.label[p]) and not nan(ctx.values[p])]
+    for p in cash[:1]:
+        for q in range(ctx.n):
+            if ctx.doc[q] == t.doc and ctx.table_id[q] != t.tid and ctx.period_end[q] == pe and \
+                    ctx.months[q] > 0 and CASH_END.search(ctx.label[q]) and not nan(ctx.values[q]) and \
+                    abs(ctx.values[q] - ctx.values[p]) <= pair_tolerance(ctx.unit_last[p], ctx.unit_last[q], ctx.values[p]):
+                out.append(f"the cash-flow statement's ending cash for the period to {pe} (line {ctx.line[q]}, "
+                           f"{ctx.printed[q]}) equals its cash")
+                extra.append(q)
+                break
+    return out, tuple(extra)
 
 
 # Least items two releases must share for one table's period before they are compared as a whole.
@@ -1724,11 +2014,44 @@ def _merged_headings(text: str) -> str | None:
     return None
 
 
+# A cell of this many words (or of PROSE_SENTENCE_WORDS ending a sentence) is prose, not a
+# column header: a paragraph of notes or a cover page's legal text.
+PROSE_WORDS = 20
+PROSE_SENTENCE_WORDS = 12
+YEAR_CONTEXT = re.compile(r"(?:\b\d{1,2},?\s*|" + MONTH_WORD + r",?\s*|\b(?:fy|fiscal|year|years|ended|ending|"
+                          r"of|as of|at|through|to|and)\s+)$", re.I)
+YEARS_ONLY_CELL = re.compile(r"^[\s(]*(?:\d{4}|\d?Q\d{2}|FY\s?\d{2,4})(?:[\s,/&\-–]+(?:\d{4}|\d?Q\d{2}|FY\s?\d{2,4}))*[\s)]*$", re.I)
+
+
+def _is_prose(cell: str) -> bool:
+    n = len(cell.split())
+    return n >= PROSE_WORDS or (n >= PROSE_SENTENCE_WORDS and cell.rstrip().endswith((".", ":", ";")))
+
+
+def _period_years(text: str) -> list[int]:
+    """The years of a header line that name periods: after a day or month ("Dec 31, 2009"),
+    after "fiscal" / "year ended", or in a cell of years only ("2008  2009"); not house or
+    file numbers, nor the years of statutes ("Act of 1934" is after "of" but in prose)."""
+    out = []
+    for cell in (text.split("\t") if "\t" in text else CELL_SPLIT.split(text.strip())):
+        if YEARS_ONLY_CELL.match(cell):
+            out.extend(int(y) for y in YEAR_TOKEN.findall(cell))
+            continue
+        for m in YEAR_TOKEN.finditer(cell):
+            before = cell[:m.start()]
+            if YEAR_CONTEXT.search(before) and not re.search(r"\b(?:act|section|rule|form|no\.?|number)\s+of\s*$|"
+                                                             r"\bact\s+of\s*$", before, re.I):
+                out.append(int(m.group(1)))
+    return out
+
+
 def _header_problem(text: str, years, below: str = "") -> str | None:
     merged = _merged_headings(text)
     if merged:
         return merged
     cells = _cells(text)
+    if any(_is_prose(c) for c in cells):
+        return None
     low = [c.lower() for c in cells]
     for a, ca in enumerate(low):
         if not (len(ca.split()) >= 2 or re.search(r"\d", ca)) or len(ca) < 4:
@@ -1740,8 +2063,10 @@ def _header_problem(text: str, years, below: str = "") -> str | None:
             if not m or PERIOD_HINT.search(ca) or re.search(r"(jpy|yen|dollars?|millions?|thousands?|%)", ca):
                 continue
             rest = (cb[:m.start()] + " " + cb[m.end():]).split()
-            if rest and (rest[0] in FUNCTION_WORDS or rest[-1] in FUNCTION_WORDS):
-                continue
+            if rest and any(w in FUNCTION_WORDS for w in rest):
+                continue      # "Common Stock Held in Treasury": one heading that grows a phrase
+            if len(rest) == 1 and cb.endswith(ca):
+                continue      # "Large accelerated filer": a word qualifying the heading
             return f"the header \"{cells[a]}\" is repeated inside \"{cells[b]}\""
     for c in cells:
         words = c.split()
@@ -1755,8 +2080,7 @@ def _header_problem(text: str, years, below: str = "") -> str | None:
     if m and not re.search(r"\(.*" + re.escape(m.group(0)), text) and not _year_below(text, below, m.span()):
         return f"the date \"{m.group(0).strip()}\" has no (or a truncated) year"
     if years:
-        for y in YEAR_TOKEN.findall(text):
-            y = int(y)
+        for y in _period_years(text):
             if 1900 <= y <= 3100 and not (years[0] - 2 <= y <= years[1] + 2):
                 return f"the year {y} cannot be right for a release covering {years[0]}-{years[1]}"
     junk = [c for c in cells if PUNCT_CELL.match(c) and not re.fullmatch(r"[-–—_]{1,3}", c)]
@@ -1766,6 +2090,10 @@ def _header_problem(text: str, years, below: str = "") -> str | None:
     lone = [c for c in cells if LONE_NUMBER_CELL.match(c)]
     if lone:
         lone += [c for c in cells if LONE_DASH_CELL.match(c)]
+    # a label followed by its numbers (a contents line and its page, a row the extractor
+    # left out) is a row's shape; a stray token stands among the headings, before a word
+    last_word = max((k for k, c in enumerate(cells) if re.search(r"[A-Za-z]{3,}", c)), default=-1)
+    lone = [c for k, c in enumerate(cells) if k < last_word and c in lone]
     if lone and words and len(lone) < len(cells) and not re.search(r"\d", " ".join(words)):
         return f"stray token(s) {' | '.join(lone[:3])} stand among the column headers"
     return None
@@ -1906,6 +2234,8 @@ def percent_header_amounts(ctx: Context):
                 continue
             if ctx.unit[i0] in ("percent", "") or len(pos) < 2:
                 continue
+            if any(ctx.col_label[p] == ck[0] and "%" in ctx.printed[p] for q in t.columns.values() for p in q):
+                continue      # some cells of the column print "%": percentages, misread as amounts
             posl = tuple(pos)
             head, _ = table_text_lines(ctx, t)
 
@@ -2044,6 +2374,22 @@ def stale_column_date(ctx: Context):
 GLUED_NUMBERS = re.compile(r"\d\)\(?\d|\d\(\d|\d,\d{4,}|%\d")
 
 
+FOOTNOTE_BEFORE = re.compile(r"\(\d{1,2}\)$")
+FOOTNOTE_AFTER = re.compile(r"^\(\d{1,2}\)")
+
+
+def _footnote_glue(text: str, m) -> bool:
+    """The glued spot is a footnote reference ("(1)" after a label or year, "(2)(6)") touching
+    a number: filing agents print those marks without a space, no cells were merged."""
+    if m.group(0).endswith(")") or "%" in m.group(0) or "," in m.group(0):
+        return False
+    k = m.start() + m.group(0).index(")") + 1 if ")" in m.group(0) else None
+    if k is not None and FOOTNOTE_BEFORE.search(text[:k]):
+        return True
+    j = m.start() + m.group(0).index("(") if "(" in m.group(0) else None
+    return j is not None and bool(FOOTNOTE_AFTER.match(text[j:]))
+
+
 @rule("glued_numbers_in_text")
 def glued_numbers_in_text(ctx: Context):
     """A line of the release whose text runs numbers together ("(4.9)2,007", "25,58115,922",
@@ -2060,7 +2406,7 @@ def glued_numbers_in_text(ctx: Context):
         if not lines:
             continue
         for ln, text in enumerate(lines, start=1):
-            m = GLUED_NUMBERS.search(text)
+            m = next((m for m in GLUED_NUMBERS.finditer(text) if not _footnote_glue(text, m)), None)
             if not m:
                 continue
             pos = tuple(at_line.get((name, ln), ()))
@@ -2151,11 +2497,14 @@ def equity_roll_forward(ctx: Context):
         # apart, else by the extractor's column position
         by_label = all(len({ctx.col_label[i] for i in r.cells.values()}) == len(r.cells) for r in t.rows)
         comps = defaultdict(dict)
+        any_unit = defaultdict(set)       # component name -> rows with a figure of any unit or scale
         for ri, r in enumerate(t.rows):
             for i in r.cells.values():
                 if ctx.measure[i] == "value" and not _in_label(ctx, i):
                     name = ctx.col_label[i] if by_label else f"{ctx.col_label[i]} (column {ctx.col[i] + 1})"
-                    comps[(name, ctx.unit[i])].setdefault(ri, i)
+                    comps[(name, ctx.unit[i], ctx.scale[i])].setdefault(ri, i)
+                    if not nan(ctx.values[i]):
+                        any_unit[name].add(ri)
         table_checks = []
         for comp, cells in comps.items():
             for b1, b2 in zip(bal, bal[1:]):
@@ -2164,10 +2513,14 @@ def equity_roll_forward(ctx: Context):
                 moves = [ri for ri in range(b1 + 1, b2) if ri in cells]
                 if not moves:
                     continue
+                if any(ri not in cells for ri in any_unit[comp[0]] if b1 < ri < b2):
+                    continue      # a movement read in another unit or scale: the sum cannot be judged
                 plain = tuple(cells[ri] for ri in moves if not TOTAL_COMPREHENSIVE.search(t.rows[ri].label))
                 full = tuple(cells[ri] for ri in moves)
+                # "Total change in ..." adds the movements above it: counted once
+                items = tuple(cells[ri] for ri in moves if not ctx.row_total(t.rows[ri].label, cells[ri]))
 
-                def ev(c, o=cells[b1], e=cells[b2], plain=plain, full=full, comp=comp):
+                def ev(c, o=cells[b1], e=cells[b2], plain=plain, full=full, comp=comp, items=items):
                     # a sum_mismatch lists its total first, then the items it adds (the
                     # workbook writes that formula): the closing balance, then the opening
                     # balance and the movements
@@ -2175,7 +2528,7 @@ def equity_roll_forward(ctx: Context):
                     if not all(is_ok_number(c.printed[p]) for p in pos):
                         return []
                     tol = sum_tolerance([c.unit_last[p] for p in pos])
-                    sums = [_val0(c, o) + sum(_val0(c, p) for p in mv) for mv in (plain, full)]
+                    sums = [_val0(c, o) + sum(_val0(c, p) for p in mv) for mv in (plain, full, items)]
                     if any(abs(s_ - _val0(c, e)) <= tol for s_ in sums):
                         return []
                     s_ = sums[0]

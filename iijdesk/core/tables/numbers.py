@@ -173,7 +173,9 @@ def _make(m: re.Match, text: str, offset: int) -> Num:
 
 
 def _is_parenthetical(text: str, m: re.Match) -> bool:
-    """`2,771 (17.5%)`: a percent in parentheses right after another number is an aside, not a
-    negative."""
-    before = text[: m.start()].rstrip()
-    return bool(before) and (before[-1].isdigit() or before[-1] == ")")
+    """`2,771 (17.5%)`: a percent in parentheses set off by a space after another number is an
+    aside, not a negative. Glued to it (`16,550(5.5%)`) it is the next cell run into this one
+    by the conversion, and negative as parentheses are."""
+    raw = text[: m.start()]
+    before = raw.rstrip()
+    return bool(before) and len(before) < len(raw) and (before[-1].isdigit() or before[-1] == ")")

@@ -43,6 +43,14 @@ def test_percent_aside_in_parentheses_is_not_negative():
     assert nums[1].value == 17.5
 
 
+def test_percent_in_parentheses_is_negative_also_glued_into_a_merged_cell():
+    assert parse_number("(5.5%)").value == -5.5
+    assert parse_number("(5.5%)").percent
+    # two cells run together by the conversion: the second is a negative % change
+    nums = find_numbers("16,550(5.5%)")
+    assert [(n.value, n.percent) for n in nums] == [(16550.0, False), (-5.5, True)]
+
+
 def test_japanese_minus_signs():
     assert parse_number("△4.9%").value == -4.9
     assert parse_number("▲1,234").value == -1234
