@@ -1616,10 +1616,27 @@ def _date_evidence(ctx: Context, t, posl: tuple, pe: str) -> tuple[list[str], tu
 CROSS_RELEASE_MIN_ITEMS = 3
 
 
+def _issuers(ctx: Context) -> dict[str, str]:
+    """doc -> the company it is about (core/issuer.py). Releases of two companies are never
+    compared; a document naming none goes with the only company the others name, if one."""
+    found = getattr(ctx, "_issuers", None)
+    if found is None:
+        from iijdesk.core.issuer import issuer_of
+        found = {d: (issuer_of(doc.text) if doc is not None and getattr(doc, "text", None) else "")
+                 for d, doc in ((d, ctx.documents.get(d)) for d in set(ctx.doc))}
+        known = set(found.values()) - {""}
+        if len(known) == 1:
+            only = next(iter(known))
+            found = {d: only for d in found}
+        ctx._issuers = found
+    return found
+
+
 def _release_index(ctx: Context) -> dict:
-    """(item tokens, period end, months, unit, measure) -> {doc: [positions]}."""
+    """(issuer and item tokens, period end, months, unit) -> {doc: [positions]}."""
     idx = getattr(ctx, "_release_index", None)
     if idx is None:
+        issuer = _issuers(ctx)
         idx = defaultdict(lambda: defaultdict(list))
         for p in range(ctx.n):
             if nan(ctx.values[p]) or not ctx.period_end[p] or ctx.months[p] < 0 \
@@ -1629,6 +1646,7 @@ def _release_index(ctx: Context) -> dict:
             toks = (ctx.tokens(ctx.label[p]), ctx.tokens(ctx.parent[p]) if lab in GENERIC_LABELS else None)
             if not toks[0] and not toks[1]:
                 continue
+            toks = (issuer[ctx.doc[p]],) + toks
             idx[(toks, ctx.period_end[p], ctx.months[p], ctx.unit[p])][ctx.doc[p]].append(p)
         ctx._release_index = idx
     return idx

@@ -89,7 +89,9 @@ def range_ends(text: str, nums: list[Num]) -> list[Num]:
     a, b = nums
     if b.value is not None and b.value < 0 and b.printed.lstrip().startswith(("-", "–", "—")):
         b.value = -b.value
-        b.printed = b.printed.lstrip("-–— ")
+        stripped = b.printed.lstrip("-–— ")
+        b.start += len(b.printed) - len(stripped)      # the span stays the printed text's
+        b.printed = stripped
     if b.percent and not a.percent:
         a.percent = True
     return nums

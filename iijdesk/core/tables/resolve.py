@@ -398,11 +398,19 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
         elif missing and free:
             for s, c in zip(missing, free):
                 periods[s] = Period(c.end, c.months)
-        elif missing and dp.report and dp.report.end:
+        elif missing and dp.report and dp.report.end and not all(
+                _names_a_measure(cols[s].header) for s in value_slots):
+            # columns whose year was lost from their headers: a run of years to the report's.
+            # (Columns headed by measures, "Carrying Value | Fair Value", are no run of years:
+            # without a period anywhere they stay undated rather than dated wrong.)
             n = len(value_slots)
             for i, s in enumerate(value_slots):
                 ref = Period(dp.report.end, dp.report.months)
                 periods[s] = ref.shifted(i - (n - 1))
+        elif missing and dp.report and dp.report.end:
+            for s in missing:
+                if cols[s].unit == "count":      # how many there are, as of the report's date
+                    periods[s] = Period(dp.report.end, 0, dp.report.source, True)
     from_header = {s for s in value_slots if s in periods and (tokens[s] or cols[s].header and
                    dp.parse(cols[s].header, cumulative).fits(periods[s]))}
     for s in value_slots:

@@ -85,3 +85,32 @@ def test_a_figure_one_release_prints_differently_is_one_restatement_note():
     assert "10,187,999" in msg and "10,187,724" in msg and "and so do 4 other releases" in msg
     cols = f[(f["kind"] == "cross_release") & (f["doc"] == "copy_000.txt")]
     assert cols["message"].str.contains("1 differ").any()
+
+
+def test_filings_of_two_companies_are_never_compared():
+    """Two 10-Qs of different companies both print "Interest income" for the quarter to
+    June 30, 2024 with other figures: that is no restatement and no cross-release finding."""
+    from iijdesk.core import facts as F
+    from iijdesk.core.ingest import load
+    from tests.conftest import DATA
+    import pandas as pd
+
+    from iijdesk.core.extract import extract_document
+    paths = [DATA / "real" / "jnj_10q_2025q2.html", DATA / "real" / "tsla_10q_2025q2.html"]
+    docs = {p.name: load(p) for p in paths}
+    facts = F.normalise(pd.concat([extract_document(d, normalised=False) for d in docs.values()],
+                                  ignore_index=True))
+    found = Engine(facts, documents=docs).run()
+    assert found[found["rule"].isin(["cross_release", "derived_period"])].empty
+
+
+def test_issuers_read_from_covers_and_letterheads():
+    from iijdesk.core.issuer import issuer_of
+    cover = ("Commission File Number: 001-00000\n\nExample Widgets, Inc.\n"
+             "(Exact name of registrant as specified in its charter)\n")
+    assert issuer_of(cover) == "example widgets"
+    assert issuer_of("COCA COLA CO\n(Exact name of Registrant as specified in its charter)") == \
+        issuer_of("The Coca-Cola Company reports ...\nThe Coca-Cola Company\n")
+    assert issuer_of(release("000").read_text(encoding="utf-8")) == \
+        issuer_of(release("003").read_text(encoding="utf-8")) != ""
+    assert issuer_of("Quarterly figures\nRevenue 100\n") == ""

@@ -1,0 +1,54 @@
+"""Which company a document is about, as far as the document says: the registrant's name on
+a filing's cover ("Tesla, Inc." above "(Exact name of registrant as specified in its charter)"),
+else the company name it prints most often ("Internet Initiative Japan Inc.").
+
+An analyst's workspace holds releases of many companies; figures of two companies are never
+"the same line item in two releases". The key is the name without punctuation, case and legal
+suffix ("COCA COLA CO" and "The Coca-Cola Company" are one issuer); "" when the document
+names no company clearly.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# How much of a document is read (covers and letterheads come first).
+ISSUER_SCAN_CHARS = 60_000
+# A name printed this many times (or on a filing's cover) identifies the issuer.
+ISSUER_MIN_MENTIONS = 2
+
+_REGISTRANT_RE = re.compile(r"^[ \t]*(?P<name>[^\n]{2,120}?)[ \t]*\n(?:[ \t]*\n)*[ \t]*\(\s*exact\s+name\s+of\s+registrant",
+                            re.I | re.M)
+_SUFFIX = (r"Inc\.?|Incorporated|Corporation|Corp\.|Company|Co\.,?\s*Ltd\.?|Co\.|Ltd\.?|Limited|plc|PLC|N\.V\.|"
+           r"AG|SE|S\.A\.|K\.K\.|LLC|L\.P\.|Holdings")
+_NAME_RE = re.compile(r"(?P<name>(?:[A-Z][\w&'.-]*,?[ \t]+){1,5}(?:" + _SUFFIX + r"))(?![\w])")
+_LEADING_NOISE = re.compile(r"^(?:(?:the|about|of|for|immediate|release|contact|and|by)\s+)+", re.I)
+_LEGAL_WORDS = {"inc", "incorporated", "corporation", "corp", "company", "co", "ltd", "limited", "plc",
+                "nv", "ag", "se", "sa", "kk", "llc", "lp", "holdings", "the"}
+
+
+def normalise(name: str) -> str:
+    words = re.findall(r"[a-z0-9]+", name.lower().replace("&", " "))
+    words = [w for w in words if w not in _LEGAL_WORDS]
+    return " ".join(words)
+
+
+def issuer_of(text: str) -> str:
+    head = text[:ISSUER_SCAN_CHARS]
+    m = _REGISTRANT_RE.search(head)
+    if m:
+        key = normalise(m.group("name"))
+        if key:
+            return key
+    names: Counter = Counter()
+    for line in head.split("\n"):
+        for n in _NAME_RE.finditer(line):
+            key = normalise(_LEADING_NOISE.sub("", n.group("name").strip()))
+            if key:
+                names[key] += 1
+    if not names:
+        return ""
+    (best, count), *rest = names.most_common(2)
+    if count < ISSUER_MIN_MENTIONS or (rest and rest[0][1] == count):
+        return ""
+    return best
