@@ -172,6 +172,7 @@ def test_the_new_period_column_has_a_header_like_the_others(updated):
     ws = openpyxl.load_workbook(out)[plan.sheet]
     head = ws[f"{plan.new_column}3"]
     assert head.value == ("2Q10" if plan.sheet == "Model" else "Q2")
+    assert any(w.period == ("2Q10" if plan.sheet == "Model" else "Q2 FY2010") for w in res.written)
     assert head.fill.fgColor.rgb == WRITTEN_FILL_RGB
 
 

@@ -66,6 +66,14 @@ class PeriodToken:
     date_format: str = ""        # strftime pattern of a text date; "excel" for a date value
     partial: bool = False        # no year yet (the row above gives it)
 
+    @property
+    def display(self) -> str:
+        """The label with its year when the cell itself does not print one ("Q2 FY2009")."""
+        if self.year is not None and self.kind != "date" and "{yy" not in self.template \
+                and not re.search(r"\d{2}", self.text):
+            return f"{self.text} FY{self.year}"
+        return self.text
+
     def with_year(self, year: int, template: str = "") -> "PeriodToken":
         return replace(self, year=year, partial=False, template=template or self.template)
 

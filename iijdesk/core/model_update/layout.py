@@ -46,7 +46,7 @@ class SheetLayout:
         cols = sorted(self.tokens)
         if not cols:
             return f"{self.sheet}: no period labels"
-        first, last = self.tokens[cols[0]].text, self.tokens[cols[-1]].text
+        first, last = self.tokens[cols[0]].display, self.tokens[cols[-1]].display
         rows = f"rows {self.year_row}-{self.period_row}" if self.year_row else f"row {self.period_row}"
         span = f"{get_column_letter(cols[0])}{self.period_row}:{get_column_letter(cols[-1])}{self.period_row}"
         cal = f"; {self.calendar.describe()}" if self.calendar and any(

@@ -489,7 +489,7 @@ def _audit_cell(index, ra: RowAnalysis, sheet, c, x, p, tok, ms, rank, cell) -> 
     # from (a release printing a point twice, in millions and in billions, say)
     standing_right = [m for m in right if index._chosen[m.idx] or _same_release_as_standing(index, m)]
     exp = expected_points(index, ra, p)
-    base = dict(sheet=sheet, cell=cell, row=ra.row, col=c, label=ra.label, period=tok.text, model_value=x)
+    base = dict(sheet=sheet, cell=cell, row=ra.row, col=c, label=ra.label, period=tok.display, model_value=x)
     if standing_right:
         sids = list(dict.fromkeys(m.sid for m in sorted(standing_right, key=lambda m: rank[m.sid])))
         # every printing of the figure, in the row's series and any other (the candidates)
@@ -499,7 +499,7 @@ def _audit_cell(index, ra: RowAnalysis, sheet, c, x, p, tok, ms, rank, cell) -> 
             if m.idx not in seen:
                 seen.add(m.idx)
                 srcs.append(source_of(index, m.idx))
-        ra.links.append(CellLink(sheet, cell, ra.row, c, ra.label, tok.text, x, sids, srcs,
+        ra.links.append(CellLink(sheet, cell, ra.row, c, ra.label, tok.display, x, sids, srcs,
                                  ra.factor, ra.sign, any(m.exact for m in standing_right)))
         return
     if not exp:

@@ -137,13 +137,13 @@ def fill_gaps(sheet, layout, rows: list[RowAnalysis], index: FactIndex) -> tuple
             value, sources, note = _fill_value(index, ra, p)
             tok = layout.tokens[c]
             if note:
-                notes.append(f"{sheet.title}!{cell.coordinate} ({ra.label} {tok.text}): {note}")
+                notes.append(f"{sheet.title}!{cell.coordinate} ({ra.label} {tok.display}): {note}")
                 continue
             if value is None:
                 continue
             cell.value = value
-            _mark(cell, _source_text(ra.label, tok.text, sources, ra.factor))
-            written.append(Written(sheet.title, cell.coordinate, ra.row, c, ra.label, tok.text, "value",
+            _mark(cell, _source_text(ra.label, tok.display, sources, ra.factor))
+            written.append(Written(sheet.title, cell.coordinate, ra.row, c, ra.label, tok.display, "value",
                                    value, "gap filled", sources))
     return written, notes
 
@@ -187,7 +187,7 @@ def roll_forward(sheet, layout, rows: list[RowAnalysis], index: FactIndex) -> tu
             break                                    # the releases do not print it yet
         target = max(layout.tokens) + 1
         if not _column_empty(sheet, target):
-            notes.append(f"{sheet.title}: not rolled forward to {new_tok.text}: column "
+            notes.append(f"{sheet.title}: not rolled forward to {new_tok.display}: column "
                          f"{get_column_letter(target)}, right of the last period, is not empty")
             break
         ly_end = add_months(new_p.end, -12)
@@ -199,7 +199,7 @@ def roll_forward(sheet, layout, rows: list[RowAnalysis], index: FactIndex) -> tu
         head.value = datetime(new_tok.day.year, new_tok.day.month, new_tok.day.day) \
             if new_tok.kind == "date" and new_tok.date_format == "excel" else new_tok.text
         _mark(head, f"iijdesk added this period ({new_p.months} months to {new_p.iso}) from the releases")
-        written.append(Written(sheet.title, head.coordinate, layout.period_row, target, "", new_tok.text,
+        written.append(Written(sheet.title, head.coordinate, layout.period_row, target, "", new_tok.display,
                                "header", head.value))
         if layout.year_row and new_tok.year != prev_tok.year:
             _write_year(sheet, layout, last, target, new_tok.year, written)
@@ -228,8 +228,8 @@ def roll_forward(sheet, layout, rows: list[RowAnalysis], index: FactIndex) -> tu
                     continue
                 _copy_style(prev, new)
                 new.value = f
-                _mark(new, f"iijdesk copied the formula of {origin.coordinate} for {new_tok.text}")
-                written.append(Written(sheet.title, new.coordinate, r, target, label, new_tok.text, "formula", f,
+                _mark(new, f"iijdesk copied the formula of {origin.coordinate} for {new_tok.display}")
+                written.append(Written(sheet.title, new.coordinate, r, target, label, new_tok.display, "formula", f,
                                        f"from {origin.coordinate}"))
             elif is_number(prev.value):
                 ra = by_row.get(r)
@@ -242,12 +242,12 @@ def roll_forward(sheet, layout, rows: list[RowAnalysis], index: FactIndex) -> tu
                     notes.append(f"{sheet.title}!{new.coordinate} ({label}): {note}")
                     continue
                 if value is None:
-                    notes.append(f"{sheet.title}!{new.coordinate} ({label}): no release prints {new_tok.text}")
+                    notes.append(f"{sheet.title}!{new.coordinate} ({label}): no release prints {new_tok.display}")
                     continue
                 _copy_style(prev, new)
                 new.value = value
-                _mark(new, _source_text(label, new_tok.text, sources, ra.factor))
-                written.append(Written(sheet.title, new.coordinate, r, target, label, new_tok.text, "value",
+                _mark(new, _source_text(label, new_tok.display, sources, ra.factor))
+                written.append(Written(sheet.title, new.coordinate, r, target, label, new_tok.display, "value",
                                        value, "rolled forward", sources))
         layout.tokens[target] = new_tok
         layout.periods[target] = new_p
