@@ -48,6 +48,9 @@ ROW_AGREEMENT = 0.5
 LABEL_SIMILAR = 0.5
 # A model's period end may differ from a release's by a few days (52/53-week years).
 PERIOD_END_SLACK_DAYS = 7
+# Figures per column the fiscal calendar is chosen on (enough to tell calendars apart; a big
+# model need not be matched once per calendar tried).
+CALENDAR_SAMPLE = 40
 # Decimals beyond which a float's digits are binary noise, not typed precision.
 MAX_TYPED_DECIMALS = 10
 
@@ -101,6 +104,7 @@ class FactIndex:
         self._sid = self.src["sid"].to_numpy(object)
         self._chosen = self.src["chosen"].to_numpy(bool)
         self._derived = self.src["derived"].to_numpy(bool)
+        self._rec = self.src.to_dict("records")       # plain rows: per-cell lookups stay cheap
         self._by_period: dict[tuple[str, int], np.ndarray] = {
             k: np.asarray(v, dtype=int) for k, v in self.src.groupby(["end", "months"]).indices.items()}
         self._ends: dict[int, list[date]] = defaultdict(list)
@@ -158,8 +162,8 @@ class FactIndex:
     def months_for(self, sid: str, months: int) -> int:
         return 0 if self.instant.get(sid) else months
 
-    def row(self, i: int) -> pd.Series:
-        return self.src.iloc[i]
+    def row(self, i: int) -> dict:
+        return self._rec[i]
 
 
 # -- one cell against the facts -----------------------------------------------------------
@@ -184,35 +188,40 @@ def typed_decimals(x: float) -> int:
     return min(len(s.split(".")[1].rstrip("0")), MAX_TYPED_DECIMALS)
 
 
+_FS = np.array([f * sg for f in FACTORS for sg in (1, -1)], dtype=float)     # factor x sign
+_F = np.abs(_FS)
+_S = np.sign(_FS).astype(int)
+
+
 def match_value(index: FactIndex, x: float, end: date, months: int) -> list[Match]:
     """Facts of the period (and of the instant at its end) that the figure `x` matches."""
     if x is None or not math.isfinite(x):
         return []
     dec = typed_decimals(x)
     u_x = 10.0 ** -dec
+    cell_strong = abs(x) >= MIN_EVIDENCE_UNITS * u_x and x != 0
     out = []
     for m in dict.fromkeys((int(months), 0)):
         _, idx = index.at(end, m)
         if not len(idx):
             continue
         v, p = index._v[idx], index._p[idx]
+        y = x * _FS[:, None]                                  # every factor and sign at once
+        diff = np.abs(y - v[None, :])
+        slack = FLOAT_SLACK * np.maximum(np.abs(v), 1.0)[None, :]
+        tol = HALF * (p[None, :] + u_x * _F[:, None]) + slack
+        ok = diff <= tol
+        if x != 0:
+            ok &= v[None, :] != 0
+        else:
+            ok &= (_FS == 1.0)[:, None]
+        if not ok.any():
+            continue
         fact_strong = np.abs(v) >= MIN_EVIDENCE_UNITS * p
-        cell_strong = abs(x) >= MIN_EVIDENCE_UNITS * u_x
-        for f in FACTORS:
-            for sgn in (1, -1):
-                y = x * f * sgn
-                diff = np.abs(y - v)
-                slack = FLOAT_SLACK * np.maximum(np.abs(v), 1.0)
-                tol = HALF * (p + u_x * f) + slack
-                hit = np.flatnonzero(diff <= tol)
-                for j in hit:
-                    if v[j] == 0 and x != 0:
-                        continue
-                    if x == 0 and (sgn < 0 or f != 1.0):
-                        continue
-                    out.append(Match(int(idx[j]), index._sid[idx[j]], f, sgn,
-                                     bool(diff[j] <= slack[j] + FLOAT_SLACK * abs(y)),
-                                     bool(cell_strong and fact_strong[j] and x != 0), m))
+        exact = diff <= slack + FLOAT_SLACK * np.abs(y)
+        for k, j in zip(*np.nonzero(ok)):
+            out.append(Match(int(idx[j]), index._sid[idx[j]], float(_F[k]), int(_S[k]), bool(exact[k, j]),
+                             bool(cell_strong and fact_strong[j]), m))
     return out
 
 
@@ -235,7 +244,7 @@ def choose_calendar(layout, numbers: dict[int, list[float]], index: FactIndex):
             p = periods.get(c)
             if p is None:
                 continue
-            for x in xs:
+            for x in xs[:CALENDAR_SAMPLE]:
                 key = (x, p)
                 if key not in cache:
                     cache[key] = any(m.strong for m in match_value(index, x, p.end, p.months))
@@ -267,7 +276,7 @@ class Source:
 
 
 def source_of(index: FactIndex, i: int) -> Source:
-    r = index.src.iloc[i]
+    r = index._rec[i]
     return Source(str(r["doc"]), int(r["line"]), str(r["table"]), str(r["row_label"]),
                   str(r["col_label"]), str(r["printed"]), float(r["value"]), bool(r["chosen"]),
                   bool(r["derived"]))
@@ -477,9 +486,9 @@ def _scaled(index: FactIndex, ra: RowAnalysis, x: float, exp: list[int]):
 
 
 def _same_release_as_standing(index: FactIndex, m: Match) -> bool:
-    r = index.src.iloc[m.idx]
+    r = index._rec[m.idx]
     i = index._standing.get((m.sid, r["end"], int(r["months"])))
-    return i is not None and int(index.src.at[i, "release"]) == int(r["release"]) and not index._derived[i]
+    return i is not None and int(index._rec[i]["release"]) == int(r["release"]) and not index._derived[i]
 
 
 def _audit_cell(index, ra: RowAnalysis, sheet, c, x, p, tok, ms, rank, cell) -> None:
