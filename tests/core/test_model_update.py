@@ -341,3 +341,26 @@ def test_dates_as_headers_link_like_labels(facts, index, tmp_path):
         wb.save(model)
         res = analyse(load_model(str(model)), facts, index=index)
         assert len(res.links) == 2 and not res.findings, header
+
+
+def test_an_estimate_column_is_compared_not_overwritten(tmp_path):
+    """"Q2 2024E" holds the analyst's estimate; the release now prints the actual: an info
+    finding with both, and the estimate stays."""
+    import openpyxl
+
+    vals = [101234, 102345, 103456]
+    rows = [_fact("r.txt", 10 + i, "Statements of Income", "Net sales", e, v * 1000.0, f"{v:,}")
+            for i, (e, v) in enumerate(zip(["2024-03-31", "2024-06-30", "2024-09-30"], vals))]
+    facts = F.normalise(pd.DataFrame(rows))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Code", "USD thousands", "Q1 2024", "Q2 2024", "Q3 2024E"])
+    ws.append(["IS1", "Net sales", vals[0], vals[1], 99000])
+    model = tmp_path / "m.xlsx"
+    wb.save(model)
+    out = tmp_path / "out.xlsx"
+    res = update_model(str(model), facts, str(out))
+    assert res.layouts[0].label_col == 2                   # the labels, not the short codes
+    [f] = res.findings
+    assert (f.kind, f.severity, f.cell, f.release_value) == ("model_estimate", "info", "E2", vals[2])
+    assert openpyxl.load_workbook(out).active["E2"].value == 99000

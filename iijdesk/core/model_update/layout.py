@@ -186,13 +186,16 @@ def read_layout(sheet, period_row: int, label_col: int | None = None,
     first_col = min(tokens)
     last_row = sheet.max_row or period_row
     if label_col is None:
-        counts = Counter()
+        # the column left of the periods with the most text, the longest on a tie (labels
+        # beside a column of short codes)
+        counts, lengths = Counter(), Counter()
         for row in sheet.iter_rows(min_row=period_row + 1, max_row=last_row, max_col=max(1, first_col - 1)):
             for cell in row:
                 v = cell.value
                 if isinstance(v, str) and v.strip() and not v.startswith("=") and parse_label(v) is None:
                     counts[cell.column] += 1
-        label_col = max(counts, key=lambda c: (counts[c], -c)) if counts else 1
+                    lengths[cell.column] += len(v.strip())
+        label_col = max(counts, key=lambda c: (counts[c], lengths[c], -c)) if counts else 1
     layout = SheetLayout(sheet.title, period_row, label_col, period_row + 1, last_row, dict(tokens),
                          year_row=year_row)
     layout.date_months = _date_months(tokens)
