@@ -605,7 +605,7 @@ class MainWindow(QMainWindow):
         dlg.setAttribute(Qt.WA_DeleteOnClose)
         dlg.destroyed.connect(lambda *_: setattr(self, "model_update_dialog", None))
         self.model_update_dialog = dlg
-        dlg.open()                  # not exec(): the window stays usable beside it
+        dlg.open()                  # window-modal, returns at once: the window stays usable
         return dlg
 
     def open_source_line(self, doc: str, line: int) -> int:
