@@ -1,5 +1,5 @@
-"""Command line: `iijdesk extract|check|export FILE...`; no command (or only existing files
-and folders) opens the window.
+"""Command line: `iijdesk extract|check|export FILE...` and `iijdesk update MODEL.xlsx
+RELEASE...`; no command (or only existing files and folders) opens the window.
 
 Exit status: 0 done; 1 no file could be read, or the output could not be written;
 2 a usage error (unknown command, bad option, -o naming a folder, an output that exists
@@ -12,7 +12,7 @@ import sys
 
 from iijdesk import __version__
 
-COMMANDS = ("extract", "check", "export")
+COMMANDS = ("extract", "check", "export", "update")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 EXIT_FINDINGS = 3          # check --fail-on: findings at or above the level exist
 
@@ -99,6 +99,58 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_update(args) -> int:
+    from iijdesk.core.model_update import LayoutChoice, ModelError, update_model
+    from iijdesk.core.model_update.update import _check_model
+
+    try:
+        _check_model(args.model)        # before the releases are read: a wrong model fails fast
+    except ModelError as e:
+        print(f"iijdesk: {e}", file=sys.stderr)
+        return 1
+    ws, results = _load(args.files)
+    if not any(r.ok for r in results):
+        print("iijdesk: no release could be read; nothing to link the model to", file=sys.stderr)
+        return 1
+    choices = None
+    if args.period_row or args.label_column:
+        choices = {args.sheet or "*": LayoutChoice(period_row=args.period_row, label_col=args.label_column)}
+    try:
+        res = update_model(args.model, ws.facts, args.output, choices=choices, roll=not args.no_roll_forward,
+                           overwrite=args.force)
+    except ModelError as e:
+        print(f"iijdesk: {e}", file=sys.stderr)
+        return 1
+    print(res.report(max_lines=args.max_lines))
+    if args.audit:
+        from iijdesk.core.csv_cells import escape_series
+
+        frame = res.findings_frame()
+        for c in ("label", "message", "period", "sheet", "table", "doc"):
+            frame[c] = escape_series(frame[c].astype(str))
+        if not _write("audit", args.audit, lambda: frame.to_csv(args.audit, index=False)):
+            return 1
+        print(f"{len(frame)} audit findings -> {args.audit}")
+    print(f"updated copy -> {args.output} (the model itself is unchanged)")
+    return 0
+
+
+def _column(text: str) -> int:
+    """A column given as a letter ("B") or a number ("2")."""
+    from openpyxl.utils import column_index_from_string
+
+    t = text.strip()
+    try:
+        return int(t) if t.isdigit() else column_index_from_string(t.upper())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a column (a letter such as B, or a number)")
+
+
+def _default_update_output(model: str) -> str:
+    stem, ext = os.path.splitext(model)
+    return f"{stem}-updated{ext or '.xlsx'}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="iijdesk", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -122,6 +174,24 @@ def build_parser() -> argparse.ArgumentParser:
                         "severity (warning: or worse)")
     command("export", "write an Excel workbook with live formulas and findings", "iijdesk.xlsx",
             cmd_export)
+    h = ("link an analyst's Excel model to the releases, audit its numbers and roll it forward; "
+         "writes an updated copy, never the model itself")
+    c = sub.add_parser("update", help=h, description=h)
+    c.add_argument("model", metavar="MODEL.xlsx", help="the analyst's workbook (.xlsx or .xlsm)")
+    c.add_argument("files", nargs="+", metavar="RELEASE", help="release files or folders (walked)")
+    c.add_argument("-o", "--output", default=None, help="the copy to write (default MODEL-updated.xlsx)")
+    c.add_argument("-f", "--force", action="store_true", help="overwrite the output if it exists")
+    c.add_argument("--no-roll-forward", action="store_true",
+                   help="link, audit and fill gaps only; add no new period columns")
+    c.add_argument("--period-row", type=int, default=None, metavar="N",
+                   help="the row holding the period labels (default: found)")
+    c.add_argument("--label-column", type=_column, default=None, metavar="COL",
+                   help="the column holding the line-item labels, e.g. B (default: found)")
+    c.add_argument("--sheet", default=None, help="the sheet --period-row/--label-column apply to "
+                   "(default: every sheet)")
+    c.add_argument("--audit", default=None, metavar="FILE", help="also write the audit findings as CSV")
+    c.add_argument("--max-lines", type=int, default=200, help="audit lines printed at most (default 200)")
+    c.set_defaults(func=cmd_update)
     return p
 
 
@@ -151,6 +221,15 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if args.cmd == "update":
+        args.output = args.output or _default_update_output(args.model)
+        if os.path.abspath(args.output) == os.path.abspath(args.model):
+            parser.exit(2, f"iijdesk: error: -o {args.output}: is the model itself; the model is "
+                           f"never overwritten, name a copy\n")
+        if args.audit:
+            problem = _output_problem(args.audit, args.force)
+            if problem:
+                parser.exit(2, f"iijdesk: error: {problem.replace('-o ', '--audit ', 1)}\n")
     problem = _output_problem(args.output, args.force)     # before any file is read
     if problem:
         parser.exit(2, f"iijdesk: error: {problem}\n")

@@ -250,3 +250,47 @@ def test_two_files_of_one_name_are_two_releases_and_the_same_file_twice_is_one(t
         docs = [row["doc"] for row in csv.DictReader(f)]
     assert set(docs) == {"release.txt", "b/release.txt"}
     assert docs.count("b/release.txt") > 100 and docs.count("release.txt") > 100
+
+
+# -- update: the analyst's own model ---------------------------------------------------------
+def test_update_links_audits_and_rolls_a_model_forward(tmp_path):
+    from tests.model_builder import build_model_b
+
+    model = tmp_path / "model.xlsx"
+    plan = build_model_b(model)
+    before = model.read_bytes()
+    audit = tmp_path / "audit.csv"
+    r = run_cli("update", model, *RELEASES, "--audit", audit)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "model-updated.xlsx"                     # the default name of the copy
+    assert out.exists() and model.read_bytes() == before
+    assert f"updated copy -> {out}" in r.stdout
+    assert "labels in column B" in r.stdout and "rows 2-3" in r.stdout
+    assert f"{len(plan.planted)} differ from the releases" in r.stdout
+    for cell in plan.planted:
+        assert f"P&L!{cell} " in r.stdout
+    with open(audit, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert {row["cell"]: row["kind"] for row in rows} == plan.planted
+    assert all(row["doc"] and int(row["line"]) > 0 for row in rows)
+
+
+def test_update_never_overwrites_and_says_why(tmp_path):
+    from tests.model_builder import build_model_a
+
+    model = tmp_path / "model.xlsx"
+    build_model_a(model)
+    before = model.read_bytes()
+    r = run_cli("update", model, RELEASES[0], "-o", model, "-f")
+    assert r.returncode == 2 and "is the model itself" in r.stderr
+    out = tmp_path / "copy.xlsx"
+    out.write_bytes(b"keep me")
+    r = run_cli("update", model, RELEASES[0], "-o", out)
+    assert r.returncode == 2 and "already exists" in r.stderr and out.read_bytes() == b"keep me"
+    r = run_cli("update", tmp_path / "nope.xlsx", RELEASES[0], "-o", tmp_path / "x.xlsx")
+    assert r.returncode == 1 and "nope.xlsx: no such file" in r.stderr
+    r = run_cli("update", model, tmp_path / "missing.txt", "-o", tmp_path / "y.xlsx")
+    assert r.returncode == 1 and "no release could be read" in r.stderr
+    r = run_cli("update", model, RELEASES[0], "--period-row", "1", "-o", tmp_path / "z.xlsx")
+    assert r.returncode == 1 and "no sheet names periods" in r.stderr
+    assert "Traceback" not in r.stderr and model.read_bytes() == before

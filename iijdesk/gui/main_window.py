@@ -61,6 +61,7 @@ def _table_number(table_id: str) -> int:
 class MainWindow(QMainWindow):
     importFinished = Signal(list)       # list[ImportResult], after the window has been updated
     exportFinished = Signal(str)        # "" or the reason the workbook was not written
+    modelUpdateFinished = Signal(object, str)   # UpdateResult or None, "" or why not
 
     def __init__(self, workspace: Workspace | None = None, settings: QSettings | None = None,
                  recovery_path: str | None = None) -> None:
@@ -73,6 +74,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.runner = ImportRunner(self.ws, self)
         self.exporter = Worker(self)
+        self.model_updater = Worker(self)   # Update Excel Model…: reads and writes a workbook
+        self.model_update_dialog = None
+        self.last_model_update = None
         self.quiet = False                  # True: problems go to the status bar only (tests, scripts)
         self._export_path = ""
         self.results: list[ImportResult] = []
@@ -175,6 +179,9 @@ class MainWindow(QMainWindow):
         self.runner.finished.connect(self._import_done)
         self.exporter.busyChanged.connect(self._export_busy)
         self.exporter.done.connect(self._export_done)
+        self.model_updater.busyChanged.connect(
+            lambda busy: busy and self.statusBar().showMessage("Updating the Excel model…"))
+        self.model_updater.done.connect(self._model_update_done)
         self.release_box.currentIndexChanged.connect(self._release_chosen)
         self.table_box.currentIndexChanged.connect(self._table_chosen)
         self.view.currentFactChanged.connect(self._current_fact)
@@ -261,6 +268,11 @@ class MainWindow(QMainWindow):
         file.addAction(QAction("&Save Workspace As…", self, shortcut=QKeySequence.SaveAs,
                                triggered=self.save_workspace_dialog))
         file.addAction(QAction("&Export to Excel…", self, shortcut="Ctrl+E", triggered=self.export_dialog))
+        self.update_model_action = QAction("&Update Excel Model…", self, shortcut="Ctrl+Shift+U",
+                                           triggered=self.update_model_dialog_open)
+        self.update_model_action.setStatusTip("Link your own Excel model to the loaded releases, audit "
+                                              "its numbers and roll it forward (writes a copy)")
+        file.addAction(self.update_model_action)
         file.addSeparator()
         file.addAction(QAction("&Quit", self, shortcut=QKeySequence.Quit, triggered=self.close))
 
@@ -552,6 +564,74 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(f"Exported {self._export_path}", 10000)
         self.exportFinished.emit(error)
+
+    # -- the analyst's own model ----------------------------------------------------------
+    def update_model(self, model: str, output: str, choices=None) -> bool:
+        """Link, audit and roll forward the workbook `model` into `output`, in the background,
+        from the facts loaded now (a copy: imports and edits go on meanwhile)."""
+        from iijdesk.core.model_update import update_model
+
+        if not len(self.ws.facts):
+            self._problem("The model was not updated", "Load the releases first: the model is linked "
+                                                        "to the facts of the releases in the window.")
+            return False
+        facts = self.ws.facts.copy()
+
+        def job(progress):
+            return update_model(model, facts, output, choices=choices, overwrite=True)
+
+        if not self.model_updater.start(job):
+            self.statusBar().showMessage("Busy: the model update before this one is still running", 5000)
+            return False
+        return True
+
+    def _model_update_done(self, result, error: str) -> None:
+        self.last_model_update = result
+        if error:
+            self._problem("The model was not updated", error)
+        else:
+            self.statusBar().showMessage(f"Updated model written to {result.output}: {result.summary()}", 15000)
+            if not self.quiet:
+                self.show_model_update(result)
+        self.modelUpdateFinished.emit(result, error)
+
+    def show_model_update(self, result):
+        from iijdesk.gui.model_update_dialog import ModelUpdateDialog
+
+        if self.model_update_dialog is not None:
+            self.model_update_dialog.close()
+        dlg = ModelUpdateDialog(result, self)
+        dlg.sourceRequested.connect(self.open_source_line)
+        dlg.setAttribute(Qt.WA_DeleteOnClose)
+        dlg.destroyed.connect(lambda *_: setattr(self, "model_update_dialog", None))
+        self.model_update_dialog = dlg
+        dlg.open()                  # window-modal, returns at once: the window stays usable
+        return dlg
+
+    def open_source_line(self, doc: str, line: int) -> int:
+        """Show a release line in the source pane (and its facts in the grid)."""
+        if self.source_dock is not None:
+            self.source_dock.show()
+            self.source_dock.raise_()
+        n = self.select_line(doc, line)
+        if not n and doc in self.ws.documents:
+            self.source_panel.show_document(doc)
+            self.source_panel.text.mark(line, None, None)
+        return n
+
+    def update_model_dialog_open(self) -> None:
+        start = self.settings.value("lastDir", os.path.expanduser("~"))
+        model, _ = QFileDialog.getOpenFileName(self, "Update Excel model", str(start),
+                                               "Excel workbook (*.xlsx *.xlsm)")
+        if not model:
+            return
+        stem, ext = os.path.splitext(model)
+        out, _ = QFileDialog.getSaveFileName(self, "Write the updated copy as", f"{stem}-updated{ext}",
+                                             f"Excel workbook (*{ext})")
+        if out:
+            if not out.lower().endswith(ext.lower()):
+                out += ext
+            self.update_model(model, out)
 
     def _problem(self, title: str, message: str) -> None:
         self.statusBar().showMessage(f"{title}: {message}", 15000)
