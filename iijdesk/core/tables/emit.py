@@ -191,6 +191,8 @@ def _label_records(doc, t: Table, r, row_periods, currency: str) -> list[dict]:
     for no in r.label_lines or [r.line.no]:
         if no == r.line.no:
             ln = r.line
+            if ln.tabbed and any(c.field == 0 for c in ln.cells):
+                continue        # the first field is a cell of the row, not a label
             text = ln.fields[0] if ln.tabbed else ln.text[:ln.label_end or 0]
         elif 0 < no <= len(doc.lines):
             text = doc.lines[no - 1]

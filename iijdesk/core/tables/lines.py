@@ -99,8 +99,10 @@ def _only_date_parts(line: Line) -> bool:
     """`(As of Mar\tch 31, 2009 and Dec\tcember 3\t1, 2009)`: days and years of a date split by
     conversion are not cells; nor are the years of a header line (`2008\t3Q08 3Q09 Yo\tYoY`)."""
     plain_years = all(re.fullmatch(r"[23]0\d{2}|19\d{2}", c.num.printed) for c in line.cells)
-    if plain_years and (not line.label or _PERIOD_CODE.search(line.text)) and (
-            _PERIOD_CODE.search(line.text) or _DATE_WORDS.search(line.text) or not line.label):
+    # a label that is a unit phrase ("(Dollars in millions)") or itself a year heads a header row
+    no_label = not line.label or bool(re.fullmatch(r"\(.*\)|(?:19|20)\d{2}", line.label.strip()))
+    if plain_years and (no_label or _PERIOD_CODE.search(line.text)) and (
+            _PERIOD_CODE.search(line.text) or _DATE_WORDS.search(line.text) or no_label):
         return True
     # the date words must stand among the cells: a label's "as of June 30, 2025" dates the
     # label's own numbers, and the row's small amounts ("\t3\t3") are amounts

@@ -398,6 +398,18 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
         elif missing and free:
             for s, c in zip(missing, free):
                 periods[s] = Period(c.end, c.months)
+        elif missing and dp.fy_read and all(_lone_year(cols[s].header) for s in missing):
+            # "2025 | 2026 | 2027" over amounts: years to come (amortization, maturities,
+            # lease payments) are estimates at the report's balance date, as filers tag them;
+            # past years are fiscal years
+            report_end = dp.report.end if dp.report is not None else None
+            for s in missing:
+                y = int(_lone_year(cols[s].header))
+                fy = dp.fy_end(y - dp.fy_offset)                  # the fiscal year ending in y
+                if report_end is not None and fy >= report_end:
+                    periods[s] = Period(report_end, 0, cols[s].header, True)
+                else:
+                    periods[s] = Period(fy, 12, cols[s].header)
         elif missing and dp.report and dp.report.end and not all(
                 _names_a_measure(cols[s].header) for s in value_slots):
             # columns whose year was lost from their headers: a run of years to the report's.
@@ -467,6 +479,11 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
 
 
 INTRO_SENTENCE_RE = re.compile(r"(?:^|[.:;]\s)([^.:;]{0,300}):\s*$")
+
+
+def _lone_year(header: str) -> str:
+    m = re.fullmatch(r"\s*(?:fiscal\s+(?:year\s+)?)?((?:19|20)\d{2})\s*", header or "", re.I)
+    return m.group(1) if m else ""
 
 
 def _intro_sentence(preamble: str) -> str:
