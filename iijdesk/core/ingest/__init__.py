@@ -93,8 +93,11 @@ def load_bytes(name: str, raw: bytes, path: str = "") -> Document:
     kind = sniff_kind(name, raw[:SNIFF_BYTES])
     _check_size(name, kind, len(raw))
     if kind == "pdf":
-        from iijdesk.core.ingest.pdf import pdf_to_text
-        return _document(name, pdf_to_text(name, raw), path, "pdf", "pdf", raw)
+        from iijdesk.core.ingest.pdf import pdf_to_lines
+        text, rows = pdf_to_lines(name, raw)
+        doc = _document(name, text, path, "pdf", "pdf", raw)
+        doc.rows = rows
+        return doc
 
     if not raw.strip(b" \t\r\n\f\v\x00") or raw in _BOM_ONLY:
         raise NotAReleaseError(f"{name}: the file is empty")

@@ -42,8 +42,8 @@ MAX_COLUMNS = 2000
 _LOCK = threading.Lock()
 
 
-def pdf_to_text(name: str, raw: bytes) -> str:
-    """The text of every page, laid out; NotAReleaseError when it cannot be read as text."""
+def read_pages(name: str, raw: bytes) -> list[list[Char]]:
+    """The characters of every page; NotAReleaseError when the PDF cannot be read as text."""
     try:
         import pypdfium2 as pdfium
         import pypdfium2.raw as C
@@ -77,7 +77,18 @@ def pdf_to_text(name: str, raw: bytes) -> str:
     if not any(pages):
         raise NotAReleaseError(f"{name}: the PDF has no text layer (a scanned image?); "
                                "run OCR on it first or import the release as text")
-    return layout_pages(pages)
+    return pages
+
+
+def pdf_to_text(name: str, raw: bytes) -> str:
+    """The text of every page, laid out; NotAReleaseError when it cannot be read as text."""
+    return layout_pages(read_pages(name, raw))
+
+
+def pdf_to_lines(name: str, raw: bytes) -> tuple[str, dict]:
+    """The text of every page and, by 1-based line, what the layout says of its table rows
+    (an html.RowInfo, as the HTML reader gives)."""
+    return layout_document(read_pages(name, raw))
 
 
 # One character: (text, x_left, x_right, bottom_y, height); the height stands for the font size.
@@ -130,11 +141,28 @@ def _rotate(chars: list[Char], rotation: int) -> list[Char]:
 
 def layout_pages(pages: list[list[Char]]) -> str:
     """Characters of each page -> text lines (see the module docstring)."""
+    return layout_document(pages)[0]
+
+
+def layout_document(pages: list[list[Char]]) -> tuple[str, dict]:
+    """Characters of each page -> (text, row info by 1-based line). Monospaced pages keep their
+    spacing; in proportional fonts the tables become tab-separated rows (see pdf_grid)."""
     all_chars = [c for p in pages for c in p]
     if not all_chars:
-        return ""
+        return "", {}
     advance = _char_advance(all_chars)
     x0 = min(c[1] for c in all_chars)
+    if not _monospaced(all_chars):
+        from iijdesk.core.ingest import pdf_grid
+        lines = []
+        for pno, chars in enumerate(pages):
+            for y, line_chars in _group_lines(chars):
+                words = _words(line_chars)
+                size = statistics.median(c[4] for c in line_chars)
+                lines.append(pdf_grid.PLine(pno, y, size, words, line_chars))
+        grid = pdf_grid.Grid(lines)
+        out, info = grid.render(lambda ln: _render_line(ln.chars, x0, advance))
+        return _finish(out, info)
     out: list[str] = []
     for chars in pages:
         if not chars:
@@ -149,7 +177,55 @@ def layout_pages(pages: list[list[Char]]) -> str:
                     out.extend([""] * min(blanks, MAX_BLANK))
             out.append(_render_line(line_chars, x0, advance))
             prev_y = y
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n", {}
+
+
+def _finish(lines: list[str], info: dict) -> tuple[str, dict]:
+    """Blank runs collapsed, trailing blanks dropped; row info re-keyed to 1-based lines."""
+    out: list[str] = []
+    rows: dict = {}
+    for i, ln in enumerate(lines):
+        ln = ln.rstrip()
+        if not ln and (not out or out[-1] == ""):
+            continue
+        out.append(ln)
+        if i in info and ln:
+            rows[len(out)] = info[i]
+    while out and out[-1] == "":
+        out.pop()
+    return ("\n".join(out) + "\n" if out else ""), rows
+
+
+# A document is monospaced (a fixed-width release printed to PDF) when this share of its letters
+# have the advance of the typical letter, within MONO_WIDTH_TOLERANCE of it.
+MONO_SHARE = 0.9
+MONO_WIDTH_TOLERANCE = 0.03
+
+
+def _monospaced(chars: list[Char]) -> bool:
+    widths = [c[2] - c[1] for c in chars if c[0].isalpha()]
+    if not widths:
+        return True
+    mid = statistics.median(widths)
+    same = sum(1 for w in widths if abs(w - mid) <= MONO_WIDTH_TOLERANCE * mid)
+    return same >= MONO_SHARE * len(widths)
+
+
+def _words(chars: list[Char]):
+    """A line's characters -> pdf_grid.Word objects (split at gaps wider than a word space)."""
+    from iijdesk.core.ingest.pdf_grid import Word
+    words = []
+    cur = None
+    for ch, left, right, _y, size in chars:
+        if cur is not None and left - cur.x1 <= WORD_GAP_EM * size:
+            cur.text += ch
+            cur.x1 = max(cur.x1, right)
+            cur.chars.append((ch, left, right))
+            cur.size = max(cur.size, size)
+            continue
+        cur = Word(ch, left, right, size, [(ch, left, right)])
+        words.append(cur)
+    return words
 
 
 def _char_advance(chars: list[Char]) -> float:

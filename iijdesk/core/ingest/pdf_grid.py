@@ -1,0 +1,644 @@
+"""The tables of a PDF set in proportional fonts -> the tab-separated rows the HTML reader gives.
+
+A word processor or a filing agent's tool prints a table as words at positions: labels at the
+left, numbers right-aligned in their columns, headers centred over the columns they cover
+("Three Months Ended" over two date columns), the cells of one row on one baseline or, with a
+wrapped label, a line apart. Spaces cannot say which column a word stands in when the font is
+proportional, so the grid is rebuilt from the words' boxes:
+
+1. Each text line is cut into phrases where the gap between two words is wider than a word
+   space; a lone "$" joins the number after it, a lone ")" or "%" the number before it.
+2. A line with a number standing apart from its label (or numbers only) seeds a table region;
+   the region grows over the lines that fit it (more rows, section labels left of the
+   numbers, header text over the numbers, page breaks) and ends at a line that crosses from the
+   label area into the columns (a title, a paragraph). Header lines above its first row join it.
+3. The columns are the x-extents of the region's numbers, overlapping extents merged. Each
+   header phrase stands over the columns it overlaps; a phrase centred over a wider group of
+   columns that no other phrase on its line claims spans that group.
+4. A row whose numbers stand a little above or below its label (wrapped labels, cells aligned
+   to the middle or the bottom) is put back together with the label lines next to it.
+
+Every row comes out as label + one field per column, a header phrase at the first column it
+spans, with an html.RowInfo saying which fields a spanning phrase covers: the table finder
+reads it exactly as it reads an HTML table. Lines outside tables are left to the caller.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from iijdesk.core.ingest.html import RowInfo
+from iijdesk.core.tables.numbers import NIL_TOKENS
+
+# All distances are in ems of the text's size (the height of a character's box).
+# A gap between words wider than this separates two phrases (cells); a word space is ~0.3.
+CELL_GAP_EM = 0.85
+# ... but a number at the end of a label phrase is split off at any word gap when it stands in
+# one of the table's columns (a long label that comes close to its first number).
+# A lone "$" before a number, or ")" / "%" after it, joins it across at most this gap.
+FRAGMENT_GAP_EM = 6.0
+# Two lines whose baselines differ by at most this are one line of a wrapped cell (and a row's
+# numbers this far above or below its label belong to it), as a multiple of the paragraph
+# line pitch of the document.
+WRAP_PITCHES = 1.25
+# A label line under a row is the tail of the row's wrapped label only when it is closer to it
+# than this share of the table's row pitch (in a table set at line pitch, it is a row of its own).
+CONTINUATION_PITCH_SHARE = 0.8
+# Lines of a table further apart than this many of its typical row pitches end it ...
+ROW_GAP_PITCHES = 3.2
+# ... but a gap is never counted as too wide below this many ems.
+MIN_ROW_GAP_EM = 9.0
+# Header lines are looked for this many lines above a table's first row, at most this far apart.
+HEADER_LOOKBACK = 8
+HEADER_GAP_EM = 9.0
+# A phrase may start this far (in ems) left of the columns' area and still be over the columns.
+ZONE_SLACK_EM = 0.5
+# A header phrase starts right of this share of the label area (titles start at the margin).
+HEADER_OVERHANG_SHARE = 0.3
+# A header phrase stands over a column when it covers this share of the narrower of the two.
+HEADER_OVERLAP_SHARE = 0.4
+# A phrase spans a wider group of columns when its centre is within this many ems (or this
+# share of the group's width) of the group's centre.
+CENTRE_TOLERANCE_EM = 1.5
+CENTRE_TOLERANCE_SHARE = 0.06
+# A lone number further right than this share of the page's text width is not a row's label.
+# Percent columns and such are narrower than this.
+
+_CELL_NUM_RE = re.compile(
+    r"^\(?[-−–+]?(?:US\$|\$|€|£|¥)?\s?\(?(?:\d(?:[\d,]*\d)?(?:\.\d+)?|\.\d+)\s?%?\)?%?\)?$")
+# A line that states the table's scale ("(in millions, except per share data)", "(Dollars in
+# Millions)", "(millions of dollars)") is context above the table, not a column header.
+SCALE_LINE_RE = re.compile(r"^\(?(?:[\w$.,&;]+\s+){0,4}(?:in\s+)?(?:millions|thousands|billions)\b", re.I)
+_YEAR_RE = re.compile(r"^(?:19|20)\d{2}$")
+_OPENERS = frozenset(["$", "US$", "€", "£", "¥", "(", "($"])
+_CLOSERS = frozenset([")", "%", ")%", "%)"])
+_DIGIT_SPAN_RE = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+|[—–\-−_―‐－]+")
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    size: float
+    chars: list          # (char, left, right) of each glyph, for the number's own extent
+
+
+@dataclass(slots=True)
+class Phrase:
+    text: str
+    x0: float
+    x1: float
+    size: float
+    nx0: float = 0.0     # the extent of the number itself, without "$" before or ")" "%" after
+    nx1: float = 0.0
+    numeric: bool = False
+    words: list = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PLine:
+    page: int
+    base: float          # baseline, larger is higher on the page
+    size: float
+    words: list[Word]
+    chars: list          # the line's characters, for rendering it as plain text
+    phrases: list[Phrase] = field(default_factory=list)
+    kind: str = "text"   # seed | weak | years | text
+    cells: list[Phrase] = field(default_factory=list)
+
+    @property
+    def x0(self) -> float:
+        return self.phrases[0].x0 if self.phrases else 0.0
+
+    @property
+    def x1(self) -> float:
+        return self.phrases[-1].x1 if self.phrases else 0.0
+
+
+def is_cell_number(text: str) -> bool:
+    return text in NIL_TOKENS or bool(_CELL_NUM_RE.match(text))
+
+
+def _number_extent(words: list[Word]) -> tuple[float, float]:
+    """x-extent of the digits (or the dash) of a numeric phrase."""
+    xs = [(l, r) for w in words for ch, l, r in w.chars if ch.isdigit() or ch in "—–-−_―‐－.,"]
+    if not xs:
+        return words[0].x0, words[-1].x1
+    return min(l for l, _ in xs), max(r for _, r in xs)
+
+
+def _phrase(words: list[Word]) -> Phrase:
+    text = " ".join(w.text for w in words)
+    p = Phrase(text, words[0].x0, words[-1].x1, max(w.size for w in words), words=list(words))
+    compact = text.replace(" ", "")
+    p.numeric = is_cell_number(text) or is_cell_number(compact)
+    if p.numeric:
+        p.nx0, p.nx1 = _number_extent(words)
+    return p
+
+
+def make_phrases(words: list[Word]) -> list[Phrase]:
+    """Words of a line -> phrases (cells), number fragments joined."""
+    groups: list[list[Word]] = []
+    for w in words:
+        if groups and w.x0 - groups[-1][-1].x1 <= CELL_GAP_EM * max(w.size, groups[-1][-1].size):
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+    phrases = [_phrase(g) for g in groups]
+    return _join_fragments(phrases)
+
+
+def _join_fragments(ps: list[Phrase]) -> list[Phrase]:
+    out: list[Phrase] = []
+    i = 0
+    while i < len(ps):
+        p = ps[i]
+        nxt = ps[i + 1] if i + 1 < len(ps) else None
+        if p.text in _OPENERS and nxt is not None and nxt.numeric and \
+                nxt.x0 - p.x1 <= FRAGMENT_GAP_EM * p.size:
+            q = Phrase(p.text + nxt.text, p.x0, nxt.x1, max(p.size, nxt.size), nxt.nx0, nxt.nx1, True,
+                       p.words + nxt.words)
+            out.append(q)
+            i += 2
+            continue
+        if p.text in _CLOSERS and out and out[-1].numeric and out[-1].text not in NIL_TOKENS and \
+                p.x0 - out[-1].x1 <= FRAGMENT_GAP_EM * p.size and \
+                (nxt is None or nxt.x0 - p.x1 > p.x0 - out[-1].x1):
+            prev = out[-1]
+            prev.text += p.text
+            prev.x1 = p.x1
+            prev.words = prev.words + p.words
+            i += 1
+            continue
+        if p.text in _CLOSERS and out and out[-1].text in NIL_TOKENS:
+            i += 1                    # "—" "%": a nil percentage, the sign is decoration
+            continue
+        if p.text in _OPENERS and nxt is not None and nxt.text in NIL_TOKENS:
+            i += 1                    # "$" before a nil dash
+            continue
+        out.append(p)
+        i += 1
+    return out
+
+
+def split_glued(line: PLine, zone: float) -> bool:
+    """A number glued to a long label by a word space ("... expenses 11,001") is a cell of its
+    own when it stands in the columns' area (right of `zone`); True when the line changed."""
+    changed = False
+    for k, p in enumerate(line.phrases):
+        if p.numeric or len(p.words) < 2:
+            continue
+        w = p.words[-1]
+        if not is_cell_number(w.text) or w.x0 < zone - ZONE_SLACK_EM * w.size or \
+                p.words[-2].text in _OPENERS:
+            continue
+        head, tail = _phrase(p.words[:-1]), _phrase([w])
+        line.phrases[k:k + 1] = [head, tail]
+        changed = True
+        break
+    if changed:
+        line.phrases = _join_fragments(line.phrases)
+        classify(line)
+    return changed
+
+
+def classify(line: PLine) -> None:
+    """seed: numbers standing apart from a label, or two or more numbers alone; weak: one
+    number alone on the line; years: only years (a header); text otherwise."""
+    ps = line.phrases
+    nums = [p for p in ps if p.numeric]
+    if not nums:
+        line.kind = "text"
+        return
+    if all(_YEAR_RE.match(p.text) for p in nums) and (len(nums) >= 2 or len(ps) == 1 or not ps[0].numeric):
+        line.kind = "years"
+        return
+    if ps[0].numeric:
+        line.cells = [p for p in ps if p.numeric]
+        if len(ps) == len(nums):
+            line.kind = "seed" if len(nums) >= 2 else "weak"
+        else:
+            line.kind = "text"        # "2 Table of Contents": a number before text
+            line.cells = []
+        return
+    line.cells = [p for p in ps[1:] if p.numeric]
+    line.kind = "seed" if line.cells else "text"
+
+
+@dataclass
+class Band:
+    x0: float
+    x1: float
+    numeric: bool = True
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def make_bands(lines: list[PLine]) -> list[Band]:
+    """Columns of a region: the x-extents of its numbers, overlapping extents merged; a merged
+    extent that holds two numbers of one row is cut again where the right edges part most."""
+    cells = sorted(((c.nx0, c.nx1, row) for row, ln in enumerate(lines) for c in ln.cells))
+    groups: list[list[tuple[float, float, int]]] = []
+    right = None
+    for cell in cells:
+        if groups and cell[0] < right:
+            groups[-1].append(cell)
+            right = max(right, cell[1])
+        else:
+            groups.append([cell])
+            right = cell[1]
+    bands: list[Band] = []
+    for g in groups:
+        for part in _split_conflicts(g):
+            bands.append(Band(min(c[0] for c in part), max(c[1] for c in part)))
+    # the right edge with the ")" and "%" that follow the numbers, for headers aligned to them
+    for bd in bands:
+        ends = [c.x1 for ln in lines for c in ln.cells if _overlap(c.nx0, c.nx1, bd.x0, bd.x1) > 0]
+        if ends:
+            bd.x1 = max(bd.x1, max(ends))
+    return bands
+
+
+def _split_conflicts(cells: list[tuple[float, float, int]]) -> list[list[tuple[float, float, int]]]:
+    rows = [c[2] for c in cells]
+    if len(rows) == len(set(rows)):
+        return [cells]
+    ends = sorted({c[1] for c in cells})
+    if len(ends) < 2:
+        return [cells]
+    gap, cut = max((b - a, (a + b) / 2) for a, b in zip(ends, ends[1:]))
+    left = [c for c in cells if c[1] < cut]
+    right = [c for c in cells if c[1] >= cut]
+    return _split_conflicts(left) + _split_conflicts(right)
+
+
+def _band_of(bands: list[Band], x0: float, x1: float) -> int | None:
+    best, score = None, 0.0
+    for i, b in enumerate(bands):
+        o = _overlap(x0, x1, b.x0, b.x1)
+        if o > score:
+            best, score = i, o
+    return best
+
+
+def _nearest_band(bands: list[Band], x0: float, x1: float) -> int:
+    c = (x0 + x1) / 2
+    return min(range(len(bands)), key=lambda i: min(abs(c - bands[i].centre), abs(x1 - bands[i].x1)))
+
+
+class Grid:
+    """A document's lines -> (rendered lines, row info) with its tables as tab-separated rows."""
+
+    def __init__(self, lines: list[PLine]) -> None:
+        self.lines = lines
+        for ln in lines:
+            ln.phrases = make_phrases(ln.words)
+            classify(ln)
+        self.pitch = _paragraph_pitch(lines)
+        self.page_left: dict[int, float] = {}
+        for ln in lines:
+            if ln.phrases:
+                self.page_left[ln.page] = min(self.page_left.get(ln.page, ln.x0), ln.x0)
+
+    # -- distances ------------------------------------------------------------------------
+    def gap(self, upper: PLine, lower: PLine) -> float:
+        """Vertical distance between two lines read one after the other (0 over a page break)."""
+        if upper.page != lower.page:
+            return 0.0
+        return upper.base - lower.base
+
+    def wrap(self, size: float) -> float:
+        return WRAP_PITCHES * self.pitch * size
+
+    # -- regions --------------------------------------------------------------------------
+    def regions(self) -> list[tuple[int, int, int]]:
+        """(top, first seed, end) line indexes of each table region, end exclusive."""
+        lines = self.lines
+        out: list[tuple[int, int, int]] = []
+        i = 0
+        floor = 0
+        while i < len(lines):
+            if lines[i].kind != "seed":
+                i += 1
+                continue
+            first = i
+            zone = min(c.nx0 for c in lines[i].cells)
+            left = self._left_margin(lines[i])
+            last = i
+            pitches: list[float] = []
+            j = i + 1
+            while j < len(lines):
+                ln, up = lines[j], lines[j - 1]
+                g = self.gap(up, ln)
+                limit = max(MIN_ROW_GAP_EM * ln.size,
+                            ROW_GAP_PITCHES * statistics.median(pitches) if pitches else 0.0)
+                if g > limit:
+                    break
+                if ln.kind in ("seed", "weak"):
+                    cz = min(c.nx0 for c in ln.cells)
+                    if ln.kind == "weak" and cz < zone - ZONE_SLACK_EM * ln.size:
+                        break
+                    zone = min(zone, cz) if ln.kind == "seed" else zone
+                    if not ln.phrases[0].numeric:
+                        left = min(left, ln.x0)
+                    if g > 0 and lines[last].page == ln.page:
+                        pitches.append(self.gap(lines[last], ln) / max(1, j - last))
+                    last = j
+                elif ln.kind == "years" or (not self._label_only(ln, zone) and self._over_columns(ln, zone, left)):
+                    break             # a new header: the next table starts here
+                elif not self._label_only(ln, zone):
+                    if not (split_glued(ln, zone) and ln.kind == "seed"):
+                        break
+                    last = j
+                j += 1
+            end = last + 1
+            # the tail of the last row's wrapped label
+            while end < len(lines) and lines[end].kind == "text" and self._label_only(lines[end], zone) and \
+                    0 <= self.gap(lines[end - 1], lines[end]) <= self.wrap(lines[end].size) and \
+                    lines[end].x0 >= lines[last].x0 - ZONE_SLACK_EM * lines[end].size:
+                end += 1
+            top = self._headers_top(first, zone, left, floor)
+            out.append((top, first, end))
+            floor = end
+            i = end
+        return out
+
+    def _left_margin(self, ln: PLine) -> float:
+        """Where the labels of a table starting at `ln` begin: its label, or the left edge of
+        the text on its page."""
+        if ln.phrases and not ln.phrases[0].numeric:
+            return ln.x0
+        return self.page_left.get(ln.page, 0.0)
+
+    def _label_only(self, ln: PLine, zone: float) -> bool:
+        return bool(ln.phrases) and ln.x1 <= zone + ZONE_SLACK_EM * ln.size
+
+    def _over_columns(self, ln: PLine, zone: float, left: float) -> bool:
+        """Text over the columns (a header), with or without a label at the left: every phrase
+        but a label starts in the right part of the label area (headers are centred or
+        right-aligned over their columns; titles and paragraphs start at the margin)."""
+        ps = ln.phrases
+        if not ps:
+            return False
+        slack = ZONE_SLACK_EM * ln.size
+        rest = ps[1:] if ps[0].x1 <= zone + slack else ps
+        start = zone - HEADER_OVERHANG_SHARE * max(0.0, zone - left)
+        return bool(rest) and all(p.x0 >= start - slack and p.x1 > zone - slack for p in rest)
+
+    def _fits(self, ln: PLine, zone: float, left: float) -> bool:
+        return ln.kind == "years" or self._label_only(ln, zone) or self._over_columns(ln, zone, left)
+
+    def _headers_top(self, first: int, zone: float, left: float, floor: int) -> int:
+        """The first line of the header above a region's first row: header lines over the
+        columns, and the section labels between them and the first row."""
+        lines = self.lines
+        top = first
+        k = first - 1
+        while k >= floor and first - k <= HEADER_LOOKBACK:
+            ln = lines[k]
+            if self.gap(ln, lines[k + 1]) > HEADER_GAP_EM * ln.size:
+                break
+            if ln.kind == "text" and len(ln.phrases) == 1 and SCALE_LINE_RE.match(ln.phrases[0].text) \
+                    and sum(1 for c in lines[first].cells if _overlap(ln.x0, ln.x1, c.nx0, c.nx1) > 0) >= 2:
+                break                 # "(in millions, except per share data)": the table's context
+            if ln.kind == "years" or (ln.kind == "text" and self._over_columns(ln, zone, left)):
+                top = k
+            elif not (ln.kind == "text" and self._label_only(ln, zone)):
+                break
+            k -= 1
+        if top == first:
+            return first
+        return top
+
+    # -- output ---------------------------------------------------------------------------
+    def render(self, render_plain) -> tuple[list[str], dict[int, RowInfo]]:
+        """All lines as text: table regions as tab-separated rows (with RowInfo by 0-based output
+        line), everything else through `render_plain(line)`; blank lines for vertical space."""
+        out: list[str] = []
+        info: dict[int, RowInfo] = {}
+        regions = self.regions()
+        starts = {top: (first, end) for top, first, end in regions}
+        i = 0
+        table_no = 0
+        prev: PLine | None = None
+        while i < len(self.lines):
+            if i in starts:
+                first, end = starts[i]
+                rows = self._table_rows(i, first, end)
+                if out and out[-1] != "":
+                    out.append("")
+                for k, (text, spans, indent) in enumerate(rows):
+                    info[len(out)] = RowInfo(table_no, k, spans, indent, False)
+                    out.append(text)
+                out.append("")
+                table_no += 1
+                prev = None
+                i = end
+                continue
+            ln = self.lines[i]
+            if prev is not None and prev.page == ln.page and self.pitch and \
+                    prev.base - ln.base > 1.6 * self.pitch * ln.size and out and out[-1] != "":
+                out.append("")
+            out.append(render_plain(ln))
+            prev = ln
+            i += 1
+        return out, info
+
+    def _table_rows(self, top: int, first: int, end: int) -> list[tuple[str, dict[int, int], float]]:
+        lines = self.lines[top:end]
+        data = [ln for ln in self.lines[first:end] if ln.kind in ("seed", "weak")]
+        zone = min(c.nx0 for ln in data for c in ln.cells)
+        # numbers glued to a long label by a word space: cells when they stand in a column
+        bands = make_bands(data)
+        for ln in self.lines[first:end]:
+            split_glued(ln, zone)
+        left = min(ln.x0 for ln in lines if ln.phrases)
+        label_left = min((ln.x0 for ln in data if not ln.phrases[0].numeric), default=left)
+        header_n = first - top
+        rows: list[tuple[list[str], dict[int, int], float, PLine, str]] = []
+        for idx, ln in enumerate(lines):
+            if idx < header_n or ln.kind in ("years",) or (ln.kind == "text" and self._over_columns(ln, zone, label_left)):
+                fields, spans = self._header_fields(ln, bands, zone)
+                rows.append((fields, spans, 0.0, ln, "header"))
+            else:
+                fields = self._data_fields(ln, bands, zone)
+                kind = "data" if ln.kind in ("seed", "weak") else "label"
+                rows.append((fields, {}, max(0.0, ln.x0 - left), ln, kind))
+        rows = self._merge_headers(rows)
+        rows = self._merge_wrapped(rows, _row_pitch(data))
+        out = []
+        for fields, spans, indent, _, _ in rows:
+            text = "\t".join(fields).rstrip("\t")
+            if text.strip():
+                out.append((text, spans, indent))
+        return out
+
+    def _data_fields(self, ln: PLine, bands: list[Band], zone: float) -> list[str]:
+        fields = [""] * (len(bands) + 1)
+        for p in ln.phrases:
+            if p.numeric and p in ln.cells:
+                b = _band_of(bands, p.nx0, p.nx1)
+                if b is None:
+                    b = _nearest_band(bands, p.nx0, p.nx1)
+                k = b + 1
+            elif p.x1 <= zone + ZONE_SLACK_EM * p.size or not bands:
+                k = 0
+            else:
+                b = _band_of(bands, p.x0, p.x1)
+                k = (b if b is not None else _nearest_band(bands, p.x0, p.x1)) + 1
+            fields[k] = f"{fields[k]} {p.text}".strip() if fields[k] else p.text
+        return fields
+
+    def _header_fields(self, ln: PLine, bands: list[Band], zone: float) -> tuple[list[str], dict[int, int]]:
+        fields = [""] * (len(bands) + 1)
+        spans: dict[int, int] = {}
+        slack = ZONE_SLACK_EM * ln.size
+        label = [p for p in ln.phrases if p.x1 <= zone + slack and p.x0 < zone - slack]
+        over = [p for p in ln.phrases if p not in label]
+        if label:
+            fields[0] = " ".join(p.text for p in label)
+        hits: list[list[int]] = []
+        for p in over:
+            cov = [i for i, b in enumerate(bands)
+                   if _overlap(p.x0, p.x1, b.x0, b.x1) >= HEADER_OVERLAP_SHARE * min(p.x1 - p.x0, b.x1 - b.x0)]
+            if not cov and bands:
+                cov = [_nearest_band(bands, p.x0, p.x1)]
+            hits.append(cov)
+        claimed = {i for cov in hits for i in cov}
+        for p, cov in zip(over, hits):
+            if not cov:
+                continue
+            lo, hi = min(cov), max(cov)
+            # widen to the largest group centred under the phrase that no other phrase claims
+            own = set(cov)
+            best = (lo, hi)
+            centre = (p.x0 + p.x1) / 2
+            for a in range(lo, -1, -1):
+                if a < lo and a in claimed - own:
+                    break
+                for b in range(hi, len(bands)):
+                    if b > hi and b in claimed - own:
+                        break
+                    width = bands[b].x1 - bands[a].x0
+                    tol = max(CENTRE_TOLERANCE_EM * p.size, CENTRE_TOLERANCE_SHARE * width)
+                    if abs((bands[a].x0 + bands[b].x1) / 2 - centre) <= tol and b - a > best[1] - best[0]:
+                        best = (a, b)
+            lo, hi = best
+            k = lo + 1
+            fields[k] = f"{fields[k]} {p.text}".strip() if fields[k] else p.text
+            if hi > lo:
+                spans[k] = max(spans.get(k, 1), hi - lo + 1)
+        return fields, spans
+
+    def _merge_headers(self, rows):
+        """Header lines a line apart are the lines of one header row (a cell's text wrapped, or
+        centred over a taller cell): one row, each column's text in reading order, as long as
+        no spanning phrase of one stands over a column the other has text in."""
+        out = []
+        for r in rows:
+            fields, spans, indent, ln, kind = r
+            if out and kind == "header" and out[-1][4] == "header" and \
+                    0 <= out[-1][3].base - ln.base <= self.wrap(ln.size) and \
+                    _compatible(out[-1][0], out[-1][1], fields, spans):
+                pf, ps, pi, pl, _ = out[-1]
+                merged = [f"{a} {b}".strip() for a, b in zip(pf, fields)]
+                sp = dict(ps)
+                for k, n in spans.items():
+                    sp[k] = max(sp.get(k, 1), n)
+                out[-1] = (merged, sp, pi, ln, "header")
+                continue
+            out.append(r)
+        return out
+
+    def _merge_wrapped(self, rows, row_pitch: float):
+        """Numbers printed a little above or below their label (a wrapped label, cells aligned
+        to the middle or the bottom) join the label lines around them; the tail of a wrapped
+        label joins the row above it."""
+        used = [False] * len(rows)
+        out = []
+        for i, (fields, spans, indent, ln, kind) in enumerate(rows):
+            if used[i]:
+                continue
+            if kind == "data" and not fields[0]:
+                # label lines just above and just below, one wrapped cell with the numbers
+                above = []
+                k = len(out) - 1
+                while k >= 0 and out[k][4] == "label" and not out[k][5] and \
+                        0 <= out[k][3].base - (out[k + 1][3].base if k + 1 < len(out) else ln.base) <= self.wrap(ln.size):
+                    above.insert(0, k)
+                    k -= 1
+                below = []
+                k = i + 1
+                prev_ln = ln
+                while k < len(rows) and rows[k][4] == "label" and \
+                        0 <= prev_ln.base - rows[k][3].base <= self.wrap(ln.size):
+                    below.append(k)
+                    prev_ln = rows[k][3]
+                    k += 1
+                if above or below:
+                    parts = [out[a][0][0] for a in above] + [rows[b][0][0] for b in below]
+                    new_indent = out[above[0]][2] if above else rows[below[0]][2]
+                    for a in reversed(above):
+                        del out[a]
+                    for b in below:
+                        used[b] = True
+                    fields = [" ".join(parts)] + fields[1:]
+                    out.append([fields, spans, new_indent, ln, "data", True])
+                    continue
+            if kind == "label" and out and out[-1][4] == "data" and \
+                    0 <= out[-1][3].base - ln.base <= min(self.wrap(ln.size), CONTINUATION_PITCH_SHARE * row_pitch) and \
+                    out[-1][0][0] and \
+                    not self._starts_numbers_row(rows, i):
+                out[-1][0][0] += " " + fields[0]
+                out[-1][3] = ln
+                continue
+            out.append([fields, spans, indent, ln, kind, False])
+        return [tuple(r[:5]) for r in out]
+
+    def _starts_numbers_row(self, rows, i: int) -> bool:
+        """The label line is the top of a wrapped label whose numbers come on the next line."""
+        k = i + 1
+        while k < len(rows) and rows[k][4] == "label":
+            k += 1
+        if k < len(rows) and rows[k][4] == "data" and not rows[k][0][0]:
+            return rows[i][3].base - rows[k][3].base <= self.wrap(rows[k][3].size) * (k - i)
+        return False
+
+
+def _row_pitch(data: list[PLine]) -> float:
+    """The typical baseline distance between a table's consecutive rows of numbers."""
+    d = [a.base - b.base for a, b in zip(data, data[1:]) if a.page == b.page and a.base > b.base]
+    return statistics.median(d) if d else float("inf")
+
+
+def _compatible(f1: list[str], s1: dict[int, int], f2: list[str], s2: dict[int, int]) -> bool:
+    """Two header lines can be one row: no spanning phrase of either covers a column that the
+    other has text in (other than the span's own first column)."""
+    for fa, sa, fb in ((f1, s1, f2), (f2, s2, f1)):
+        for k, n in sa.items():
+            if any(fb[j].strip() for j in range(k + 1, min(len(fb), k + n))):
+                return False
+    return True
+
+
+def _paragraph_pitch(lines: list[PLine]) -> float:
+    """The baseline distance of consecutive lines of a paragraph, in ems of their size."""
+    ratios = []
+    for a, b in zip(lines, lines[1:]):
+        if a.page == b.page and abs(a.size - b.size) < 0.5 and a.size > 0:
+            r = (a.base - b.base) / a.size
+            if 0.8 < r < 2.5:
+                ratios.append(r)
+    if not ratios:
+        return 1.2
+    ratios.sort()
+    return ratios[len(ratios) // 4]      # the tight end: paragraphs, not spaced table rows
