@@ -45,12 +45,23 @@ WRAP_PITCHES = 1.25
 # A label line under a row is the tail of the row's wrapped label only when it is closer to it
 # than this share of the table's row pitch (in a table set at line pitch, it is a row of its own).
 CONTINUATION_PITCH_SHARE = 0.8
+# Paragraphs: a line that runs to within this many ems of the right margin and the line a line
+# pitch under it (starting at the left margin or under the line's start) are one paragraph,
+# joined into one line as the HTML reader gives it. The right margin is where this quantile of
+# the lines with at least PARAGRAPH_MIN_WORDS words end.
+WRAPPED_LINE_SLACK_EM = 3.0
+PARAGRAPH_MIN_WORDS = 8
+RIGHT_MARGIN_QUANTILE = 0.5
+PARAGRAPH_INDENT_EM = 3.0
+SAME_SIZE_EM = 0.15
+# A vertical gap of more than this many line pitches leaves a blank line between text lines.
+BLANK_LINE_PITCHES = 1.6
 # Lines of a table further apart than this many of its typical row pitches end it ...
 ROW_GAP_PITCHES = 3.2
 # ... but a gap is never counted as too wide below this many ems.
 MIN_ROW_GAP_EM = 9.0
 # Header lines are looked for this many lines above a table's first row, at most this far apart.
-HEADER_LOOKBACK = 8
+HEADER_LOOKBACK = 16
 HEADER_GAP_EM = 9.0
 # A phrase may start this far (in ems) left of the columns' area and still be over the columns.
 ZONE_SLACK_EM = 0.5
@@ -304,6 +315,9 @@ class Grid:
             ln.phrases = make_phrases(ln.words)
             classify(ln)
         self.pitch = _paragraph_pitch(lines)
+        # where wrapped paragraph lines end: the right edge most long lines reach
+        ends = sorted(ln.x1 for ln in lines if len(ln.words) >= PARAGRAPH_MIN_WORDS)
+        self.right_margin = ends[int(len(ends) * RIGHT_MARGIN_QUANTILE)] if ends else float("inf")
         self.page_left: dict[int, float] = {}
         for ln in lines:
             if ln.phrases:
@@ -353,7 +367,7 @@ class Grid:
                     if g > 0 and lines[last].page == ln.page:
                         pitches.append(self.gap(lines[last], ln) / max(1, j - last))
                     last = j
-                elif ln.kind == "years" or (not self._label_only(ln, zone) and self._over_columns(ln, zone, left)):
+                elif not self._label_only(ln, zone) and (ln.kind == "years" or self._over_columns(ln, zone, left)):
                     break             # a new header: the next table starts here
                 elif not self._label_only(ln, zone):
                     if not (split_glued(ln, zone) and ln.kind == "seed"):
@@ -394,6 +408,12 @@ class Grid:
         start = zone - HEADER_OVERHANG_SHARE * max(0.0, zone - left)
         return bool(rest) and all(p.x0 >= start - slack and p.x1 > zone - slack for p in rest)
 
+    def _is_header(self, ln: PLine, zone: float, left: float) -> bool:
+        """Years or text over the columns; a year at the labels' place is label text."""
+        if ln.kind == "years":
+            return not self._label_only(ln, zone)
+        return ln.kind == "text" and self._over_columns(ln, zone, left)
+
     def _fits(self, ln: PLine, zone: float, left: float) -> bool:
         return ln.kind == "years" or self._label_only(ln, zone) or self._over_columns(ln, zone, left)
 
@@ -410,9 +430,9 @@ class Grid:
             if ln.kind == "text" and len(ln.phrases) == 1 and SCALE_LINE_RE.match(ln.phrases[0].text) \
                     and sum(1 for c in lines[first].cells if _overlap(ln.x0, ln.x1, c.nx0, c.nx1) > 0) >= 2:
                 break                 # "(in millions, except per share data)": the table's context
-            if ln.kind == "years" or (ln.kind == "text" and self._over_columns(ln, zone, left)):
+            if self._is_header(ln, zone, left):
                 top = k
-            elif not (ln.kind == "text" and self._label_only(ln, zone)):
+            elif not (ln.kind in ("text", "years") and self._label_only(ln, zone)):
                 break
             k -= 1
         if top == first:
@@ -445,13 +465,34 @@ class Grid:
                 i = end
                 continue
             ln = self.lines[i]
+            if prev is not None and self._continues(prev, ln) and out and out[-1]:
+                joint = "" if out[-1].endswith("-") else " "
+                out[-1] = out[-1].rstrip() + joint + " ".join(p.text for p in ln.phrases)
+                prev = ln
+                i += 1
+                continue
             if prev is not None and prev.page == ln.page and self.pitch and \
-                    prev.base - ln.base > 1.6 * self.pitch * ln.size and out and out[-1] != "":
+                    prev.base - ln.base > BLANK_LINE_PITCHES * self.pitch * ln.size and out and out[-1] != "":
                 out.append("")
             out.append(render_plain(ln))
             prev = ln
             i += 1
         return out, info
+
+    def _continues(self, prev: PLine, ln: PLine) -> bool:
+        """`ln` is the next line of the paragraph `prev` wrapped: a line pitch below it in the
+        same size, `prev` running to the right margin, `ln` starting at the paragraph's left."""
+        if prev.page != ln.page or not prev.phrases or not ln.phrases or abs(prev.size - ln.size) > SAME_SIZE_EM * ln.size:
+            return False
+        d = prev.base - ln.base
+        if not (0 < d <= self.wrap(ln.size)):
+            return False
+        if prev.x1 < self.right_margin - WRAPPED_LINE_SLACK_EM * prev.size:
+            return False
+        if len(prev.phrases) > 1 or len(ln.phrases) > 1:
+            return False
+        return abs(ln.x0 - self.page_left.get(ln.page, ln.x0)) <= PARAGRAPH_INDENT_EM * ln.size or \
+            abs(ln.x0 - prev.x0) <= ZONE_SLACK_EM * ln.size
 
     def _table_rows(self, top: int, first: int, end: int) -> list[tuple[str, dict[int, int], float]]:
         lines = self.lines[top:end]
@@ -464,16 +505,30 @@ class Grid:
         left = min(ln.x0 for ln in lines if ln.phrases)
         label_left = min((ln.x0 for ln in data if not ln.phrases[0].numeric), default=left)
         header_n = first - top
-        rows: list[tuple[list[str], dict[int, int], float, PLine, str]] = []
+        rows: list = []
+        block: list[PLine] = []           # header lines a line apart: one header row
         for idx, ln in enumerate(lines):
-            if idx < header_n or ln.kind in ("years",) or (ln.kind == "text" and self._over_columns(ln, zone, label_left)):
-                fields, spans = self._header_fields(ln, bands, zone)
-                rows.append((fields, spans, 0.0, ln, "header"))
-            else:
-                fields = self._data_fields(ln, bands, zone)
-                kind = "data" if ln.kind in ("seed", "weak") else "label"
-                rows.append((fields, {}, max(0.0, ln.x0 - left), ln, kind))
-        rows = self._merge_headers(rows)
+            is_header = self._is_header(ln, zone, label_left)
+            if is_header and (idx < header_n or ln.kind == "years" or not ln.cells):
+                if block and not (0 <= block[-1].base - ln.base <= self.wrap(ln.size) or
+                                  block[-1].page != ln.page) or block and not self._stackable(block, ln, zone):
+                    rows.extend(self._header_rows(block, bands, zone))
+                    block = []
+                block.append(ln)
+                continue
+            if block and ln.kind == "text" and self._label_only(ln, zone) and idx + 1 < header_n and \
+                    0 <= block[-1].base - ln.base <= self.wrap(ln.size) and \
+                    0 <= ln.base - lines[idx + 1].base <= self.wrap(ln.size):
+                block.append(ln)          # a label inside a tall header cell ("(millions of dollars)")
+                continue
+            if block:
+                rows.extend(self._header_rows(block, bands, zone))
+                block = []
+            fields = self._data_fields(ln, bands, zone)
+            kind = "data" if ln.kind in ("seed", "weak") else "label"
+            rows.append((fields, {}, max(0.0, ln.x0 - left), ln, kind))
+        if block:
+            rows.extend(self._header_rows(block, bands, zone))
         rows = self._merge_wrapped(rows, _row_pitch(data))
         out = []
         for fields, spans, indent, _, _ in rows:
@@ -498,120 +553,128 @@ class Grid:
             fields[k] = f"{fields[k]} {p.text}".strip() if fields[k] else p.text
         return fields
 
-    def _header_fields(self, ln: PLine, bands: list[Band], zone: float) -> tuple[list[str], dict[int, int]]:
-        fields = [""] * (len(bands) + 1)
-        spans: dict[int, int] = {}
+    def _split_label(self, ln: PLine, zone: float) -> tuple[list[Phrase], list[Phrase]]:
         slack = ZONE_SLACK_EM * ln.size
         label = [p for p in ln.phrases if p.x1 <= zone + slack and p.x0 < zone - slack]
-        over = [p for p in ln.phrases if p not in label]
-        if label:
-            fields[0] = " ".join(p.text for p in label)
-        hits: list[list[int]] = []
-        for p in over:
-            cov = [i for i, b in enumerate(bands)
-                   if _overlap(p.x0, p.x1, b.x0, b.x1) >= HEADER_OVERLAP_SHARE * min(p.x1 - p.x0, b.x1 - b.x0)]
-            if not cov and bands:
-                cov = [_nearest_band(bands, p.x0, p.x1)]
-            hits.append(cov)
-        claimed = {i for cov in hits for i in cov}
-        for p, cov in zip(over, hits):
+        return label, [p for p in ln.phrases if p not in label]
+
+    def _stackable(self, block: list[PLine], ln: PLine, zone: float) -> bool:
+        """`ln` continues the header row of `block` (a wrapped header cell) when each of its
+        phrases stands under at most one phrase of the block and under each at most one."""
+        above = [p for b in block for p in self._split_label(b, zone)[1]]
+        for p in self._split_label(ln, zone)[1]:
+            if sum(1 for q in above if _overlap(p.x0, p.x1, q.x0, q.x1) > 0) > 1:
+                return False
+        for q in above:
+            if sum(1 for p in self._split_label(ln, zone)[1] if _overlap(p.x0, p.x1, q.x0, q.x1) > 0) > 1:
+                return False
+        return True
+
+    def _header_rows(self, block: list[PLine], bands: list[Band], zone: float):
+        """The lines of one header row -> (fields, spans, indent, last line, "header"): phrases
+        standing over one another are one cell; each cell is placed at the columns it covers."""
+        stacks: list[list] = []            # [x0, x1, size, [texts]]
+        label: list[str] = []
+        for ln in block:
+            lab, over = self._split_label(ln, zone)
+            label += [p.text for p in lab]
+            for p in over:
+                st = next((st for st in stacks if _overlap(p.x0, p.x1, st[0], st[1]) > 0), None)
+                if st is None:
+                    stacks.append([p.x0, p.x1, p.size, [p.text]])
+                else:
+                    st[0], st[1] = min(st[0], p.x0), max(st[1], p.x1)
+                    st[3].append(p.text)
+        stacks.sort(key=lambda st: st[0])
+        fields = [""] * (len(bands) + 1)
+        fields[0] = " ".join(label)
+        spans: dict[int, int] = {}
+        hits = [_covered(bands, st[0], st[1]) for st in stacks]
+        for st, cov in zip(stacks, hits):
             if not cov:
                 continue
-            lo, hi = min(cov), max(cov)
-            # widen to the largest group centred under the phrase that no other phrase claims
-            own = set(cov)
-            best = (lo, hi)
-            centre = (p.x0 + p.x1) / 2
-            for a in range(lo, -1, -1):
-                if a < lo and a in claimed - own:
-                    break
-                for b in range(hi, len(bands)):
-                    if b > hi and b in claimed - own:
-                        break
-                    width = bands[b].x1 - bands[a].x0
-                    tol = max(CENTRE_TOLERANCE_EM * p.size, CENTRE_TOLERANCE_SHARE * width)
-                    if abs((bands[a].x0 + bands[b].x1) / 2 - centre) <= tol and b - a > best[1] - best[0]:
-                        best = (a, b)
-            lo, hi = best
+            others = {i for c in hits if c is not cov for i in c}
+            lo, hi = _widen(bands, cov, others, st[0], st[1], st[2])
             k = lo + 1
-            fields[k] = f"{fields[k]} {p.text}".strip() if fields[k] else p.text
+            text = " ".join(st[3])
+            fields[k] = f"{fields[k]} {text}".strip() if fields[k] else text
             if hi > lo:
                 spans[k] = max(spans.get(k, 1), hi - lo + 1)
-        return fields, spans
-
-    def _merge_headers(self, rows):
-        """Header lines a line apart are the lines of one header row (a cell's text wrapped, or
-        centred over a taller cell): one row, each column's text in reading order, as long as
-        no spanning phrase of one stands over a column the other has text in."""
-        out = []
-        for r in rows:
-            fields, spans, indent, ln, kind = r
-            if out and kind == "header" and out[-1][4] == "header" and \
-                    0 <= out[-1][3].base - ln.base <= self.wrap(ln.size) and \
-                    _compatible(out[-1][0], out[-1][1], fields, spans):
-                pf, ps, pi, pl, _ = out[-1]
-                merged = [f"{a} {b}".strip() for a, b in zip(pf, fields)]
-                sp = dict(ps)
-                for k, n in spans.items():
-                    sp[k] = max(sp.get(k, 1), n)
-                out[-1] = (merged, sp, pi, ln, "header")
-                continue
-            out.append(r)
-        return out
+        return [(fields, spans, 0.0, block[-1], "header")]
 
     def _merge_wrapped(self, rows, row_pitch: float):
-        """Numbers printed a little above or below their label (a wrapped label, cells aligned
-        to the middle or the bottom) join the label lines around them; the tail of a wrapped
-        label joins the row above it."""
-        used = [False] * len(rows)
-        out = []
-        for i, (fields, spans, indent, ln, kind) in enumerate(rows):
-            if used[i]:
-                continue
-            if kind == "data" and not fields[0]:
-                # label lines just above and just below, one wrapped cell with the numbers
-                above = []
-                k = len(out) - 1
-                while k >= 0 and out[k][4] == "label" and not out[k][5] and \
-                        0 <= out[k][3].base - (out[k + 1][3].base if k + 1 < len(out) else ln.base) <= self.wrap(ln.size):
-                    above.insert(0, k)
-                    k -= 1
-                below = []
-                k = i + 1
-                prev_ln = ln
-                while k < len(rows) and rows[k][4] == "label" and \
-                        0 <= prev_ln.base - rows[k][3].base <= self.wrap(ln.size):
-                    below.append(k)
-                    prev_ln = rows[k][3]
-                    k += 1
-                if above or below:
-                    parts = [out[a][0][0] for a in above] + [rows[b][0][0] for b in below]
-                    new_indent = out[above[0]][2] if above else rows[below[0]][2]
-                    for a in reversed(above):
-                        del out[a]
-                    for b in below:
-                        used[b] = True
-                    fields = [" ".join(parts)] + fields[1:]
-                    out.append([fields, spans, new_indent, ln, "data", True])
-                    continue
-            if kind == "label" and out and out[-1][4] == "data" and \
-                    0 <= out[-1][3].base - ln.base <= min(self.wrap(ln.size), CONTINUATION_PITCH_SHARE * row_pitch) and \
-                    out[-1][0][0] and \
-                    not self._starts_numbers_row(rows, i):
-                out[-1][0][0] += " " + fields[0]
-                out[-1][3] = ln
-                continue
-            out.append([fields, spans, indent, ln, kind, False])
-        return [tuple(r[:5]) for r in out]
+        """A wrapped label is one cell with the numbers of its row, which stand on its first,
+        middle or last line: lines closer together than a row pitch (and a line pitch) are one
+        cell. Each run of such lines with one row of numbers in it becomes that row; with
+        several, each label line goes to the row of numbers nearest to it."""
+        def tight(a: PLine, b: PLine) -> bool:
+            if a.page != b.page:
+                return False
+            d = a.base - b.base
+            return 0 <= d <= min(self.wrap(b.size), CONTINUATION_PITCH_SHARE * row_pitch)
 
-    def _starts_numbers_row(self, rows, i: int) -> bool:
-        """The label line is the top of a wrapped label whose numbers come on the next line."""
-        k = i + 1
-        while k < len(rows) and rows[k][4] == "label":
-            k += 1
-        if k < len(rows) and rows[k][4] == "data" and not rows[k][0][0]:
-            return rows[i][3].base - rows[k][3].base <= self.wrap(rows[k][3].size) * (k - i)
-        return False
+        out = []
+        i = 0
+        while i < len(rows):
+            if rows[i][4] not in ("data", "label"):
+                out.append(rows[i])
+                i += 1
+                continue
+            j = i + 1
+            while j < len(rows) and rows[j][4] in ("data", "label") and tight(rows[j - 1][3], rows[j][3]):
+                j += 1
+            run = rows[i:j]
+            data = [k for k, r in enumerate(run) if r[4] == "data"]
+            if len(run) == 1:
+                out.append(run[0])
+            elif not data:
+                first = run[0]
+                out.append(([" ".join(r[0][0] for r in run if r[0][0])] + first[0][1:], first[1], first[2],
+                            run[-1][3], "label"))
+            else:
+                owner = {}
+                for k, r in enumerate(run):
+                    if r[4] == "data":
+                        owner[k] = k
+                        continue
+                    # the nearest row of numbers; on a tie the one without a label of its own
+                    owner[k] = min(data, key=lambda d: (abs(run[d][3].base - r[3].base), bool(run[d][0][0]), -d))
+                for d in data:
+                    parts = [run[k][0][0] for k in range(len(run)) if owner[k] == d and run[k][0][0]]
+                    fields, spans, indent, ln, kind = run[d]
+                    mine = [k for k in range(len(run)) if owner[k] == d]
+                    out.append(([" ".join(parts)] + fields[1:], spans, run[mine[0]][2], ln, "data"))
+            i = j
+        return out
+
+
+def _covered(bands: list[Band], x0: float, x1: float) -> list[int]:
+    """The columns a header phrase stands over (the nearest one if it overlaps none)."""
+    cov = [i for i, b in enumerate(bands)
+           if _overlap(x0, x1, b.x0, b.x1) >= HEADER_OVERLAP_SHARE * min(x1 - x0, b.x1 - b.x0)]
+    if not cov and bands:
+        cov = [_nearest_band(bands, x0, x1)]
+    return cov
+
+
+def _widen(bands: list[Band], cov: list[int], others: set[int], x0: float, x1: float, size: float) -> tuple[int, int]:
+    """The first and last column a header phrase spans: those it stands over, widened to the
+    largest group of columns centred under it that no other phrase of its row stands over (a
+    centred "Six Months Ended" over a date and a percent column spans both)."""
+    lo, hi = min(cov), max(cov)
+    best = (lo, hi)
+    centre = (x0 + x1) / 2
+    for a in range(lo, -1, -1):
+        if a < lo and a in others:
+            break
+        for b in range(hi, len(bands)):
+            if b > hi and b in others:
+                break
+            width = bands[b].x1 - bands[a].x0
+            tol = max(CENTRE_TOLERANCE_EM * size, CENTRE_TOLERANCE_SHARE * width)
+            if abs((bands[a].x0 + bands[b].x1) / 2 - centre) <= tol and b - a > best[1] - best[0]:
+                best = (a, b)
+    return best
 
 
 def _row_pitch(data: list[PLine]) -> float:
