@@ -65,6 +65,8 @@ HEADER_LOOKBACK = 16
 HEADER_GAP_EM = 9.0
 # A phrase may start this far (in ems) left of the columns' area and still be over the columns.
 ZONE_SLACK_EM = 0.5
+# Cells of one column are right-aligned, left-aligned or inside its extent within this many ems.
+ALIGN_TOLERANCE_EM = 0.6
 # A header phrase starts right of this share of the label area (titles start at the margin).
 HEADER_OVERHANG_SHARE = 0.3
 # A header phrase stands over a column when it covers this share of the narrower of the two.
@@ -292,6 +294,31 @@ def _split_conflicts(cells: list[tuple[float, float, int]]) -> list[list[tuple[f
     return _split_conflicts(left) + _split_conflicts(right)
 
 
+def _add_columns(cols: list[list[float]], ln: PLine) -> None:
+    """Grow the running column extents [x0, x1] of a region by the cells of a row."""
+    for c in ln.cells:
+        hit = [col for col in cols if _overlap(c.nx0, c.nx1, col[0], col[1]) > 0]
+        if hit:
+            hit[0][0], hit[0][1] = min(hit[0][0], c.nx0), max(hit[0][1], c.nx1)
+        else:
+            cols.append([c.nx0, c.nx1])
+
+
+def _misfit(cols: list[list[float]], ln: PLine) -> bool:
+    """A cell that overlaps a column but is aligned with neither of its edges nor inside it:
+    the row belongs to a table whose columns stand elsewhere."""
+    for c in ln.cells:
+        tol = ALIGN_TOLERANCE_EM * c.size
+        for x0, x1 in cols:
+            if _overlap(c.nx0, c.nx1, x0, x1) <= 0:
+                continue
+            inside = c.nx0 >= x0 - tol and c.nx1 <= x1 + tol
+            around = c.nx0 <= x0 + tol and c.nx1 >= x1 - tol
+            if not (inside or around or abs(c.nx1 - x1) <= tol or abs(c.nx0 - x0) <= tol):
+                return True
+    return False
+
+
 def _band_of(bands: list[Band], x0: float, x1: float) -> int | None:
     best, score = None, 0.0
     for i, b in enumerate(bands):
@@ -319,6 +346,7 @@ class Grid:
         ends = sorted(ln.x1 for ln in lines if len(ln.words) >= PARAGRAPH_MIN_WORDS)
         self.right_margin = ends[int(len(ends) * RIGHT_MARGIN_QUANTILE)] if ends else float("inf")
         self.page_left: dict[int, float] = {}
+        self.index = {id(ln): k for k, ln in enumerate(lines)}
         for ln in lines:
             if ln.phrases:
                 self.page_left[ln.page] = min(self.page_left.get(ln.page, ln.x0), ln.x0)
@@ -347,6 +375,8 @@ class Grid:
             first = i
             zone = min(c.nx0 for c in lines[i].cells)
             left = self._left_margin(lines[i])
+            cols: list[list[float]] = []
+            _add_columns(cols, lines[i])
             last = i
             pitches: list[float] = []
             j = i + 1
@@ -355,12 +385,15 @@ class Grid:
                 g = self.gap(up, ln)
                 limit = max(MIN_ROW_GAP_EM * ln.size,
                             ROW_GAP_PITCHES * statistics.median(pitches) if pitches else 0.0)
-                if g > limit:
+                if g > limit and not self._rows_follow(j, zone, cols):
                     break
                 if ln.kind in ("seed", "weak"):
                     cz = min(c.nx0 for c in ln.cells)
                     if ln.kind == "weak" and cz < zone - ZONE_SLACK_EM * ln.size:
                         break
+                    if _misfit(cols, ln):
+                        break         # the columns moved: another table
+                    _add_columns(cols, ln)
                     zone = min(zone, cz) if ln.kind == "seed" else zone
                     if not ln.phrases[0].numeric:
                         left = min(left, ln.x0)
@@ -385,6 +418,21 @@ class Grid:
             floor = end
             i = end
         return out
+
+    def _rows_follow(self, j: int, zone: float, cols: list[list[float]]) -> bool:
+        """Rows in the same columns follow line j on its page, past section labels: a wide
+        vertical gap (an empty row, a spaced-out statement) does not end the table."""
+        lines = self.lines
+        k = j
+        while k < len(lines) and lines[k].page == lines[j].page:
+            ln = lines[k]
+            if ln.kind in ("seed", "weak"):
+                return not _misfit(cols, ln) and any(
+                    _overlap(c.nx0, c.nx1, x0, x1) > 0 for c in ln.cells for x0, x1 in cols)
+            if not (ln.kind == "text" and self._label_only(ln, zone)) or k - j >= HEADER_LOOKBACK:
+                return False
+            k += 1
+        return False
 
     def _left_margin(self, ln: PLine) -> float:
         """Where the labels of a table starting at `ln` begin: its label, or the left edge of
@@ -482,11 +530,17 @@ class Grid:
     def _continues(self, prev: PLine, ln: PLine) -> bool:
         """`ln` is the next line of the paragraph `prev` wrapped: a line pitch below it in the
         same size, `prev` running to the right margin, `ln` starting at the paragraph's left."""
-        if prev.page != ln.page or not prev.phrases or not ln.phrases or abs(prev.size - ln.size) > SAME_SIZE_EM * ln.size:
+        if not prev.phrases or not ln.phrases or abs(prev.size - ln.size) > SAME_SIZE_EM * ln.size:
             return False
-        d = prev.base - ln.base
-        if not (0 < d <= self.wrap(ln.size)):
-            return False
+        if prev.page != ln.page:
+            # over a page break: the last line of one page and the first of the next
+            k = self.index[id(prev)]
+            if k + 1 >= len(self.lines) or self.lines[k + 1] is not ln or prev.phrases[-1].text.endswith((".", ":")):
+                return False
+        else:
+            d = prev.base - ln.base
+            if not (0 < d <= self.wrap(ln.size)):
+                return False
         if prev.x1 < self.right_margin - WRAPPED_LINE_SLACK_EM * prev.size:
             return False
         if len(prev.phrases) > 1 or len(ln.phrases) > 1:
