@@ -36,7 +36,8 @@ from iijdesk.core.tables.numbers import NIL_TOKENS
 CELL_GAP_EM = 0.85
 # ... but a number at the end of a label phrase is split off at any word gap when it stands in
 # one of the table's columns (a long label that comes close to its first number).
-# A lone "$" before a number, or ")" / "%" after it, joins it across at most this gap.
+# A lone ")" or "%" after a number joins it across at most this gap ("$" before one at any gap:
+# it stands at the left of the number's cell).
 FRAGMENT_GAP_EM = 6.0
 # Two lines whose baselines differ by at most this are one line of a wrapped cell (and a row's
 # numbers this far above or below its label belong to it), as a multiple of the paragraph
@@ -67,8 +68,12 @@ HEADER_GAP_EM = 9.0
 ZONE_SLACK_EM = 0.5
 # Cells of one column are right-aligned, left-aligned or inside its extent within this many ems.
 ALIGN_TOLERANCE_EM = 0.6
-# A header phrase starts right of this share of the label area (titles start at the margin).
-HEADER_OVERHANG_SHARE = 0.3
+# A header phrase starts at least this far right of the labels' left edge (titles and
+# paragraphs start at the margin) ...
+HEADER_MIN_INDENT_EM = 4.0
+# ... and a line that is one phrase centred on the page within this many ems is a title, unless
+# the table's columns are centred there too.
+TITLE_CENTRE_EM = 2.0
 # A header phrase stands over a column when it covers this share of the narrower of the two.
 HEADER_OVERLAP_SHARE = 0.4
 # A phrase spans a wider group of columns when its centre is within this many ems (or this
@@ -170,8 +175,7 @@ def _join_fragments(ps: list[Phrase]) -> list[Phrase]:
     while i < len(ps):
         p = ps[i]
         nxt = ps[i + 1] if i + 1 < len(ps) else None
-        if p.text in _OPENERS and nxt is not None and nxt.numeric and \
-                nxt.x0 - p.x1 <= FRAGMENT_GAP_EM * p.size:
+        if p.text in _OPENERS and nxt is not None and nxt.numeric:
             q = Phrase(p.text + nxt.text, p.x0, nxt.x1, max(p.size, nxt.size), nxt.nx0, nxt.nx1, True,
                        p.words + nxt.words)
             out.append(q)
@@ -243,9 +247,10 @@ def classify(line: PLine) -> None:
 
 @dataclass
 class Band:
-    x0: float
+    x0: float               # the extent of the column's numbers
     x1: float
-    numeric: bool = True
+    cx0: float = 0.0        # ... with the "$" before them and the ")" "%" after: the cells' extent
+    cx1: float = 0.0
 
     @property
     def centre(self) -> float:
@@ -275,9 +280,10 @@ def make_bands(lines: list[PLine]) -> list[Band]:
             bands.append(Band(min(c[0] for c in part), max(c[1] for c in part)))
     # the right edge with the ")" and "%" that follow the numbers, for headers aligned to them
     for bd in bands:
-        ends = [c.x1 for ln in lines for c in ln.cells if _overlap(c.nx0, c.nx1, bd.x0, bd.x1) > 0]
-        if ends:
-            bd.x1 = max(bd.x1, max(ends))
+        mine = [c for ln in lines for c in ln.cells if _overlap(c.nx0, c.nx1, bd.x0, bd.x1) > 0]
+        bd.cx0 = min([bd.x0] + [c.x0 for c in mine])
+        bd.cx1 = max([bd.x1] + [c.x1 for c in mine])
+        bd.x1 = bd.cx1
     return bands
 
 
@@ -292,6 +298,10 @@ def _split_conflicts(cells: list[tuple[float, float, int]]) -> list[list[tuple[f
     left = [c for c in cells if c[1] < cut]
     right = [c for c in cells if c[1] >= cut]
     return _split_conflicts(left) + _split_conflicts(right)
+
+
+def _centre(cols: list[list[float]]) -> float:
+    return (min(c[0] for c in cols) + max(c[1] for c in cols)) / 2
 
 
 def _add_columns(cols: list[list[float]], ln: PLine) -> None:
@@ -347,6 +357,8 @@ class Grid:
         self.right_margin = ends[int(len(ends) * RIGHT_MARGIN_QUANTILE)] if ends else float("inf")
         self.page_left: dict[int, float] = {}
         self.index = {id(ln): k for k, ln in enumerate(lines)}
+        self.cols_centre: float | None = None    # of the table being read: titles are not centred on it
+        self.cols: list[list[float]] = []
         for ln in lines:
             if ln.phrases:
                 self.page_left[ln.page] = min(self.page_left.get(ln.page, ln.x0), ln.x0)
@@ -377,6 +389,7 @@ class Grid:
             left = self._left_margin(lines[i])
             cols: list[list[float]] = []
             _add_columns(cols, lines[i])
+            self.cols_centre, self.cols = _centre(cols), cols
             last = i
             pitches: list[float] = []
             j = i + 1
@@ -394,6 +407,7 @@ class Grid:
                     if _misfit(cols, ln):
                         break         # the columns moved: another table
                     _add_columns(cols, ln)
+                    self.cols_centre, self.cols = _centre(cols), cols
                     zone = min(zone, cz) if ln.kind == "seed" else zone
                     if not ln.phrases[0].numeric:
                         left = min(left, ln.x0)
@@ -446,15 +460,24 @@ class Grid:
 
     def _over_columns(self, ln: PLine, zone: float, left: float) -> bool:
         """Text over the columns (a header), with or without a label at the left: every phrase
-        but a label starts in the right part of the label area (headers are centred or
-        right-aligned over their columns; titles and paragraphs start at the margin)."""
+        but a label reaches into the columns and starts clear of the left margin (titles and
+        paragraphs start at the margin), and a line that is one phrase centred on the page while
+        the columns are not is a title."""
         ps = ln.phrases
         if not ps:
             return False
         slack = ZONE_SLACK_EM * ln.size
         rest = ps[1:] if ps[0].x1 <= zone + slack else ps
-        start = zone - HEADER_OVERHANG_SHARE * max(0.0, zone - left)
-        return bool(rest) and all(p.x0 >= start - slack and p.x1 > zone - slack for p in rest)
+        if not rest or not all(p.x0 >= left + HEADER_MIN_INDENT_EM * p.size and p.x1 > zone - slack for p in rest):
+            return False
+        if len(ps) == 1 and self.cols_centre is not None:
+            p = ps[0]
+            page_centre = (self.page_left.get(ln.page, 0.0) + self.right_margin) / 2
+            tol = TITLE_CENTRE_EM * p.size
+            wide = p.x0 < zone - slack or sum(1 for a, b in self.cols if _overlap(p.x0, p.x1, a, b) > 0) >= 2
+            if wide and abs((p.x0 + p.x1) / 2 - page_centre) <= tol < abs(self.cols_centre - page_centre):
+                return False
+        return True
 
     def _is_header(self, ln: PLine, zone: float, left: float) -> bool:
         """Years or text over the columns; a year at the labels' place is label text."""
@@ -554,6 +577,8 @@ class Grid:
         zone = min(c.nx0 for ln in data for c in ln.cells)
         # numbers glued to a long label by a word space: cells when they stand in a column
         bands = make_bands(data)
+        self.cols_centre = (bands[0].cx0 + bands[-1].cx1) / 2 if bands else None
+        self.cols = [[b.x0, b.x1] for b in bands]
         for ln in self.lines[first:end]:
             split_glued(ln, zone)
         left = min(ln.x0 for ln in lines if ln.phrases)
@@ -724,9 +749,9 @@ def _widen(bands: list[Band], cov: list[int], others: set[int], x0: float, x1: f
         for b in range(hi, len(bands)):
             if b > hi and b in others:
                 break
-            width = bands[b].x1 - bands[a].x0
+            width = bands[b].cx1 - bands[a].cx0
             tol = max(CENTRE_TOLERANCE_EM * size, CENTRE_TOLERANCE_SHARE * width)
-            if abs((bands[a].x0 + bands[b].x1) / 2 - centre) <= tol and b - a > best[1] - best[0]:
+            if abs((bands[a].cx0 + bands[b].cx1) / 2 - centre) <= tol and b - a > best[1] - best[0]:
                 best = (a, b)
     return best
 
