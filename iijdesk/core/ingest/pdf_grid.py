@@ -46,11 +46,12 @@ WRAP_PITCHES = 1.25
 # A label line under a row is the tail of the row's wrapped label only when it is closer to it
 # than this share of the table's row pitch (in a table set at line pitch, it is a row of its own).
 CONTINUATION_PITCH_SHARE = 0.8
-# Paragraphs: a line that runs to within this many ems of the right margin and the line a line
+# Paragraphs: a line that runs to within this many ems of the right margin (the next word did
+# not fit) and the line a line
 # pitch under it (starting at the left margin or under the line's start) are one paragraph,
 # joined into one line as the HTML reader gives it. The right margin is where this quantile of
 # the lines with at least PARAGRAPH_MIN_WORDS words end.
-WRAPPED_LINE_SLACK_EM = 3.0
+WRAPPED_LINE_SLACK_EM = 10.0
 PARAGRAPH_MIN_WORDS = 8
 RIGHT_MARGIN_QUANTILE = 0.5
 PARAGRAPH_INDENT_EM = 3.0
@@ -74,6 +75,9 @@ HEADER_MIN_INDENT_EM = 4.0
 # ... and a line that is one phrase centred on the page within this many ems is a title, unless
 # the table's columns are centred there too.
 TITLE_CENTRE_EM = 2.0
+# A gap this wide (in ems) inside a header phrase separates two columns' headers when the words
+# on either side stand over different columns (a word space is about a third of an em).
+HEADER_SPLIT_GAP_EM = 0.55
 # A header phrase stands over a column when it covers this share of the narrower of the two.
 HEADER_OVERLAP_SHARE = 0.4
 # A phrase spans a wider group of columns when its centre is within this many ems (or this
@@ -569,7 +573,7 @@ class Grid:
         if len(prev.phrases) > 1 or len(ln.phrases) > 1:
             return False
         return abs(ln.x0 - self.page_left.get(ln.page, ln.x0)) <= PARAGRAPH_INDENT_EM * ln.size or \
-            abs(ln.x0 - prev.x0) <= ZONE_SLACK_EM * ln.size
+            -ZONE_SLACK_EM * ln.size <= ln.x0 - prev.x0 <= PARAGRAPH_INDENT_EM * ln.size
 
     def _table_rows(self, top: int, first: int, end: int) -> list[tuple[str, dict[int, int], float]]:
         lines = self.lines[top:end]
@@ -657,7 +661,7 @@ class Grid:
         for ln in block:
             lab, over = self._split_label(ln, zone)
             label += [p.text for p in lab]
-            for p in over:
+            for p in [q for p in over for q in _split_header(p, bands)]:
                 st = next((st for st in stacks if _overlap(p.x0, p.x1, st[0], st[1]) > 0), None)
                 if st is None:
                     stacks.append([p.x0, p.x1, p.size, [p.text]])
@@ -725,6 +729,20 @@ class Grid:
                     out.append(([" ".join(parts)] + fields[1:], spans, run[mine[0]][2], ln, "data"))
             i = j
         return out
+
+
+def _split_header(p: Phrase, bands: list[Band]) -> list[Phrase]:
+    """Two column headers set close together ("Corporate Eliminations"): a wider than usual
+    word gap with words over different columns on either side cuts the phrase."""
+    for k in range(1, len(p.words)):
+        a, b = p.words[k - 1], p.words[k]
+        if b.x0 - a.x1 < HEADER_SPLIT_GAP_EM * max(a.size, b.size):
+            continue
+        left, right = _phrase(p.words[:k]), _phrase(p.words[k:])
+        lc, rc = _covered(bands, left.x0, left.x1), _covered(bands, right.x0, right.x1)
+        if lc and rc and max(lc) < min(rc):
+            return _split_header(left, bands) + _split_header(right, bands)
+    return [p]
 
 
 def _covered(bands: list[Band], x0: float, x1: float) -> list[int]:
