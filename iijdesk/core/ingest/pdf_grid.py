@@ -594,7 +594,7 @@ class Grid:
             is_header = self._is_header(ln, zone, label_left)
             if is_header and (idx < header_n or ln.kind == "years" or not ln.cells):
                 if block and not (0 <= block[-1].base - ln.base <= self.wrap(ln.size) or
-                                  block[-1].page != ln.page) or block and not self._stackable(block, ln, zone):
+                                  block[-1].page != ln.page) or block and not self._stackable(block, ln, zone, bands):
                     rows.extend(self._header_rows(block, bands, zone))
                     block = []
                 block.append(ln)
@@ -641,15 +641,21 @@ class Grid:
         label = [p for p in ln.phrases if p.x1 <= zone + slack and p.x0 < zone - slack]
         return label, [p for p in ln.phrases if p not in label]
 
-    def _stackable(self, block: list[PLine], ln: PLine, zone: float) -> bool:
+    def _stackable(self, block: list[PLine], ln: PLine, zone: float, bands: list[Band]) -> bool:
         """`ln` continues the header row of `block` (a wrapped header cell) when each of its
-        phrases stands under at most one phrase of the block and under each at most one."""
+        phrases stands under at most one phrase of the block and under each at most one, and
+        no phrase spanning columns stands over a phrase of one column (a "Three Months Ended"
+        over its years is a header row of its own)."""
         above = [p for b in block for p in self._split_label(b, zone)[1]]
-        for p in self._split_label(ln, zone)[1]:
-            if sum(1 for q in above if _overlap(p.x0, p.x1, q.x0, q.x1) > 0) > 1:
+        below = self._split_label(ln, zone)[1]
+        for p in below:
+            under = [q for q in above if _overlap(p.x0, p.x1, q.x0, q.x1) > 0]
+            if len(under) > 1:
+                return False
+            if under and bands and _span_width(bands, under[0]) > 1 and _span_width(bands, p) == 1:
                 return False
         for q in above:
-            if sum(1 for p in self._split_label(ln, zone)[1] if _overlap(p.x0, p.x1, q.x0, q.x1) > 0) > 1:
+            if sum(1 for p in below if _overlap(p.x0, p.x1, q.x0, q.x1) > 0) > 1:
                 return False
         return True
 
@@ -743,6 +749,15 @@ def _split_header(p: Phrase, bands: list[Band]) -> list[Phrase]:
         if lc and rc and max(lc) < min(rc):
             return _split_header(left, bands) + _split_header(right, bands)
     return [p]
+
+
+def _span_width(bands: list[Band], p: Phrase) -> int:
+    """How many columns a header phrase would span on its own."""
+    cov = _covered(bands, p.x0, p.x1)
+    if not cov:
+        return 0
+    lo, hi = _widen(bands, cov, set(), p.x0, p.x1, p.size)
+    return hi - lo + 1
 
 
 def _covered(bands: list[Band], x0: float, x1: float) -> list[int]:

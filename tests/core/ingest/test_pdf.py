@@ -2,11 +2,12 @@
 import io
 import re
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from iijdesk.core.ingest import NotAReleaseError, load, load_bytes
-from tests.core.ingest.conftest import make_pdf
+from tests.core.ingest.conftest import make_pdf, make_statement_pdf
 
 
 def _nonblank(lines):
@@ -48,12 +49,11 @@ def test_proportional_font_table_keeps_label_and_numbers_in_order(text_000):
     assert len(got) == len(rows)
     for want, line in zip(rows, got):
         assert line.split() == want.split(), line
-    total = next(ln for ln in got if ln.startswith("Total Revenues"))
-    # label words one space apart, columns at least two spaces apart
-    assert re.fullmatch(r"Total Revenues {2,}50,789 {2,}48,313 {2,}\(4\.9%\)", total)
-    # right-aligned numbers end at the same text column on every row
-    ends = {ln.index("(4.9%)") + 6 for ln in got if "(4.9%)" in ln}
-    assert len(ends) == 1
+    # the table comes back as the HTML reader gives one: label and cells in tab fields, every
+    # row's numbers in the fields of their columns
+    assert "Total Revenues\t50,789\t48,313\t(4.9%)" in got
+    assert "Net Revenues\t50,789\t48,313" in got
+    assert all(doc.rows.get(i + 1) is not None for i, ln in enumerate(doc.lines) if "\t" in ln)
 
 
 def test_japanese_text_in_a_pdf():
@@ -149,3 +149,82 @@ def test_a_pdf_of_a_fixed_width_release_gives_the_same_facts_as_its_text(text_00
     assert len(from_text) > 500
     assert sorted(map(tuple, from_pdf[key].astype(str).values)) == \
         sorted(map(tuple, from_text[key].astype(str).values))
+
+
+# -- proportional fonts: the grid rebuilt from word positions ---------------------------------
+
+def test_statement_in_proportional_fonts_keeps_its_columns_and_periods():
+    """A two-level header centred over its columns, "$" apart from its number, ")" hanging,
+    a wrapped label: the rows and the spanning header come back as an HTML table's would."""
+    from iijdesk.core.extract import extract_document
+    doc = load_bytes("statement.pdf", make_statement_pdf())
+    lines = doc.lines
+    top = lines.index("\tThree Months Ended June 30,\t\tSix Months Ended June 30,")
+    assert doc.rows[top + 1].spans == {1: 2, 3: 2}          # each period over its two years
+    assert lines[top + 1] == "\t2025\t2024\t2025\t2024"
+    assert "Revenues\t$1,234\t$1,100\t$2,468\t$2,200" in lines
+    assert "Cost of revenues\t(567)\t(500)\t(1,100)\t(1,000)" in lines
+    assert "Net income attributable to common stockholders\t$500\t$450\t$1,000\t$900" in lines
+    # the title and the scale line are text above the table, not header rows
+    assert doc.rows.get(lines.index(next(ln for ln in lines if "(in millions" in ln)) + 1) is None
+    facts = extract_document(doc)
+    got = {(r.row_label, str(r.period_end)[:10], int(r.period_months), r.unit, round(r.value, 2))
+           for r in facts.itertuples()}
+    assert ("Revenues", "2025-06-30", 3, "USD", 1.234e9) in got
+    assert ("Revenues", "2024-06-30", 3, "USD", 1.1e9) in got
+    assert ("Revenues", "2025-06-30", 6, "USD", 2.468e9) in got
+    assert ("Cost of revenues", "2024-06-30", 6, "USD", -1e9) in got
+    assert ("Net income attributable to common stockholders", "2024-06-30", 6, "USD", 9e8) in got
+    assert ("Diluted net income per share", "2025-06-30", 3, "USD_per_share", 0.16) in got
+    assert len(facts) == 20
+
+
+def test_monospaced_pdf_is_not_regridded(text_001):
+    """A fixed-width release printed in Courier keeps its spacing (no tab-separated rows)."""
+    doc = load_bytes("fixed.pdf", make_pdf(text_001.split("\n")[60:90]))
+    assert not doc.rows and not any("\t" in ln for ln in doc.lines)
+
+
+# -- real filings printed to PDF by LibreOffice Writer ------------------------------------------
+
+REAL = Path(__file__).resolve().parents[3].parent / "shared" / "real"
+# Recall measured on the PDFs (value, period and months against the inline-XBRL gold), less a
+# margin for LibreOffice versions laying the pages out a little differently.
+PDF_RECALL_FLOOR = {"jnj_10q_2025q2": 0.84, "ko_10q_2025q2": 0.72, "tsla_10q_2025q2": 0.78,
+                    "xom_10q_2025q2": 0.83}
+
+
+@pytest.fixture(scope="module")
+def filing_pdfs():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "html_to_pdf", Path(__file__).resolve().parents[3] / "scripts" / "html_to_pdf.py")
+    h2p = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(h2p)
+    htmls = [REAL / f"{name}.html" for name in PDF_RECALL_FLOOR]
+    if not all(p.exists() for p in htmls):
+        pytest.skip(f"the real filings are not in {REAL}")
+    if h2p.soffice() is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui): "
+                    "cannot print the filings to PDF")
+    try:
+        return h2p.convert(htmls)        # cached under the temp folder between runs
+    except RuntimeError as e:
+        pytest.skip(f"cannot print the filings to PDF: {e}")
+
+
+def test_real_filings_printed_to_pdf_keep_their_periods(filing_pdfs, tmp_path):
+    import subprocess
+    import sys
+    from iijdesk.core.extract import extract_document
+    import pandas as pd
+    frames = [extract_document(load(p)) for p in filing_pdfs]
+    out = tmp_path / "facts.csv"
+    pd.concat(frames).to_csv(out, index=False)
+    scorer = REAL.parent / "eval" / "score_real.py"
+    run = subprocess.run([sys.executable, str(scorer), "--gold", str(REAL), "--facts", str(out)],
+                         capture_output=True, text=True, check=True)
+    recall = {m.group(1): float(m.group(2))
+              for m in re.finditer(r"^(\w+): recall ([\d.]+)", run.stdout, re.M)}
+    for name, floor in PDF_RECALL_FLOOR.items():
+        assert recall[name] >= floor, (name, recall[name], run.stdout)
