@@ -215,16 +215,24 @@ def _words(chars: list[Char]):
     """A line's characters -> pdf_grid.Word objects (split at gaps wider than a word space)."""
     from iijdesk.core.ingest.pdf_grid import Word
     words = []
-    cur = None
-    for ch, left, right, _y, size in chars:
-        if cur is not None and left - cur.x1 <= WORD_GAP_EM * size:
-            cur.text += ch
-            cur.x1 = max(cur.x1, right)
-            cur.chars.append((ch, left, right))
-            cur.size = max(cur.size, size)
-            continue
-        cur = Word(ch, left, right, size, [(ch, left, right)])
-        words.append(cur)
+    group: list = []
+    right = size = 0.0
+    for c in chars:
+        if group and c[1] - right > WORD_GAP_EM * c[4]:
+            words.append(Word("".join(g[0] for g in group), group[0][1], right, size,
+                              [(g[0], g[1], g[2]) for g in group]))
+            group = []
+        if not group:
+            right, size = c[2], c[4]
+        else:
+            if c[2] > right:
+                right = c[2]
+            if c[4] > size:
+                size = c[4]
+        group.append(c)
+    if group:
+        words.append(Word("".join(g[0] for g in group), group[0][1], right, size,
+                          [(g[0], g[1], g[2]) for g in group]))
     return words
 
 
