@@ -95,6 +95,7 @@ SCALE_LINE_RE = re.compile(r"^\(?(?:[\w$.,&;]+\s+){0,4}(?:in\s+)?(?:millions|tho
 _YEAR_RE = re.compile(r"^(?:19|20)\d{2}$")
 _OPENERS = frozenset(["$", "US$", "€", "£", "¥", "(", "($"])
 _CLOSERS = frozenset([")", "%", ")%", "%)"])
+_CURRENCY = frozenset(["$", "US$", "€", "£", "¥"])
 _DIGIT_SPAN_RE = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+|[—–\-−_―‐－]+")
 
 
@@ -165,7 +166,10 @@ def make_phrases(words: list[Word]) -> list[Phrase]:
     """Words of a line -> phrases (cells), number fragments joined."""
     groups: list[list[Word]] = []
     for w in words:
-        if groups and w.x0 - groups[-1][-1].x1 <= CELL_GAP_EM * max(w.size, groups[-1][-1].size):
+        # a "$" or ")" standing apart is a fragment of a number's cell, never of a phrase
+        prev = groups[-1][-1] if groups else None
+        if prev is not None and w.x0 - prev.x1 <= CELL_GAP_EM * max(w.size, prev.size) and \
+                w.text not in _CURRENCY and prev.text not in _CURRENCY and w.text not in _CLOSERS:
             groups[-1].append(w)
         else:
             groups.append([w])
