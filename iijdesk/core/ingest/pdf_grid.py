@@ -36,6 +36,9 @@ from iijdesk.core.tables.numbers import NIL_TOKENS
 CELL_GAP_EM = 0.85
 # ... but a number at the end of a label phrase is split off at any word gap when it stands in
 # one of the table's columns (a long label that comes close to its first number).
+# A ")" set on a line of its own (a narrow cell wrapped) joins an unclosed "(1,234" a line or two
+# away that ends at most this many ems before it, or right-aligned with it.
+CLOSER_GAP_EM = 1.5
 # A lone ")" or "%" after a number joins it across at most this gap ("$" before one at any gap:
 # it stands at the left of the number's cell).
 FRAGMENT_GAP_EM = 6.0
@@ -355,11 +358,13 @@ class Grid:
     """A document's lines -> (rendered lines, row info) with its tables as tab-separated rows."""
 
     def __init__(self, lines: list[PLine]) -> None:
-        self.lines = lines
         for ln in lines:
             ln.phrases = make_phrases(ln.words)
-            classify(ln)
         self.pitch = _paragraph_pitch(lines)
+        lines = self._reattach_closers(lines)
+        for ln in lines:
+            classify(ln)
+        self.lines = lines
         # where wrapped paragraph lines end: the right edge most long lines reach
         ends = sorted(ln.x1 for ln in lines if len(ln.words) >= PARAGRAPH_MIN_WORDS)
         self.right_margin = ends[int(len(ends) * RIGHT_MARGIN_QUANTILE)] if ends else float("inf")
@@ -370,6 +375,36 @@ class Grid:
         for ln in lines:
             if ln.phrases:
                 self.page_left[ln.page] = min(self.page_left.get(ln.page, ln.x0), ln.x0)
+
+    def _reattach_closers(self, lines: list[PLine]) -> list[PLine]:
+        """A ")" whose cell the layout set a little above or below its number ("(257,891" on
+        one line, ")" on the next) goes back to the number; lines left empty are dropped."""
+        out = []
+        for k, ln in enumerate(lines):
+            if ln.phrases and all(p.text in _CLOSERS for p in ln.phrases):
+                rest = []
+                for c in ln.phrases:
+                    host = None
+                    near = [lines[x] for x in (k - 1, k - 2, k + 1) if 0 <= x < len(lines)]
+                    for other in near:
+                        if other.page != ln.page or abs(other.base - ln.base) > 2 * self.wrap(ln.size):
+                            continue
+                        host = next((p for p in other.phrases if p.numeric and p.text.startswith("(") and
+                                     not p.text.endswith(")") and
+                                     (abs(c.x1 - p.x1) <= c.size or 0 <= c.x0 - p.x1 <= CLOSER_GAP_EM * c.size)),
+                                    None)
+                        if host is not None:
+                            break
+                    if host is not None:
+                        host.text += c.text
+                        host.x1 = c.x1
+                    else:
+                        rest.append(c)
+                if not rest:
+                    continue
+                ln.phrases = rest
+            out.append(ln)
+        return out
 
     # -- distances ------------------------------------------------------------------------
     def gap(self, upper: PLine, lower: PLine) -> float:
@@ -511,6 +546,9 @@ class Grid:
                 break                 # "(in millions, except per share data)": the table's context
             if self._is_header(ln, zone, left):
                 top = k
+            elif ln.kind == "weak" and 0 <= self.gap(ln, lines[k + 1]) <= self.wrap(ln.size) and \
+                    not _misfit(self.cols, ln):
+                top = k               # a cell of the first row set a little higher than the rest
             elif not (ln.kind in ("text", "years") and self._label_only(ln, zone)):
                 break
             k -= 1
@@ -716,7 +754,7 @@ class Grid:
             j = i + 1
             while j < len(rows) and rows[j][4] in ("data", "label") and tight(rows[j - 1][3], rows[j][3]):
                 j += 1
-            run = rows[i:j]
+            run = _merge_split_rows(rows[i:j])
             data = [k for k, r in enumerate(run) if r[4] == "data"]
             if len(run) == 1:
                 out.append(run[0])
@@ -739,6 +777,30 @@ class Grid:
                     out.append(([" ".join(parts)] + fields[1:], spans, run[mine[0]][2], ln, "data"))
             i = j
         return out
+
+
+def _merge_split_rows(run: list) -> list:
+    """Cells of one row set at different heights (a cell wrapped or aligned differently):
+    a row of numbers without a label whose columns another row of the run leaves empty
+    joins that row."""
+    run = list(run)
+    k = 0
+    while k < len(run):
+        r = run[k]
+        if r[4] == "data" and not r[0][0]:
+            mine = {i for i, f in enumerate(r[0]) if i and f}
+            for d in (1, -1, 2, -2):
+                o = k + d
+                if 0 <= o < len(run) and run[o][4] == "data":
+                    theirs = {i for i, f in enumerate(run[o][0]) if i and f}
+                    if theirs and not mine & theirs:
+                        fields = [a or b for a, b in zip(run[o][0], r[0])]
+                        run[o] = (fields,) + tuple(run[o][1:])
+                        del run[k]
+                        k -= 1
+                        break
+        k += 1
+    return run
 
 
 def _split_header(p: Phrase, bands: list[Band]) -> list[Phrase]:
