@@ -260,12 +260,52 @@ def _group_lines(chars: list[Char]) -> list[tuple[float, list[Char]]]:
     if cur:
         lines.append((base, cur))
     # The line's baseline is that of most of its characters (not of a raised footnote marker).
+    pos = {id(c): i for i, c in enumerate(chars)}
     result = []
     for _, cs in lines:
         cs.sort(key=lambda c: c[1])
-        ys = sorted(c[3] for c in cs)
-        result.append((ys[len(ys) // 2], cs))
+        for run in _overlays(_drop_doubles(cs), pos):
+            ys = sorted(c[3] for c in run)
+            result.append((ys[len(ys) // 2], run))
     return result
+
+
+# A glyph drawn again within this share of its width of the same glyph is the same character
+# (simulated bold); a glyph that starts this share of its width inside the one before it
+# belongs to another string printed over the line (a hidden link over a page footer).
+DOUBLE_SHARE = 0.2
+OVERLAP_SHARE = 0.4
+
+
+def _drop_doubles(cs: list[Char]) -> list[Char]:
+    out: list[Char] = []
+    for c in cs:
+        if out and out[-1][0] == c[0] and abs(c[1] - out[-1][1]) <= DOUBLE_SHARE * max(c[2] - c[1], 0.1):
+            continue
+        out.append(c)
+    return out
+
+
+def _overlays(cs: list[Char], pos: dict) -> list[list[Char]]:
+    """A line's characters as one run, or, where strings were printed over one another, one
+    run per string (in the order the page draws them), each sorted by x."""
+    def over(a: Char, b: Char) -> bool:
+        w = max(min(a[2] - a[1], b[2] - b[1]), 0.1)
+        # the letters of one ligature ("fi") share one glyph's box
+        same_box = abs(b[1] - a[1]) <= DOUBLE_SHARE * w and a[0].isalpha() and b[0].isalpha()
+        return b[1] < a[2] - OVERLAP_SHARE * w and not same_box
+
+    overlaps = sum(1 for a, b in zip(cs, cs[1:]) if over(a, b))
+    if not overlaps:
+        return [cs]
+    runs: list[list[Char]] = []
+    for c in sorted(cs, key=lambda c: pos.get(id(c), 0)):
+        last = runs[-1][-1] if runs else None
+        if last is not None and not over(last, c) and c[1] >= last[1]:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return [sorted(r, key=lambda c: c[1]) for r in runs]
 
 
 def _line_pitch(lines) -> float:

@@ -61,6 +61,18 @@ PARAGRAPH_INDENT_EM = 3.0
 SAME_SIZE_EM = 0.15
 # A vertical gap of more than this many line pitches leaves a blank line between text lines.
 BLANK_LINE_PITCHES = 1.6
+# Page furniture: running headers and footers by name, or a short line (at most
+# FURNITURE_MAX_WORDS words) among the first or last FURNITURE_EDGE_LINES lines of at least
+# FURNITURE_MIN_PAGES pages and FURNITURE_PAGE_SHARE of them; a page number is a lone number
+# next to one, at a page's edge or centred on the page within PAGE_NUMBER_CENTRE_EM.
+FURNITURE_RE = re.compile(r"^(?:table\s+of\s+contents|form\s+10-[qk](?:\s*\|?\s*\d{1,3})?|"
+                          r"page\s+\d{1,3}(?:\s+of\s+\d{1,3})?)$", re.I)
+_PAGE_NO_RE = re.compile(r"^(?:page\s+)?[-–—]?\s*\d{1,3}\s*[-–—]?$", re.I)
+FURNITURE_EDGE_LINES = 2
+FURNITURE_MAX_WORDS = 8
+FURNITURE_MIN_PAGES = 3
+FURNITURE_PAGE_SHARE = 0.25
+PAGE_NUMBER_CENTRE_EM = 1.0
 # Lines of a table further apart than this many of its typical row pitches end it ...
 ROW_GAP_PITCHES = 3.2
 # ... but a gap is never counted as too wide below this many ems.
@@ -361,20 +373,61 @@ class Grid:
         for ln in lines:
             ln.phrases = make_phrases(ln.words)
         self.pitch = _paragraph_pitch(lines)
+        self._margins(lines)
         lines = self._reattach_closers(lines)
+        lines = self._drop_furniture(lines)
         for ln in lines:
             classify(ln)
         self.lines = lines
+        self.index = {id(ln): k for k, ln in enumerate(lines)}
+        self.cols_centre: float | None = None    # of the table being read: titles are not centred on it
+        self.cols: list[list[float]] = []
+
+    def _margins(self, lines: list[PLine]) -> None:
         # where wrapped paragraph lines end: the right edge most long lines reach
         ends = sorted(ln.x1 for ln in lines if len(ln.words) >= PARAGRAPH_MIN_WORDS)
         self.right_margin = ends[int(len(ends) * RIGHT_MARGIN_QUANTILE)] if ends else float("inf")
         self.page_left: dict[int, float] = {}
-        self.index = {id(ln): k for k, ln in enumerate(lines)}
-        self.cols_centre: float | None = None    # of the table being read: titles are not centred on it
-        self.cols: list[list[float]] = []
         for ln in lines:
             if ln.phrases:
                 self.page_left[ln.page] = min(self.page_left.get(ln.page, ln.x0), ln.x0)
+
+    def _drop_furniture(self, lines: list[PLine]) -> list[PLine]:
+        """Page furniture out: running headers and footers ("Table of Contents", "Form 10-Q |
+        12", a short line that heads or ends many pages) and page numbers (a lone number next to
+        them, at the top or bottom of a page, or centred on it). A filing printed from its HTML
+        has them wherever its pages broke, in the middle of a table as often as not."""
+        if not lines:
+            return lines
+        pages = {ln.page for ln in lines}
+        ends: dict[int, list[int]] = {}
+        for k, ln in enumerate(lines):
+            ends.setdefault(ln.page, []).append(k)
+        edge = {k for ks in ends.values() for k in ks[:FURNITURE_EDGE_LINES] + ks[-FURNITURE_EDGE_LINES:]}
+        def norm(ln: PLine) -> str:
+            return re.sub(r"\d+", "#", " ".join(p.text for p in ln.phrases)).strip().lower()
+        seen: dict[str, set[int]] = {}
+        for k in edge:
+            ln = lines[k]
+            if len(ln.words) <= FURNITURE_MAX_WORDS:
+                seen.setdefault(norm(ln), set()).add(ln.page)
+        repeated = {t for t, ps in seen.items()
+                    if len(ps) >= FURNITURE_MIN_PAGES and len(ps) >= FURNITURE_PAGE_SHARE * len(pages)}
+        furniture = set()
+        for k, ln in enumerate(lines):
+            text = " ".join(p.text for p in ln.phrases)
+            if FURNITURE_RE.match(text) or (k in edge and norm(ln) in repeated and not _PAGE_NO_RE.match(text)):
+                furniture.add(k)
+        for k, ln in enumerate(lines):
+            text = " ".join(p.text for p in ln.phrases)
+            if k in furniture or not _PAGE_NO_RE.match(text):
+                continue
+            centre = (ln.x0 + ln.x1) / 2
+            page_centre = (self.page_left.get(ln.page, 0.0) + self.right_margin) / 2 if self.right_margin != float("inf") else centre
+            if (k - 1 in furniture or k + 1 in furniture or k in edge and norm(ln) in repeated or
+                    abs(centre - page_centre) <= PAGE_NUMBER_CENTRE_EM * ln.size):
+                furniture.add(k)
+        return [ln for k, ln in enumerate(lines) if k not in furniture]
 
     def _reattach_closers(self, lines: list[PLine]) -> list[PLine]:
         """A ")" whose cell the layout set a little above or below its number ("(257,891" on
@@ -468,7 +521,8 @@ class Grid:
             # the tail of the last row's wrapped label
             while end < len(lines) and lines[end].kind == "text" and self._label_only(lines[end], zone) and \
                     0 <= self.gap(lines[end - 1], lines[end]) <= self.wrap(lines[end].size) and \
-                    lines[end].x0 >= lines[last].x0 - ZONE_SLACK_EM * lines[end].size:
+                    (lines[last].phrases[0].numeric or
+                     lines[end].x0 >= lines[last].x0 - ZONE_SLACK_EM * lines[end].size):
                 end += 1
             top = self._headers_top(first, zone, left, floor)
             out.append((top, first, end))
