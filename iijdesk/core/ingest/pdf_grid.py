@@ -434,9 +434,12 @@ class Grid:
         one line, ")" on the next) goes back to the number; lines left empty are dropped."""
         out = []
         for k, ln in enumerate(lines):
-            if ln.phrases and all(p.text in _CLOSERS for p in ln.phrases):
-                rest = []
-                for c in ln.phrases:
+            # closers that follow no number on their own line
+            stray = [p for i, p in enumerate(ln.phrases) if p.text in _CLOSERS and
+                     (i == 0 or not ln.phrases[i - 1].numeric)]
+            if stray:
+                rest = [p for p in ln.phrases if p not in stray]
+                for c in stray:
                     host = None
                     near = [lines[x] for x in (k - 1, k - 2, k + 1) if 0 <= x < len(lines)]
                     for other in near:
@@ -455,6 +458,7 @@ class Grid:
                         rest.append(c)
                 if not rest:
                     continue
+                rest.sort(key=lambda p: p.x0)
                 ln.phrases = rest
             out.append(ln)
         return out
