@@ -26,6 +26,8 @@ from iijdesk.core.document import NotAReleaseError
 # Two characters whose baselines differ by less than this share of the font size are on one line
 # (superscript footnote markers sit about a third of an em higher).
 SAME_LINE_EM = 0.45
+# ... and the characters of one line lie within this share of the font size of its first.
+LINE_SPREAD_EM = 0.8
 # A gap between glyph boxes wider than this share of the font size separates two words.
 WORD_GAP_EM = 0.12
 # A gap wider than this share of the font size is a column break (not just a word space) ...
@@ -250,13 +252,17 @@ def _group_lines(chars: list[Char]) -> list[tuple[float, list[Char]]]:
     lines: list[tuple[float, list[Char]]] = []
     cur: list[Char] = []
     base = None
+    size = 1.0
     for c in order:
-        if base is not None and base - c[3] <= SAME_LINE_EM * max(c[4], 1.0):
+        # within SAME_LINE_EM of the character above it in the order, and within LINE_SPREAD_EM
+        # of the line's first (cells of one row in different fonts sit a little apart)
+        if base is not None and cur[-1][3] - c[3] <= SAME_LINE_EM * max(c[4], size, 1.0) and \
+                base - c[3] <= LINE_SPREAD_EM * max(c[4], size, 1.0):
             cur.append(c)
             continue
         if cur:
             lines.append((base, cur))
-        cur, base = [c], c[3]
+        cur, base, size = [c], c[3], c[4]
     if cur:
         lines.append((base, cur))
     # The line's baseline is that of most of its characters (not of a raised footnote marker).
@@ -264,10 +270,49 @@ def _group_lines(chars: list[Char]) -> list[tuple[float, list[Char]]]:
     result = []
     for _, cs in lines:
         cs.sort(key=lambda c: c[1])
-        for run in _overlays(_drop_doubles(cs), pos):
-            ys = sorted(c[3] for c in run)
-            result.append((ys[len(ys) // 2], run))
+        for part in _superscripts(cs):
+            for run in _overlays(_drop_doubles(part), pos):
+                ys = sorted(c[3] for c in run)
+                result.append((ys[len(ys) // 2], run))
     return result
+
+
+# Digits smaller than this share of a line's size are superscripts (footnote markers after a
+# number or a label, "(40)¹"): written as superscript digits, so no reader takes them for a
+# number of the row.
+SUPERSCRIPT_SHARE = 0.8
+# ... when they are at most MARKER_MAX_DIGITS digits set within MARKER_GAP_EM of the text before
+# them (a cell's small number stands apart from its label).
+MARKER_MAX_DIGITS = 3
+MARKER_GAP_EM = 0.8
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _superscripts(cs: list[Char]) -> list[list[Char]]:
+    sizes = sorted(c[4] for c in cs if c[0].isalnum()) or sorted(c[4] for c in cs)
+    size = sizes[len(sizes) // 2]        # of letters and digits (a dash's box is taller)
+    small = [c[4] < SUPERSCRIPT_SHARE * size and (c[0].isdigit() or c[0] == ",") for c in cs]
+    if not any(small):
+        return [cs]
+    out = list(cs)
+    i = 0
+    while i < len(cs):
+        if not small[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(cs) and small[j]:
+            j += 1
+        run = cs[i:j]
+        digits = sum(1 for c in run if c[0].isdigit())
+        glued = i > 0 and not small[i - 1] and cs[i - 1][0] not in "($-" and \
+            run[0][1] - cs[i - 1][2] <= MARKER_GAP_EM * size
+        if digits and digits <= MARKER_MAX_DIGITS and glued:
+            for k in range(i, j):
+                c = cs[k]
+                out[k] = (c[0].translate(_SUPERSCRIPT),) + tuple(c[1:])
+        i = j
+    return [out]
 
 
 # A glyph drawn again within this share of its width of the same glyph is the same character
@@ -298,13 +343,22 @@ def _overlays(cs: list[Char], pos: dict) -> list[list[Char]]:
     overlaps = sum(1 for a, b in zip(cs, cs[1:]) if over(a, b))
     if not overlaps:
         return [cs]
-    runs: list[list[Char]] = []
+    # the strings the page draws (characters consecutive in its order), then layers of strings
+    # that do not overlap one another
+    strings: list[list[Char]] = []
     for c in sorted(cs, key=lambda c: pos.get(id(c), 0)):
-        last = runs[-1][-1] if runs else None
-        if last is not None and not over(last, c) and c[1] >= last[1]:
-            runs[-1].append(c)
+        if strings and pos.get(id(c), 0) == pos.get(id(strings[-1][-1]), 0) + 1:
+            strings[-1].append(c)
         else:
-            runs.append([c])
+            strings.append([c])
+    runs: list[list[Char]] = []
+    for st in strings:
+        home = next((r for r in runs if not any(over(a, b) or over(b, a) for a in r for b in st
+                                                if a[1] < b[2] and b[1] < a[2])), None)
+        if home is None:
+            runs.append(list(st))
+        else:
+            home.extend(st)
     return [sorted(r, key=lambda c: c[1]) for r in runs]
 
 

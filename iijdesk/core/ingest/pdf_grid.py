@@ -155,7 +155,17 @@ class PLine:
         return self.phrases[-1].x1 if self.phrases else 0.0
 
 
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_MARKERS_RE = re.compile(f"[\\s,{SUPERSCRIPTS}]*[{SUPERSCRIPTS}]$")
+
+
+def strip_markers(text: str) -> str:
+    """A cell without the footnote markers after it ("(40) ¹,⁴" -> "(40)")."""
+    return _MARKERS_RE.sub("", text)
+
+
 def is_cell_number(text: str) -> bool:
+    text = strip_markers(text)
     return text in NIL_TOKENS or bool(_CELL_NUM_RE.match(text))
 
 
@@ -173,6 +183,7 @@ def _phrase(words: list[Word]) -> Phrase:
     compact = text.replace(" ", "")
     p.numeric = is_cell_number(text) or is_cell_number(compact)
     if p.numeric:
+        p.text = strip_markers(text)
         p.nx0, p.nx1 = _number_extent(words)
     return p
 
