@@ -723,6 +723,7 @@ class Grid:
             rows.append((fields, {}, max(0.0, ln.x0 - left), ln, kind))
         if block:
             rows.extend(self._header_rows(block, bands, zone))
+        rows = _label_to_top(rows)
         rows = self._merge_wrapped(rows, _row_pitch(data))
         out = []
         for fields, spans, indent, _, _ in rows:
@@ -757,7 +758,15 @@ class Grid:
         phrases stands under at most one phrase of the block and under each at most one, and
         no phrase spanning columns stands over a phrase of one column (a "Three Months Ended"
         over its years is a header row of its own)."""
-        above = [p for b in block for p in self._split_label(b, zone)[1]]
+        above: list[Phrase] = []          # the block's cells so far: phrases stacked over one another
+        for b in block:
+            for p in self._split_label(b, zone)[1]:
+                hit = next((q for q in above if _overlap(p.x0, p.x1, q.x0, q.x1) > 0), None)
+                if hit is None:
+                    above.append(Phrase(p.text, p.x0, p.x1, p.size))
+                else:
+                    hit.text += " " + p.text
+                    hit.x0, hit.x1 = min(hit.x0, p.x0), max(hit.x1, p.x1)
         below = self._split_label(ln, zone)[1]
         for p in below:
             under = [q for q in above if _overlap(p.x0, p.x1, q.x0, q.x1) > 0]
@@ -846,6 +855,25 @@ class Grid:
                     out.append(([" ".join(parts)] + fields[1:], spans, run[mine[0]][2], ln, "data"))
             i = j
         return out
+
+
+def _label_to_top(rows: list) -> list:
+    """The label cell of a header is one cell over all its rows (the scale, "(millions of
+    dollars)", wherever it stands in that cell): its text goes to the header's first row, so
+    the rows under it read as pure column headers."""
+    k = 0
+    while k < len(rows) and rows[k][4] == "header":
+        k += 1
+    if k < 2:
+        return rows
+    labels = [r[0][0] for r in rows[:k] if r[0][0]]
+    if not labels:
+        return rows
+    out = []
+    for i, (fields, spans, indent, ln, kind) in enumerate(rows[:k]):
+        fields = [" ".join(labels) if i == 0 else ""] + fields[1:]
+        out.append((fields, spans, indent, ln, kind))
+    return out + rows[k:]
 
 
 def _merge_split_rows(run: list) -> list:
