@@ -606,10 +606,14 @@ class Grid:
         lines = self.lines
         top = first
         k = first - 1
-        while k >= floor and first - k <= HEADER_LOOKBACK:
+        steps = 0                     # rows walked (the lines of a wrapped cell count once)
+        while k >= floor and steps < HEADER_LOOKBACK:
             ln = lines[k]
-            if self.gap(ln, lines[k + 1]) > HEADER_GAP_EM * ln.size:
+            g = self.gap(ln, lines[k + 1])
+            if g > HEADER_GAP_EM * ln.size:
                 break
+            if g > self.wrap(ln.size):
+                steps += 1
             if ln.kind == "text" and len(ln.phrases) == 1 and SCALE_LINE_RE.match(ln.phrases[0].text) \
                     and sum(1 for c in lines[first].cells if _overlap(ln.x0, ln.x1, c.nx0, c.nx1) > 0) >= 2:
                 break                 # "(in millions, except per share data)": the table's context
