@@ -79,7 +79,7 @@ ROW_GAP_PITCHES = 3.2
 MIN_ROW_GAP_EM = 9.0
 # Header lines are looked for this many lines above a table's first row, at most this far apart.
 HEADER_LOOKBACK = 16
-HEADER_GAP_EM = 9.0
+HEADER_GAP_EM = 10.0
 # A phrase may start this far (in ems) left of the columns' area and still be over the columns.
 ZONE_SLACK_EM = 0.5
 # Cells of one column are right-aligned, left-aligned or inside its extent within this many ems.
