@@ -99,8 +99,6 @@ HEADER_OVERLAP_SHARE = 0.4
 # share of the group's width) of the group's centre.
 CENTRE_TOLERANCE_EM = 1.5
 CENTRE_TOLERANCE_SHARE = 0.06
-# A lone number further right than this share of the page's text width is not a row's label.
-# Percent columns and such are narrower than this.
 
 _CELL_NUM_RE = re.compile(
     r"^\(?[-−–+]?(?:US\$|\$|€|£|¥)?\s?\(?(?:\d(?:[\d,]*\d)?(?:\.\d+)?|\.\d+)\s?%?\)?%?\)?$")
@@ -960,16 +958,6 @@ def _row_pitch(data: list[PLine]) -> float:
     """The typical baseline distance between a table's consecutive rows of numbers."""
     d = [a.base - b.base for a, b in zip(data, data[1:]) if a.page == b.page and a.base > b.base]
     return statistics.median(d) if d else float("inf")
-
-
-def _compatible(f1: list[str], s1: dict[int, int], f2: list[str], s2: dict[int, int]) -> bool:
-    """Two header lines can be one row: no spanning phrase of either covers a column that the
-    other has text in (other than the span's own first column)."""
-    for fa, sa, fb in ((f1, s1, f2), (f2, s2, f1)):
-        for k, n in sa.items():
-            if any(fb[j].strip() for j in range(k + 1, min(len(fb), k + n))):
-                return False
-    return True
 
 
 def _paragraph_pitch(lines: list[PLine]) -> float:
