@@ -190,8 +190,8 @@ def test_monospaced_pdf_is_not_regridded(text_001):
 REAL = Path(__file__).resolve().parents[3].parent / "shared" / "real"
 # Recall measured on the PDFs (value, period and months against the inline-XBRL gold), less a
 # margin for LibreOffice versions laying the pages out a little differently.
-# (measured: jnj 0.923, ko 0.915, tsla 0.855, xom 0.940; Writer clips tsla's widest statement.)
-PDF_RECALL_FLOOR = {"jnj_10q_2025q2": 0.89, "ko_10q_2025q2": 0.88, "tsla_10q_2025q2": 0.82,
+# (measured: jnj 0.942, ko 0.961, tsla 0.871, xom 0.946; Writer clips tsla's widest statement.)
+PDF_RECALL_FLOOR = {"jnj_10q_2025q2": 0.91, "ko_10q_2025q2": 0.93, "tsla_10q_2025q2": 0.84,
                     "xom_10q_2025q2": 0.91}
 
 
