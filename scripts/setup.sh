@@ -67,11 +67,10 @@ apt_install() {
 if [ "${IIJDESK_SKIP_APT:-}" != 1 ] && command -v apt-get >/dev/null 2>&1 \
    && command -v dpkg-query >/dev/null 2>&1; then
   install_debs "${DEB_PACKAGES[@]}"
-  # LibreOffice recalculates exported workbooks in the export tests. It is large: only when
-  # no soffice/libreoffice is on the machine at all.
-  if [ "${IIJDESK_SKIP_LIBREOFFICE:-}" != 1 ] && ! command -v soffice >/dev/null 2>&1 \
-     && ! command -v libreoffice >/dev/null 2>&1; then
-    install_debs libreoffice-calc-nogui
+  # LibreOffice recalculates exported workbooks in the export tests (Calc) and prints the real
+  # filings to PDF for the PDF-reading tests (Writer). Large: skipped with IIJDESK_SKIP_LIBREOFFICE=1.
+  if [ "${IIJDESK_SKIP_LIBREOFFICE:-}" != 1 ]; then
+    install_debs libreoffice-calc-nogui libreoffice-writer-nogui
   fi
 fi
 
