@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_pdf.py [--runs N] [FILE.pdf ...]
 
-Default files: the real 10-Qs in ../shared/real printed to PDF with LibreOffice Writer
+Default files: the real 10-Qs in tests/data/real printed to PDF with LibreOffice Writer
 (scripts/html_to_pdf.py; cached under the temp folder, skipped with a message when LibreOffice
 is missing). Each run loads every file from disk (text layer and table grid: `load`) and
 extracts its facts (`extract_document`); the first run warms imports and is not counted.
@@ -26,7 +26,7 @@ from iijdesk.core.extract import extract_document  # noqa: E402
 from iijdesk.core.ingest import load  # noqa: E402
 
 TARGET_MS_PER_PAGE = 50.0
-REAL = ROOT.parent / "shared" / "real"
+REAL = ROOT / "tests" / "data" / "real"   # copies of ../shared/real
 
 
 def default_pdfs() -> list[Path]:

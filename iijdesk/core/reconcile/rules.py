@@ -2098,7 +2098,11 @@ def _header_problem(text: str, years, below: str = "") -> str | None:
     if m and not re.search(r"\(.*" + re.escape(m.group(0)), text) and not _year_below(text, below, m.span()):
         return f"the date \"{m.group(0).strip()}\" has no (or a truncated) year"
     if years:
-        for y in _period_years(text):
+        found = sorted(set(_period_years(text)))
+        if len(found) >= SCHEDULE_MIN_YEARS and found == list(range(found[0], found[0] + len(found))) \
+                and years[0] <= found[0] <= years[1] + 1:
+            found = []     # "2025 | 2026 | ... | 2029": a schedule of years to come (maturities)
+        for y in found:
             if 1900 <= y <= 3100 and not (years[0] - 2 <= y <= years[1] + 2):
                 return f"the year {y} cannot be right for a release covering {years[0]}-{years[1]}"
     junk = [c for c in cells if PUNCT_CELL.match(c) and not re.fullmatch(r"[-–—_]{1,3}", c)]
@@ -2156,6 +2160,8 @@ def header_text(ctx: Context):
     return checks
 
 
+# A header of this many consecutive years from the release's own runs forward: a schedule.
+SCHEDULE_MIN_YEARS = 3
 FISCAL_TOKEN = re.compile(r"\b\d?Q(\d{2})\b|\b[12]H(\d{2})\b|\bFY\s?(\d{2}|\d{4})\b", re.I)
 
 

@@ -187,7 +187,7 @@ def test_monospaced_pdf_is_not_regridded(text_001):
 
 # -- real filings printed to PDF by LibreOffice Writer ------------------------------------------
 
-REAL = Path(__file__).resolve().parents[3].parent / "shared" / "real"
+REAL = Path(__file__).resolve().parents[2] / "data" / "real"   # copies of ../shared/real
 # Recall measured on the PDFs (value, period and months against the inline-XBRL gold), less a
 # margin for LibreOffice versions laying the pages out a little differently.
 # (measured: jnj 0.942, ko 0.961, tsla 0.871, xom 0.946; Writer clips tsla's widest statement.)
@@ -222,7 +222,7 @@ def test_real_filings_printed_to_pdf_keep_their_periods(filing_pdfs, tmp_path):
     frames = [extract_document(load(p)) for p in filing_pdfs]
     out = tmp_path / "facts.csv"
     pd.concat(frames).to_csv(out, index=False)
-    scorer = REAL.parent / "eval" / "score_real.py"
+    scorer = REAL.parent / "score_real.py"
     run = subprocess.run([sys.executable, str(scorer), "--gold", str(REAL), "--facts", str(out)],
                          capture_output=True, text=True, check=True)
     recall = {m.group(1): float(m.group(2))

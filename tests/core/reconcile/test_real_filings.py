@@ -1,4 +1,4 @@
-"""The checks on real, audited filings (../shared/real): consistent documents raise almost no
+"""The checks on real, audited filings (tests/data/real, copies of ../shared/real): consistent documents raise almost no
 alarms, yet a figure changed in one is still found; one wrong header is one root finding."""
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from iijdesk.core.reconcile import Engine
 from iijdesk.core.reconcile.engine import assign_roots
 from tests.conftest import release
 
-REAL = Path(os.environ.get("IIJDESK_REAL", Path(__file__).resolve().parents[3].parent / "shared" / "real"))
+REAL = Path(os.environ.get("IIJDESK_REAL", Path(__file__).resolve().parents[2] / "data" / "real"))   # copies of ../shared/real
 REAL_FILES = sorted(REAL.glob("*.html")) if REAL.is_dir() else []
 # The issue's bar: error/warning findings per 1,000 numbers on a consistent filing.
 MAX_ALARMS_PER_1000 = 2.0
 
-needs_real = pytest.mark.skipif(not REAL_FILES, reason="the real filings (../shared/real) are not here")
+needs_real = pytest.mark.skipif(not REAL_FILES, reason="the real filings (tests/data/real) are not here")
 
 
 def _check(paths):
