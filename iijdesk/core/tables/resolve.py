@@ -6,6 +6,7 @@ the period of the amount to its left, a U.S. dollar column translates the latest
 comparative column with its year lost in conversion is one year before its neighbour."""
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from datetime import date
@@ -170,6 +171,16 @@ def _split_over_columns(m: re.Match, hit: list[int], ranges: dict[int, tuple[int
     return {s: " ".join(g) for s, g in groups.items()}
 
 
+def _cells_by_slot(t: Table) -> dict:
+    """slot -> its cells in row order, gathered in one pass (a pass per slot was quadratic on
+    a line of thousands of numbers)."""
+    out: dict = {}
+    for r in t.rows:
+        for cell, sl in zip(r.line.cells, r.slots):
+            out.setdefault(sl, []).append(cell)
+    return out
+
+
 def slot_headers(t: Table) -> tuple[dict[int, str], dict[int, str]]:
     """(all header text over each slot, the bottom-most header text over it: its unit line)."""
     slots = sorted({s for r in t.rows for s in r.slots})
@@ -189,9 +200,8 @@ def slot_headers(t: Table) -> tuple[dict[int, str], dict[int, str]]:
                         texts[s].append((h.no, h.fields[k].strip()))
     else:
         ranges = {}
-        for s in slots:
-            spans = [(c.num.start, c.num.end) for r in t.rows for c, sl in zip(r.line.cells, r.slots) if sl == s]
-            ranges[s] = (min(a for a, _ in spans), max(b for _, b in spans))
+        for s, cells in _cells_by_slot(t).items():
+            ranges[s] = (min(c.num.start for c in cells), max(c.num.end for c in cells))
         left_edge = min(a for a, _ in ranges.values()) if ranges else 0
         for h in t.header_lines:
             for m in re.finditer(r"\S+(?: \S+)*", h.text):
@@ -251,10 +261,11 @@ def resolve(t: Table, dp: DocPeriods, du: DocUnits | None = None) -> None:
     shares_table = any(SHARES_ONLY_RE.search(x) for x in label_heads)
     prev: Column | None = None
     cols: dict[int, Column] = {}
+    by_slot = _cells_by_slot(t)
     for s, h in headers.items():
         c = Column(slot=s, header=h, unit=currency)
         unit_text = bottoms.get(s, "")
-        cells = [cell for r in t.rows for cell, sl in zip(r.line.cells, r.slots) if sl == s]
+        cells = by_slot.get(s, [])
         pct_cells = sum(1 for x in cells if x.num.percent)
         valued = [x for x in cells if not x.num.is_nil]
         small_decimals = valued and all(x.num.decimals == 1 and abs(x.num.value) <= 200 for x in valued)
@@ -386,11 +397,12 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
                 periods[s] = Period(c.end, c.months)
         elif missing and periods:
             direction = _direction(periods, value_slots)
+            # the nearest column dated by its header (the shifted ones are guessed: never a reference)
+            known = [k for k, v in enumerate(value_slots) if v in periods and not periods[v].guessed]
             for i, s in enumerate(value_slots):
                 if s in periods:
                     continue
-                j = min((k for k, v in enumerate(value_slots) if v in periods and not periods[v].guessed),
-                        key=lambda k: abs(k - i), default=None)
+                j = _nearest(known, i)
                 if j is None:
                     continue
                 ref = periods[value_slots[j]]
@@ -447,28 +459,32 @@ def _fill_periods(t: Table, cols: dict[int, Column], dp: DocPeriods, cumulative,
     actual = [cols[s].period for s in value_slots if cols[s].period.end and cols[s].measure == "value"]
     latest = max(actual or dated, key=lambda p: p.end, default=None)
     latest_any = max(dated, key=lambda p: p.end, default=None)
+    value_set = set(value_slots)
+    n_dated = len({(p.end, p.months) for p in dated})
+    run: list[int] = []          # the latest run of adjacent amount columns left of `s`
+    after_value = False
+    run_ref = None               # (the run's latest period, or None): one pass per run, not per column
     for s in order:
         c = cols[s]
-        if s in value_slots:
+        if s in value_set:
+            if not after_value:
+                run = []
+            run.append(s)
+            after_value, run_ref = True, None
             continue
+        after_value = False
         if c.measure == "share_pct":
-            left = [v for v in value_slots if v < s]
-            src = cols[left[-1]].period if left else (cols[value_slots[0]].period if value_slots else None)
+            src = cols[run[-1]].period if run else (cols[value_slots[0]].period if value_slots else None)
             c.period = Period(src.end, src.months) if src is not None else Period()
         elif c.translation:
             c.period = Period(latest.end, latest.months) if latest is not None else Period()
         else:  # yoy / change columns compare the latest period with the one before ...
-            ref = latest_any
-            group = []     # ... of the amounts beside them: "Q2 2025 | Q2 2024 | % Change | H1 2025 | ..."
-            for v in reversed([x for x in order if x < s]):
-                if v not in value_slots:
-                    if group:
-                        break
-                    continue
-                group.append(v)
-            periods_left = [cols[v].period for v in group if cols[v].period.end]
-            if len({p.months for p in periods_left}) == 1 and len({(p.end, p.months) for p in dated}) > len(periods_left):
-                ref = max(periods_left, key=lambda p: p.end)
+            if run_ref is None:   # ... of the amounts beside them: "Q2 2025 | Q2 2024 | % Change | H1 2025 | ..."
+                periods_left = [cols[v].period for v in run if cols[v].period.end]
+                run_ref = (latest_any,)
+                if len({p.months for p in periods_left}) == 1 and n_dated > len(periods_left):
+                    run_ref = (max(periods_left[::-1], key=lambda p: p.end),)
+            ref = run_ref[0]
             c.period = Period(ref.end, ref.months) if ref is not None else Period()
     _flows_between_balances(cols, order)
     for c in cols.values():
@@ -611,6 +627,16 @@ def _plausible(dp: DocPeriods, p: Period) -> bool:
     if p.end is None or dp.report is None or dp.report.end is None:
         return True
     return abs(p.end.year - dp.report.end.year) <= PLAUSIBLE_YEARS
+
+
+def _nearest(known: list[int], i: int) -> int | None:
+    """The element of the sorted `known` closest to `i` (the smaller one on a tie)."""
+    k = bisect.bisect_left(known, i)
+    if k == len(known):
+        return known[-1] if known else None
+    if k == 0 or known[k] - i < i - known[k - 1]:
+        return known[k]
+    return known[k - 1]
 
 
 def _direction(periods: dict[int, Period], value_slots) -> int:
