@@ -364,18 +364,24 @@ def _evidence_for(ctx: Context, i: int) -> tuple[float, str]:
 def _same_item_elsewhere(ctx: Context, i: int, finer: bool = False) -> list[int]:
     """The same line item for the same period in the release's other tables, printed at the
     same or a finer scale (finer=True: a strictly finer one)."""
+    # A similarity of 0.99 between two labels' word sets means the same set (sets of fewer than
+    # 100 words differ by one word at 0.99 at most): the index is keyed by the set itself, so a
+    # look-up reads only the item's own twins (scanning the period's every fact was quadratic).
     idx = getattr(ctx, "_item_index", None)
     if idx is None:
         idx = defaultdict(list)
         for p in range(ctx.n):
-            idx[(ctx.doc[p], ctx.period_end[p], ctx.months[p], ctx.unit[p], ctx.measure[p])].append(p)
+            toks = ctx.tokens(ctx.label[p])
+            if toks:
+                idx[(ctx.doc[p], ctx.period_end[p], ctx.months[p], ctx.unit[p], ctx.measure[p],
+                     toks)].append(p)
         ctx._item_index = idx
     toks = ctx.tokens(ctx.label[i])
     out = []
-    for p in idx.get((ctx.doc[i], ctx.period_end[i], ctx.months[i], ctx.unit[i], ctx.measure[i]), ()):
+    for p in idx.get((ctx.doc[i], ctx.period_end[i], ctx.months[i], ctx.unit[i], ctx.measure[i],
+                      toks), ()):
         if p != i and ctx.table_id[p] != ctx.table_id[i] and \
-                (ctx.scale[p] < ctx.scale[i] if finer else ctx.scale[p] <= ctx.scale[i]) and \
-                similarity(toks, ctx.tokens(ctx.label[p])) >= 0.99:
+                (ctx.scale[p] < ctx.scale[i] if finer else ctx.scale[p] <= ctx.scale[i]):
             out.append(p)
     return out
 
@@ -1993,8 +1999,18 @@ def _cells(text: str) -> list:
 
 
 def _doc_years(ctx: Context, doc: str) -> tuple[int, int] | None:
-    ys = [int(ctx.period_end[p][:4]) for p in range(ctx.n) if ctx.doc[p] == doc and ctx.period_end[p][:4].isdigit()]
-    return (min(ys), max(ys)) if ys else None
+    """(first, last) year of the document's periods; one pass over the facts for all documents
+    (a pass per table was quadratic in a long release)."""
+    years = getattr(ctx, "_doc_years", None)
+    if years is None:
+        spans: dict[str, list[int]] = {}
+        for p in range(ctx.n):
+            y = ctx.period_end[p][:4]
+            if y.isdigit():
+                span = spans.setdefault(ctx.doc[p], [int(y), int(y)])
+                span[0], span[1] = min(span[0], int(y)), max(span[1], int(y))
+        years = ctx._doc_years = {d: (a, b) for d, (a, b) in spans.items()}
+    return years.get(doc)
 
 
 def _year_below(text: str, below: str, span: tuple) -> bool:
