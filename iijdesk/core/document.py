@@ -26,6 +26,8 @@ class Document:
     # document restored from a workspace, until ixbrl.tags_of reads them again).
     xbrl: object = None
     lines: list[str] = field(init=False)
+    # What reading it left out and why, for the import's message (not stored in workspaces).
+    notes: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.text = self.text.replace("\r\n", "\n").replace("\r", "\n")

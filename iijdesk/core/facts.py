@@ -31,6 +31,7 @@ concept        the inline-XBRL concept tagged at the number's place ("" untagged
 from __future__ import annotations
 
 import csv
+import math
 import os
 from typing import Iterable
 
@@ -149,6 +150,8 @@ def _fmt_value(v) -> str:
     if v is None or pd.isna(v):
         return ""
     f = float(v)
+    if not math.isfinite(f):
+        return repr(f)              # inf / nan (no extracted value is; an edit could be)
     if f == int(f) and abs(f) < 1e17:
         return str(int(f))
     return repr(round(f, 10))

@@ -107,8 +107,12 @@ class Workspace:
                 results.append(ImportResult(name, path, False, f"{name}: not imported (cancelled)",
                                             status=CANCELLED))
                 continue
+            pages = None
+            if progress:            # a long PDF says how far it has got
+                pages = (lambda i, name: lambda k, n: progress(
+                    i, len(files), f"{name} (page {k + 1:,} of {n:,})"))(i, name)
             try:
-                prepared = run_interruptible(lambda: self._prepare(load(path)), cancel,
+                prepared = run_interruptible(lambda: self._prepare(load(path, pages)), cancel,
                                              self.file_time_limit, what=name)
                 results.append(self._commit(*prepared))
             except Cancelled:
@@ -154,14 +158,17 @@ class Workspace:
             note = f"{given}{where}: another loaded file has that name, so this one is {name}"
         if twin is not None:
             note = (note + "; " if note else f"{name}: ") + f"the same content as {twin}"
+        for left_out in doc.notes:      # what reading it left out (an over-long line ...)
+            note = (note + "; " if note else f"{name}: ") + left_out
         return doc, found, ImportResult(name, doc.path, True, note)
 
     def _commit(self, doc: Document, found: pd.DataFrame | None, result: ImportResult) -> ImportResult:
         if found is None:                           # already loaded
             return result
         if not len(found):
+            why = "".join(f" ({n})" for n in doc.notes)
             return ImportResult(doc.name, doc.path, False,
-                                f"{doc.name}: no tables found; this does not look like an earnings release")
+                                f"{doc.name}: no tables found{why}; this does not look like an earnings release")
         found.index = pd.RangeIndex(self._next_id, self._next_id + len(found))
         self._next_id += len(found)
         self.documents[doc.name] = doc

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import stat
 import re
+from typing import Callable
 
 from iijdesk.core.document import Document, NotAReleaseError
 from iijdesk.core.ingest import text as _text
@@ -61,8 +62,9 @@ MARKDOWN_MIN_SIGNS = 3
 _MD_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
 
 
-def load(path: str | os.PathLike) -> Document:
-    """Read a file into a Document. Raises NotAReleaseError with a user-facing message."""
+def load(path: str | os.PathLike, progress: PageProgress | None = None) -> Document:
+    """Read a file into a Document. Raises NotAReleaseError with a user-facing message.
+    `progress(page, pages)` is called as the pages of a PDF are read."""
     path = os.fspath(path)
     name = os.path.basename(path) or path
     try:
@@ -84,17 +86,21 @@ def load(path: str | os.PathLike) -> Document:
         raise NotAReleaseError(f"{name}: is a folder, not a file") from None
     except OSError as e:
         raise NotAReleaseError(f"{name}: cannot be read ({e.strerror or e})") from e
-    return load_bytes(name, raw, path=path)
+    return load_bytes(name, raw, path=path, progress=progress)
 
 
-def load_bytes(name: str, raw: bytes, path: str = "") -> Document:
+PageProgress = Callable[[int, int], None]
+
+
+def load_bytes(name: str, raw: bytes, path: str = "",
+               progress: PageProgress | None = None) -> Document:
     """Bytes (with the name shown to the user) -> Document, or NotAReleaseError."""
     raw = bytes(raw)
     kind = sniff_kind(name, raw[:SNIFF_BYTES])
     _check_size(name, kind, len(raw))
     if kind == "pdf":
         from iijdesk.core.ingest.pdf import pdf_to_lines
-        text, rows = pdf_to_lines(name, raw)
+        text, rows = pdf_to_lines(name, raw, progress)
         doc = _document(name, text, path, "pdf", "pdf", raw)
         doc.rows = rows
         return doc

@@ -22,6 +22,7 @@ import statistics
 import threading
 
 from iijdesk.core.document import NotAReleaseError
+from iijdesk.core.limits import MAX_PDF_PAGES
 
 # Two characters whose baselines differ by less than this share of the font size are on one line
 # (superscript footnote markers sit about a third of an em higher).
@@ -44,8 +45,13 @@ MAX_COLUMNS = 2000
 _LOCK = threading.Lock()
 
 
-def read_pages(name: str, raw: bytes) -> list[list[Char]]:
-    """The characters of every page; NotAReleaseError when the PDF cannot be read as text."""
+# Progress is reported every this many pages.
+PROGRESS_EVERY_PAGES = 20
+
+
+def read_pages(name: str, raw: bytes, progress=None) -> list[list[Char]]:
+    """The characters of every page; NotAReleaseError when the PDF cannot be read as text or
+    has more than MAX_PDF_PAGES pages. `progress(page, pages)` is told as pages are read."""
     try:
         import pypdfium2 as pdfium
         import pypdfium2.raw as C
@@ -61,8 +67,16 @@ def read_pages(name: str, raw: bytes) -> list[list[Char]]:
                                        "save an unprotected copy and import that") from None
             raise NotAReleaseError(f"{name}: the PDF is damaged or not a PDF ({e})") from None
         try:
+            n_pages = len(pdf)
+            if n_pages > MAX_PDF_PAGES:
+                raise NotAReleaseError(
+                    f"{name}: the PDF has {n_pages:,} pages, more than the {MAX_PDF_PAGES:,} "
+                    f"iijdesk reads (a release or filing has far fewer); not imported. Save the "
+                    f"pages that hold the statements as a PDF of their own and import that")
             pages = []
-            for i in range(len(pdf)):
+            for i in range(n_pages):
+                if progress is not None and i % PROGRESS_EVERY_PAGES == 0:
+                    progress(i, n_pages)
                 page = pdf[i]
                 try:
                     tp = page.get_textpage()
@@ -82,15 +96,15 @@ def read_pages(name: str, raw: bytes) -> list[list[Char]]:
     return pages
 
 
-def pdf_to_text(name: str, raw: bytes) -> str:
+def pdf_to_text(name: str, raw: bytes, progress=None) -> str:
     """The text of every page, laid out; NotAReleaseError when it cannot be read as text."""
-    return layout_pages(read_pages(name, raw))
+    return layout_pages(read_pages(name, raw, progress))
 
 
-def pdf_to_lines(name: str, raw: bytes) -> tuple[str, dict]:
+def pdf_to_lines(name: str, raw: bytes, progress=None) -> tuple[str, dict]:
     """The text of every page and, by 1-based line, what the layout says of its table rows
     (an html.RowInfo, as the HTML reader gives)."""
-    return layout_document(read_pages(name, raw))
+    return layout_document(read_pages(name, raw, progress))
 
 
 # One character: (text, x_left, x_right, bottom_y, height); the height stands for the font size.

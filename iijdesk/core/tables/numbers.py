@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from iijdesk.core.limits import MAX_NUMBER_VALUE
+
 # Characters printed for "nil" in a numeric cell.
 NIL_TOKENS = frozenset({"-", "--", "---", "—", "——", "–", "_", "―", "‐", "−", "- -", "n/a", "N/A", "－"})
 
@@ -169,7 +171,11 @@ def _make(m: re.Match, text: str, offset: int) -> Num:
         # "(20,640" whose closing parenthesis was cut off
         damage = damage or "closing parenthesis missing"
     cur = (g_cur or g_cur0 or "").strip()
-    return Num(text[start:end], -value if neg else value, decimals, g_pct is not None,
+    signed = -value if neg else value
+    if not abs(value) < MAX_NUMBER_VALUE:           # 1e309 parses to inf: no amount at all
+        signed = None
+        damage = "too large to be an amount; it has no value"
+    return Num(text[start:end], signed, decimals, g_pct is not None,
                g_unit.strip() if g_unit else "", _CURRENCY.get(cur, cur), start + offset, end + offset,
                damage, opened, word)
 
