@@ -20,8 +20,10 @@ target's directory, flushed, fsynced and moved over the target with os.replace. 
 point removes the temp file, leaves the previous file as it was and raises WorkspaceSaveError
 with a message for the user.
 
-`Autosaver` writes the same format to a recovery file at most every AUTOSAVE_INTERVAL_S seconds
-while there are unsaved changes; `find_recovery()` tells the next start that one is waiting.
+`Autosaver` writes the same format to the session's own recovery file while there are unsaved
+changes (the first change at once, then at most every AUTOSAVE_INTERVAL_S seconds);
+`find_recoveries()` tells the next start which files sessions that did not end cleanly left.
+A save killed midway leaves `.NAME.saving-PID-*.tmp`, removed once that process is gone.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ import dataclasses
 import errno
 import hashlib
 import io
+import itertools
 import json
 import math
 import os
@@ -133,8 +136,10 @@ def read_workspace(path: str | os.PathLike) -> dict:
         manifest = migrate(manifest, reader)
         try:
             return _deserialise(manifest, reader)
-        except WorkspaceFileError:
-            raise
+        except WorkspaceFileError as e:
+            if str(e).startswith(f"{name}:"):
+                raise
+            raise WorkspaceFileError(f"{name}: {e}") from e     # every message names the file
         except Exception as e:
             raise WorkspaceFileError(
                 f"{name}: the workspace is damaged and cannot be opened ({type(e).__name__}: {e})"
@@ -213,7 +218,10 @@ def _deserialise(manifest: dict, reader: "_Members") -> dict:
     from iijdesk.core.document import Document
 
     documents = {}
+    facts_info = manifest["facts"]
+    reader.check_facts(facts_info["member"], facts_info["schema"].get("rows"))
     for d in manifest.get("documents", []):
+        reader.check_size(d["original"], d.get("size"), f"the stored copy of {d['name']}")
         raw = reader.read(d["original"])
         if "sha256" in d and hashlib.sha256(raw).hexdigest() != d["sha256"]:
             raise WorkspaceFileError(f"{reader.name}: the stored copy of {d['name']} is damaged")
@@ -222,8 +230,8 @@ def _deserialise(manifest: dict, reader: "_Members") -> dict:
                        encoding=d.get("encoding", "utf-8"),
                        source_kind=d.get("source_kind", "text"), raw=raw)
         documents[d.get("key", d["name"])] = doc
-    facts_info = manifest["facts"]
-    facts = csv_to_frame(reader.read(facts_info["member"]), facts_info["schema"])
+    with reader.open_text(facts_info["member"]) as f:
+        facts = csv_to_frame(f, facts_info["schema"])
     edits = [_edit_from_dict(e) for e in _loads(reader.read(manifest["edits"]["member"]))]
     choices = _loads(reader.read(manifest["choices"]["member"]))
     return {"manifest": manifest, "documents": documents, "facts": facts, "edits": edits,
@@ -378,13 +386,19 @@ def frame_to_csv(df: pd.DataFrame) -> tuple[bytes, dict]:
     return buf.getvalue().encode("utf-8", errors="surrogatepass"), schema
 
 
-def csv_to_frame(data: bytes, schema: dict) -> pd.DataFrame:
-    text = data.decode("utf-8", errors="surrogatepass")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    header, body = (rows[0], rows[1:]) if rows else ([], [])
+def csv_to_frame(data: bytes | io.TextIOBase, schema: dict) -> pd.DataFrame:
+    """The frame of `frame_to_csv`, from its bytes or a text stream (read row by row: a table
+    holding more rows than its schema says is refused as soon as the extra row is read)."""
+    if isinstance(data, (bytes, bytearray)):
+        data = io.StringIO(data.decode("utf-8", errors="surrogatepass"), newline="")
     n = int(schema["rows"])
-    if len(body) != n:
-        raise WorkspaceFileError(f"the facts table has {len(body)} rows; the manifest says {n}")
+    reader = csv.reader(data)
+    header = next(reader, [])
+    body = list(itertools.islice(reader, n))
+    extra = next(reader, None) is not None
+    if len(body) != n or extra:
+        got = f"more than {n}" if extra else f"{len(body)}"
+        raise WorkspaceFileError(f"the facts table has {got} rows; the manifest says {n}")
     cols = list(zip(*body)) if body else [()] * len(header)
     by_name = dict(zip(header, cols))
     data_cols = {}
@@ -504,15 +518,55 @@ class _Members:
                 f"{L.MAX_WORKSPACE_TOTAL_BYTES / 2**30:.0f} GiB limit")
         self.infos = {i.filename: i for i in infos}
 
-    def read(self, member: str) -> bytes:
+    def _info(self, member: str) -> zipfile.ZipInfo:
         info = self.infos.get(member)
         if info is None:
             raise WorkspaceFileError(f"{self.name}: the workspace is incomplete ({member} missing)")
         if info.file_size > L.MAX_WORKSPACE_MEMBER_BYTES:
-            raise WorkspaceFileError(f"{self.name}: {member} is too large to open")
+            raise WorkspaceFileError(
+                f"{self.name}: {member} would unpack to {info.file_size / 2**20:,.0f} MiB, over "
+                f"the {L.MAX_WORKSPACE_MEMBER_BYTES / 2**20:,.0f} MiB limit; refused")
         if (info.file_size > L.COMPRESSION_RATIO_MIN_BYTES and info.compress_size
                 and info.file_size / info.compress_size > L.MAX_WORKSPACE_COMPRESSION_RATIO):
             raise WorkspaceFileError(f"{self.name}: {member} is suspiciously compressed; refused")
+        return info
+
+    def check_size(self, member: str, size, what: str) -> None:
+        """The manifest gives a member's size: a member of another size is damaged (checked
+        from the zip directory, before reading it)."""
+        info = self._info(member)
+        if isinstance(size, int) and info.file_size != size:
+            raise WorkspaceFileError(f"{self.name}: {what} is damaged (its size is "
+                                     f"{info.file_size:,} bytes; the manifest says {size:,})")
+
+    def check_facts(self, member: str, rows) -> None:
+        """The facts table's declared row count and its unpacked size, before parsing it."""
+        info = self._info(member)
+        if not isinstance(rows, int) or rows < 0:
+            raise WorkspaceFileError(f"{self.name}: the manifest gives no row count for the facts")
+        if rows > L.MAX_WORKSPACE_FACTS:
+            raise WorkspaceFileError(
+                f"{self.name}: the workspace holds {rows:,} facts, more than the "
+                f"{L.MAX_WORKSPACE_FACTS:,} iijdesk opens; refused")
+        budget = (rows + 1) * L.MAX_FACT_ROW_BYTES
+        if info.file_size > budget:
+            raise WorkspaceFileError(
+                f"{self.name}: its facts table would unpack to {info.file_size / 2**20:,.0f} MiB "
+                f"for {rows:,} facts (at most {L.MAX_FACT_ROW_BYTES:,} bytes a fact); the file "
+                f"is damaged or not made by iijdesk; refused")
+
+    def open_text(self, member: str):
+        """A member as a text stream (UTF-8, newlines kept), read on demand."""
+        info = self._info(member)
+        try:
+            raw = self.zf.open(info)
+        except (zipfile.BadZipFile, zlib_error(), EOFError, OSError) as e:
+            raise WorkspaceFileError(f"{self.name}: the workspace is damaged ({member}: {e})") from e
+        return _DamageAsFileError(io.TextIOWrapper(raw, encoding="utf-8", errors="surrogatepass",
+                                                   newline=""), self.name, member)
+
+    def read(self, member: str) -> bytes:
+        info = self._info(member)
         try:
             with self.zf.open(info) as f:
                 data = f.read(L.MAX_WORKSPACE_MEMBER_BYTES + 1)
@@ -521,6 +575,40 @@ class _Members:
         if len(data) > L.MAX_WORKSPACE_MEMBER_BYTES:
             raise WorkspaceFileError(f"{self.name}: {member} is too large to open")
         return data
+
+
+class _DamageAsFileError:
+    """A text stream whose read errors (a corrupt deflate stream, a CRC mismatch at its end)
+    become WorkspaceFileError naming the file. Iterates lines, for csv.reader."""
+
+    def __init__(self, f, name: str, member: str) -> None:
+        self.f, self.name, self.member = f, name, member
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.f.close()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        try:
+            line = self.f.readline(_MAX_LINE_CHARS)
+        except (zipfile.BadZipFile, zlib_error(), EOFError, OSError, UnicodeError) as e:
+            raise WorkspaceFileError(
+                f"{self.name}: the workspace is damaged ({self.member}: {e})") from e
+        if not line:
+            raise StopIteration
+        if len(line) == _MAX_LINE_CHARS and not line.endswith("\n"):
+            raise WorkspaceFileError(f"{self.name}: the workspace is damaged ({self.member} has "
+                                     f"a line longer than {_MAX_LINE_CHARS:,} characters)")
+        return line
+
+
+# No line of a member read as text is longer (csv's own field limit is 128 KiB).
+_MAX_LINE_CHARS = 1 << 20
 
 
 def zlib_error():
@@ -550,9 +638,20 @@ def _reason(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}"
 
 
+# A save writes `.NAME.saving-PID-RANDOM.tmp` next to NAME: hidden, named after the file it
+# will replace and the process writing it, so the next start (or save) knows it for an
+# interrupted save's leftover once that process is gone.
+_TEMP_MARK = ".saving-"
+_TEMP_SUFFIX = ".tmp"
+
+
+def temp_name_prefix(base: str) -> str:
+    return f".{base}{_TEMP_MARK}{os.getpid()}-"
+
+
 def _open_temp(directory: str, base: str):
     """A new temp file next to the target: (path, binary file object)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(base), suffix=_TEMP_SUFFIX, dir=directory)
     return tmp, os.fdopen(fd, "wb")
 
 
@@ -615,21 +714,65 @@ def _fsync_dir(directory: str) -> None:
         os.close(fd)
 
 
-def _remove_stale_temps(directory: str, base: str) -> None:
-    """Temp files of saves killed mid-write (a crash): removed once clearly abandoned."""
+def _temp_pid(name: str) -> int | None:
+    """The writer's process id in a temp file's name (None: not one of ours, or an old name)."""
+    if not (name.startswith(".") and name.endswith(_TEMP_SUFFIX)) or _TEMP_MARK not in name:
+        return None
+    pid = name.rsplit(_TEMP_MARK, 1)[1].split("-", 1)[0]
+    return int(pid) if pid.isdigit() else None
+
+
+def _pid_alive(pid: int) -> bool | None:
+    """Is process `pid` running? None where this cannot be asked safely (Windows' os.kill
+    would end the process)."""
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True             # it exists (another user's)
+    return True
+
+
+def _remove_stale_temps(directory: str, base: str | None = None,
+                        dead: Callable[[str], bool] | None = None) -> list[str]:
+    """Temp files of saves killed mid-write (a crash) next to `base` (any file when None):
+    removed when their writer is gone, or, where that cannot be told, when older than
+    STALE_TEMP_AGE_S; `dead(target name)` may say so for a target (a recovery file no live
+    session holds). Returns the names removed."""
     try:
         names = os.listdir(directory)
     except OSError:
-        return
+        return []
     now = time.time()
+    removed = []
     for n in names:
-        if n.startswith(f".{base}.") and n.endswith(".tmp"):
-            p = os.path.join(directory, n)
-            try:
-                if now - os.path.getmtime(p) > L.STALE_TEMP_AGE_S:
-                    os.remove(p)
-            except OSError:
-                pass
+        if not (n.startswith(".") and n.endswith(_TEMP_SUFFIX)):
+            continue
+        if _TEMP_MARK in n:
+            target = n[1:].rsplit(_TEMP_MARK, 1)[0]
+        elif base is not None and n.startswith(f".{base}."):
+            target = base           # a temp name of an earlier version: age only
+        else:
+            continue
+        if base is not None and target != base:
+            continue
+        p = os.path.join(directory, n)
+        pid = _temp_pid(n)
+        alive = _pid_alive(pid) if pid is not None else None
+        try:
+            gone = (alive is False or (dead is not None and pid != os.getpid() and dead(target))
+                    or now - os.path.getmtime(p) > L.STALE_TEMP_AGE_S)
+            if gone:
+                os.remove(p)
+                removed.append(n)
+        except OSError:
+            pass
+    return removed
 
 
 # -- unsaved changes and autosave ---------------------------------------------------------
@@ -717,17 +860,21 @@ class RecoveryInfo:
 
 
 def find_recovery(path: str | os.PathLike | None = None) -> RecoveryInfo | None:
-    """At start: the recovery file left by a session that did not end cleanly, or None."""
+    """The recovery file at `path` (default: the first session's), or None if there is none."""
     path = os.fspath(path) if path is not None else default_recovery_path()
     if not os.path.exists(path):
         return None
+    name = os.path.basename(path)
     try:
         with zipfile.ZipFile(path) as zf:
-            manifest = json.loads(_Members(zf, os.path.basename(path)).read(MANIFEST))
-        if manifest.get("format") != FORMAT_NAME:
-            raise WorkspaceFileError("not an iijdesk workspace")
-    except (OSError, zipfile.BadZipFile, ValueError, WorkspaceFileError) as e:
+            manifest = json.loads(_Members(zf, name).read(MANIFEST))
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
+            raise WorkspaceFileError(f"{name}: not an iijdesk workspace")
+    except WorkspaceFileError as e:
         return RecoveryInfo(path, "", [], 0, "", readable=False, message=str(e))
+    except (OSError, zipfile.BadZipFile, ValueError) as e:
+        why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        return RecoveryInfo(path, "", [], 0, "", readable=False, message=f"{name}: {why}")
     extra = manifest.get("extra") or {}
     return RecoveryInfo(
         path=path, saved_at=manifest.get("saved_at", ""),
@@ -736,13 +883,95 @@ def find_recovery(path: str | os.PathLike | None = None) -> RecoveryInfo | None:
         workspace_path=extra.get("workspace_path", ""))
 
 
-class Autosaver:
-    """Writes the workspace to a recovery file while it has unsaved changes (Qt-free).
+# -- one recovery file per running session ------------------------------------------------
+# Each session autosaves to its own file: `recovery.iijdesk`, or `recovery-2.iijdesk` ... when
+# that one is taken, and holds `FILE.lock` locked while it runs (the operating system drops the
+# lock when the process dies, kill -9 included). A recovery file whose lock nobody holds was
+# left by a session that did not end cleanly: it is offered back, and kept until the user
+# answers (restore or discard), however often the app is started and killed meanwhile.
 
-    The GUI calls `maybe_save()` from a QTimer (any period up to the interval), `save_now()`
-    when quitting without saving, `mark_clean()` after File > Save or Open (which also removes
-    the recovery file), and `find_recovery()` at start. Autosave failures never raise: they
-    are kept in `last_error` (and passed to `on_error`) and retried on the next tick.
+def _session_paths(base: str) -> Iterable[str]:
+    stem, ext = os.path.splitext(base)
+    yield base
+    for k in itertools.count(2):
+        yield f"{stem}-{k}{ext}"
+
+
+def _recovery_files(base: str) -> list[str]:
+    """Every recovery file of the sessions sharing `base`'s folder and name."""
+    directory = os.path.dirname(os.path.abspath(base)) or "."
+    stem, ext = os.path.splitext(os.path.basename(base))
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    out = []
+    for n in names:
+        if n == stem + ext or (n.startswith(stem + "-") and n.endswith(ext)
+                               and n[len(stem) + 1: len(n) - len(ext)].isdigit()):
+            out.append(os.path.join(directory, n))
+    return out
+
+
+def _try_lock(path: str):
+    """An open file holding an exclusive lock on `path`, or None if another holds it."""
+    try:
+        f = open(path, "a+b")
+    except OSError:
+        return None
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        return None
+    return f
+
+
+def _held_by_a_live_session(recovery_path: str) -> bool:
+    if not os.path.exists(recovery_path + ".lock"):
+        return False
+    lock = _try_lock(recovery_path + ".lock")
+    if lock is None:
+        return True
+    lock.close()
+    return False
+
+
+def find_recoveries(base: str | os.PathLike | None = None) -> list[RecoveryInfo]:
+    """At start: the recovery files left by sessions that did not end cleanly (none of them
+    running now), newest first."""
+    base = os.fspath(base) if base is not None else default_recovery_path()
+    found = []
+    for path in _recovery_files(base):
+        if _held_by_a_live_session(path):
+            continue
+        info = find_recovery(path)
+        if info is not None:
+            try:
+                found.append((os.path.getmtime(path), info))
+            except OSError:
+                continue
+    return [info for _, info in sorted(found, key=lambda x: -x[0])]
+
+
+class Autosaver:
+    """Writes the workspace to this session's recovery file while it has unsaved changes
+    (Qt-free).
+
+    The GUI calls `maybe_save()` from a QTimer (every AUTOSAVE_TICK_S), `save_now()` when
+    quitting without saving, `mark_clean()` after File > Save or Open (which removes this
+    session's recovery file) and `close()` at the end. The first change is saved at the first
+    tick, later ones once the last save is `interval` old: at most interval + tick of work is
+    lost. `pending` lists the recovery files earlier sessions left (newest first);
+    `restore()` and `discard_pending()` answer for one of them. Autosave keeps running while
+    they are unanswered: this session never writes to their files. Failures never raise:
+    they are kept in `last_error` (and passed to `on_error`) and retried on the next tick.
     """
 
     def __init__(self, ws, path: str | os.PathLike | None = None,
@@ -751,15 +980,45 @@ class Autosaver:
                  workspace_path: str = "",
                  on_error: Callable[[str], None] | None = None) -> None:
         self.ws = ws
-        self.path = os.fspath(path) if path is not None else default_recovery_path()
+        self.base = os.fspath(path) if path is not None else default_recovery_path()
         self.interval = float(interval)
         self.clock = clock
         self.workspace_path = workspace_path
         self.on_error = on_error
         self.last_error = ""
         self.saves = 0
-        self._last_save = clock()
+        self._last_save = -math.inf          # the first change is saved at once
         self._tracker = ChangeTracker(ws)
+        self._lock = None
+        directory = os.path.dirname(os.path.abspath(self.base))
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except OSError:
+            pass
+        self.pending = find_recoveries(self.base)
+        self.path = self._claim()
+        # interrupted saves of sessions that are gone: cleaned now, whatever their age
+        mine = os.path.basename(self.path)
+        ours = {os.path.basename(p) for p in itertools.islice(_session_paths(self.base), 1000)}
+
+        def dead(target: str) -> bool:
+            return target != mine and target in ours and not _held_by_a_live_session(
+                os.path.join(directory, target))
+
+        self.removed_temps = _remove_stale_temps(directory, None, dead=dead)
+
+    def _claim(self) -> str:
+        """The first recovery file name no file and no live session has; locked for this one."""
+        taken = set(_recovery_files(self.base))
+        for candidate in itertools.islice(_session_paths(self.base), 1000):
+            if candidate in taken or os.path.exists(candidate):
+                continue
+            lock = _try_lock(candidate + ".lock")
+            if lock is None:
+                continue
+            self._lock = lock
+            return candidate
+        return _session_paths(self.base).__next__()   # unreachable in practice: share the first
 
     @property
     def dirty(self) -> bool:
@@ -798,7 +1057,8 @@ class Autosaver:
         return True
 
     def mark_clean(self, workspace_path: str | None = None) -> None:
-        """The user saved (or opened) a workspace: nothing to recover any more."""
+        """The user saved (or opened) a workspace: nothing of this session to recover any more
+        (the files earlier sessions left stay until answered)."""
         if workspace_path is not None:
             self.workspace_path = workspace_path
         self._tracker.mark_clean()
@@ -806,22 +1066,76 @@ class Autosaver:
         self.discard()
 
     def discard(self) -> None:
-        try:
-            os.remove(self.path)
-        except FileNotFoundError:
-            pass
+        """Remove this session's recovery file."""
+        _remove(self.path)
 
     def find_recovery(self) -> RecoveryInfo | None:
-        return find_recovery(self.path)
+        """The newest recovery file an earlier session left, unanswered; None if none."""
+        return self.pending[0] if self.pending else None
 
-    def restore(self) -> dict:
-        """Load the recovery file into the workspace. The file stays until `mark_clean()`:
-        restored work is in no saved workspace yet, so the GUI should count it as unsaved."""
-        manifest = restore_into(self.ws, self.path)
+    def _pending_path(self, info: RecoveryInfo | str | None) -> str:
+        if info is None:
+            if not self.pending:
+                raise WorkspaceFileError("there is no unsaved work of an earlier session")
+            return self.pending[0].path
+        return info.path if isinstance(info, RecoveryInfo) else os.fspath(info)
+
+    def restore(self, info: RecoveryInfo | str | None = None) -> dict:
+        """Load an earlier session's recovery file (the newest by default) into the workspace.
+        It is this session's unsaved work now: written to this session's recovery file at
+        once, and the earlier file removed only when that has worked."""
+        path = self._pending_path(info)
+        manifest = restore_into(self.ws, path)
         self.workspace_path = (manifest.get("extra") or {}).get("workspace_path", "")
-        self._tracker.mark_clean()      # the recovery file holds exactly this state
-        self._last_save = self.clock()
+        self._tracker.mark_dirty()
+        if os.path.abspath(path) == os.path.abspath(self.path) or self._save(self.clock()):
+            self._forget(path, remove=os.path.abspath(path) != os.path.abspath(self.path))
         return manifest
 
+    def set_aside(self) -> RecoveryInfo | None:
+        """Keep this session's recovery file as one of the unanswered ones (offered after the
+        others) before its work is replaced: restoring an earlier session loses nothing."""
+        if not os.path.exists(self.path):
+            return None
+        for candidate in itertools.islice(_session_paths(self.base), 1000):
+            if candidate == self.path or os.path.exists(candidate) or \
+                    os.path.exists(candidate + ".lock"):
+                continue
+            try:
+                os.replace(self.path, candidate)
+            except OSError as e:
+                self.last_error = f"Could not keep the unsaved work aside: {_reason(e)}"
+                return None
+            info = find_recovery(candidate)
+            if info is not None:
+                self.pending.append(info)
+            return info
+        return None
+
+    def discard_pending(self, info: RecoveryInfo | str | None = None) -> None:
+        """The user does not want an earlier session's work back: its file is removed."""
+        self._forget(self._pending_path(info), remove=True)
+
+    def _forget(self, path: str, remove: bool) -> None:
+        if remove:
+            _remove(path)
+            _remove(path + ".lock")
+        self.pending = [p for p in self.pending if os.path.abspath(p.path) != os.path.abspath(path)]
+
     def close(self) -> None:
+        """The session ends: its recovery file (if it has unsaved work) stays for the next."""
         self._tracker.close()
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+            if not os.path.exists(self.path):
+                _remove(self.path + ".lock")
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        pass

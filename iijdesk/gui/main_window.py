@@ -27,7 +27,7 @@ MAX_RECENT = 10
 NAV_REFRESH_MS = 100
 NAV_REFRESH_BUSY_MS = 1000
 PANELS_REFRESH_MS = 150      # the findings list follows edits once they pause this long
-AUTOSAVE_TICK_MS = 5000      # how often the autosaver is asked (it saves at its own interval)
+AUTOSAVE_TICK_MS = 1000      # how often the autosaver is asked (limits.AUTOSAVE_TICK_S)
 FIX_BAR_LINES = 3            # text lines the current cell's finding gets above the grid
 DEFAULT_SIZE = (1500, 900)   # first start, when it fits the screen
 FRAME_CHECK_MS = 300         # after the first show, when the window manager's frame is known
@@ -354,8 +354,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.runner.wait()
         self.exporter.wait()
-        if self.autosaver is not None and not self.recovery_bar.isVisible():
+        if self.autosaver is not None:
             self.autosaver.save_now()           # unsaved work is offered back next time
+            self.autosaver.close()              # (an unanswered earlier one too: it stays)
         self.bridge.detach()
         super().closeEvent(event)
 
@@ -370,6 +371,8 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         self._remember(paths)
+        if self.autosaver is not None:
+            self.autosaver.save_now()           # edits wait during the import: none is pending
         self.runner.start(paths)
 
     def open_files(self) -> None:
@@ -456,8 +459,10 @@ class MainWindow(QMainWindow):
 
     # -- autosave and recovery --------------------------------------------------------
     def _start_autosave(self, path: str) -> None:
-        """Unsaved work goes to a recovery file every few seconds; a session that did not end
-        cleanly is offered back at the next start (in a bar above the grid, not a dialog)."""
+        """Unsaved work goes to this session's recovery file within seconds of every change,
+        from the first edit on; what sessions that did not end cleanly left is offered back (in
+        a bar above the grid, not a dialog). Autosave runs on while the bar is unanswered: this
+        session writes its own file, never theirs."""
         try:
             from iijdesk.core.workspace_io import Autosaver
         except ImportError:
@@ -468,34 +473,52 @@ class MainWindow(QMainWindow):
         self._autosave_timer.setInterval(AUTOSAVE_TICK_MS)
         self._autosave_timer.timeout.connect(self._autosave_tick)
         self._autosave_timer.start()
-        info = self.autosaver.find_recovery()
-        if info is not None:
-            self.recovery_label.setText(info.describe())
-            self.recovery_restore.setEnabled(info.readable)
-            self.recovery_bar.setVisible(True)
+        self._show_recovery()
+
+    def _show_recovery(self) -> None:
+        """The bar offers the newest unanswered recovery file (then the next, once answered)."""
+        info = self.autosaver.find_recovery() if self.autosaver is not None else None
+        if info is None:
+            self.recovery_bar.setVisible(False)
+            return
+        more = len(self.autosaver.pending) - 1
+        self.recovery_label.setText(info.describe() + (f" ({more} older one(s) after this)" if more else ""))
+        self.recovery_restore.setEnabled(info.readable)
+        self.recovery_bar.setVisible(True)
 
     def _autosave_tick(self) -> None:
-        if self.autosaver is not None and not self.runner.busy() and not self.exporter.busy() \
-                and not self.recovery_bar.isVisible():
+        # not while an import changes the frame (edits wait then, and none was pending at its start)
+        if self.autosaver is not None and not self.runner.busy():
             self.autosaver.maybe_save()
 
     def restore_recovery(self) -> bool:
-        self.recovery_bar.setVisible(False)
+        """Replace what is open with the offered unsaved work; what this session had unsaved is
+        first kept as a recovery file of its own, offered next (nothing is lost either way)."""
         if self.autosaver is None:
+            self.recovery_bar.setVisible(False)
             return False
+        info = self.autosaver.find_recovery()
+        if info is None:
+            self._show_recovery()
+            return False
+        if self.autosaver.dirty or os.path.exists(self.autosaver.path):
+            self.autosaver.save_now()
+            self.autosaver.set_aside()
         try:
-            self.autosaver.restore()
+            self.autosaver.restore(info)
         except Exception as e:
             self._problem("The unsaved work could not be restored", str(e))
+            self._show_recovery()
             return False
         self._after_workspace_replaced()
+        self._show_recovery()
         self.statusBar().showMessage("Restored the unsaved work of the last session", 8000)
         return True
 
     def discard_recovery(self) -> None:
-        self.recovery_bar.setVisible(False)
-        if self.autosaver is not None:
-            self.autosaver.mark_clean()
+        if self.autosaver is not None and self.autosaver.find_recovery() is not None:
+            self.autosaver.discard_pending()
+        self._show_recovery()
 
     # -- workspace files and export ----------------------------------------------------
     def save_workspace(self, path: str) -> bool:

@@ -386,27 +386,47 @@ class Clock:
         return self.t
 
 
-def test_autosave_every_interval_only_when_there_are_changes(ws, tmp_path):
+def test_autosave_from_the_first_edit_then_every_interval(ws, tmp_path):
+    from iijdesk.core import limits as L
     clock = Clock()
     rec = tmp_path / "rec" / "recovery.iijdesk"
     a = W.Autosaver(ws, rec, clock=clock)
+    assert a.path == str(rec) and a.pending == []
     assert not a.dirty and not a.maybe_save(clock.t + 3600) and not rec.exists()
     assert W.find_recovery(rec) is None
     _edit_some(ws, 1)
     assert a.dirty
-    assert not a.maybe_save(clock.t + 59.0)           # not yet 60 s since the last save
-    assert a.maybe_save(clock.t + 60.0) and rec.exists()
+    assert a.maybe_save(clock.t + 0.5) and rec.exists()     # the first edit: saved at once
+    _edit_some(ws, 1)
+    assert not a.maybe_save(clock.t + 0.5 + L.AUTOSAVE_INTERVAL_S - 0.1)
+    assert a.maybe_save(clock.t + 0.5 + L.AUTOSAVE_INTERVAL_S)
     assert not a.dirty and not a.maybe_save(clock.t + 500)
     info = W.find_recovery(rec)
-    assert info.readable and info.n_edits == 1 and len(info.documents) == len(ws.documents)
+    assert info.readable and info.n_edits == 2 and len(info.documents) == len(ws.documents)
     assert "can be restored" in info.describe()
     ws.choices = {"timeline": {"x": "accept"}}          # no event for this: fingerprint sees it
     assert a.dirty and a.save_now()
+    assert W.find_recoveries(rec) == []                  # its session is running: not offered
+    a.close()                                            # ... until it ends without saving
     restored = Workspace()
-    W.Autosaver(restored, rec).restore()
+    b = W.Autosaver(restored, rec)
+    assert [p.path for p in b.pending] == [str(rec)] and b.path != str(rec)
+    b.restore()
     assert_same_workspace(ws, restored)
-    a.mark_clean("/some/where/q.iijdesk")               # File > Save: nothing to recover
-    assert not rec.exists() and W.find_recovery(rec) is None
+    assert not rec.exists() and W.find_recovery(b.path).n_edits == 2   # now b's own work
+    b.mark_clean("/some/where/q.iijdesk")               # File > Save: nothing to recover
+    assert not os.path.exists(b.path) and W.find_recoveries(rec) == []
+    b.close()
+
+
+def test_a_session_that_saved_leaves_nothing_to_recover(ws, tmp_path):
+    rec = tmp_path / "recovery.iijdesk"
+    a = W.Autosaver(ws, rec)
+    _edit_some(ws, 1)
+    assert a.save_now()
+    a.mark_clean(str(tmp_path / "saved.iijdesk"))
+    a.close()
+    assert sorted(os.listdir(tmp_path)) == []           # no recovery file, no lock, no temp
 
 
 def test_a_failing_autosave_never_raises_and_retries(ws, tmp_path, monkeypatch):
@@ -439,8 +459,8 @@ _SESSION = textwrap.dedent("""
     now = [0.0]
     a = W.Autosaver(ws, {rec!r}, clock=lambda: now[0], workspace_path="/tmp/analysis.iijdesk")
     ids = [i for i in ws.facts.index if ws.facts.at[i, "value"] == ws.facts.at[i, "value"]]
-    for k in range(25):                      # one edit every 10 s of (simulated) session time
-        now[0] = 10.0 * (k + 1)
+    for k in range(60):                      # an edit and a tick every (simulated) second
+        now[0] = 1.0 * (k + 1)
         ws.apply_edit(ids[k * 7], 1000.0 + k)
         saved = a.maybe_save()
         print("EDIT", k, now[0], int(saved), flush=True)
@@ -477,8 +497,10 @@ def test_killed_session_is_restored_from_the_recovery_file(tmp_path):
     assert [e.new_value for e in ws.edits] == [1000.0 + k for k in range(last_saved + 1)]
     for e in ws.edits:
         assert ws.facts.at[e.fact_id, "value"] == e.new_value
+    from iijdesk.core import limits as L
+    assert edits[0][2], "the first edit was not saved at once"
     lost = edits[-1][1] - edits[last_saved][1]
-    assert lost < 60.0, f"{lost} s of work lost"
+    assert lost < L.AUTOSAVE_MAX_LOSS_S, f"{lost} s of work lost"
     assert len(ws.documents) == 3
 
 

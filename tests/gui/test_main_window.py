@@ -518,6 +518,53 @@ def test_unsaved_work_is_offered_back_at_the_next_start(qtbot, tmp_path):
         close_window(second)
 
 
+def test_autosave_runs_while_the_restore_bar_is_unanswered(qtbot, tmp_path):
+    """A crash while the bar is open must lose neither session: this one's edits go to its own
+    recovery file from the first tick on, the earlier one's file stays as it was."""
+    import os
+
+    from PySide6.QtCore import QSettings
+
+    from iijdesk.core import workspace_io as W
+    from iijdesk.gui.main_window import MainWindow
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)
+    recovery = str(tmp_path / "recovery.iijdesk")
+    first = MainWindow(settings=settings, recovery_path=recovery)
+    first.quiet = True
+    try:
+        import_and_wait(qtbot, first, [R003])
+        fid = fact_at(first.ws, "003", 419, unit="JPY", period_end="2012-12-31")
+        first.select_facts([fid])
+        first.model.setData(first.model.index_of(fid), "3,123,486")
+        first._autosave_tick()                    # the first edit: saved at the first tick
+        assert W.find_recovery(recovery).n_edits == 1
+        first.autosaver._lock.close()             # killed: the lock goes with the process
+        first.autosaver._lock = None
+        first.autosaver = None
+    finally:
+        close_window(first)
+    earlier = open(recovery, "rb").read()
+    second = MainWindow(settings=settings, recovery_path=recovery)
+    second.quiet = True
+    try:
+        assert second.recovery_bar.isVisibleTo(second)
+        import_and_wait(qtbot, second, [R004])
+        assert second.recovery_bar.isVisibleTo(second)     # not answered yet
+        second._autosave_tick()
+        own = second.autosaver.path
+        assert own != recovery and W.find_recovery(own).documents == [R004.name]
+        assert open(recovery, "rb").read() == earlier
+        assert second.restore_recovery()                # R004's unsaved import is set aside ...
+        assert set(second.ws.documents) == {R003.name} and len(second.ws.edits) == 1
+        assert not os.path.exists(recovery)
+        assert second.recovery_bar.isVisibleTo(second)  # ... and offered next
+        assert second.autosaver.find_recovery().documents == [R004.name]
+        second.discard_recovery()
+        assert not second.recovery_bar.isVisibleTo(second)
+    finally:
+        close_window(second)
+
+
 def test_plot_selection_draws_the_selected_rows_in_the_charts(qtbot, window):
     fid, ix = _net_income_cell(qtbot, window)
     assert window.view.selected_fact_ids() == [fid]
