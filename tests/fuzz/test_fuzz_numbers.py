@@ -26,7 +26,7 @@ def test_parse_number_never_raises_and_keeps_the_printed_text(text):
     n = parse_number(text)
     if n is not None:
         assert n.printed == text.strip()
-        assert n.value is None or math.isfinite(n.value) or "9" * 300 in text
+        assert n.value is None or abs(n.value) < numbers.MAX_NUMBER_VALUE   # never inf
 
 
 @FAST
