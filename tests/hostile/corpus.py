@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import re
@@ -236,6 +237,115 @@ def make_folder_of_500(d: Path) -> Path:
             (sub / f"note{k:03d}.txt").write_text(f"Meeting note {k}\nCall back on Tuesday.\n")
     (root / ".hidden").write_text("not counted")
     return root
+
+
+# -- the slow cases: small files whose reading once grew faster than their size ----------
+
+LONG_LINE_NUMBERS = 64_000      # one 384 KB line of tab-separated numbers
+TEN_MB = 10 * 1024 * 1024
+MANY_PAGES = 5_000
+BOMB_MIB = 200
+HUGE_NUMBER = "1" + "0" * 309   # above the largest float (about 1.8e308)
+
+
+def _table_head() -> str:
+    return "Consolidated Statements of Income\n(in millions of yen)\n\t2024\t2023\n"
+
+
+def make_long_line(d: Path, numbers: int = LONG_LINE_NUMBERS, name: str = "") -> Path:
+    """A table head, then one line holding `numbers` tab-separated numbers."""
+    p = d / (name or f"long_line_{numbers // 1000}k.txt")
+    rnd = random.Random(numbers)
+    with open(p, "w", encoding="utf-8", newline="\n") as f:
+        f.write(_table_head())
+        f.write("\t".join(str(rnd.randrange(10_000, 99_999)) for _ in range(numbers)))
+        f.write("\n")
+    return p
+
+
+def make_widest_line(d: Path) -> Path:
+    """The longest line still read for tables, packed with one-digit numbers (the most
+    numbers such a line can hold)."""
+    from iijdesk.core.limits import MAX_TABLE_LINE_CHARS
+
+    p = d / "widest_line.txt"
+    p.write_text(_table_head() + ("Revenue" + "\t7" * ((MAX_TABLE_LINE_CHARS - 7) // 2)) + "\n",
+                 encoding="utf-8")
+    return p
+
+
+def make_10mb_line(d: Path, size: int = TEN_MB) -> Path:
+    """One line of 10 MB: about 1.7 million tab-separated numbers."""
+    return make_long_line(d, numbers=size // 6, name="line_10mb.txt")
+
+
+def make_many_pages_pdf(d: Path, pages: int = MANY_PAGES) -> Path:
+    """A PDF of `pages` pages, each 80 lines of a real release in a fixed-width font."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    p = d / f"pages_{pages}.pdf"
+    lines = release("000").read_text(encoding="utf-8").splitlines()
+    c = canvas.Canvas(str(p), pagesize=A4)
+    k = 0
+    for _ in range(pages):
+        c.setFont("Courier", 8)
+        y = 800.0
+        for _ in range(80):
+            c.drawString(30, y, lines[k % len(lines)].replace("\t", "    ")[:120])
+            k += 1
+            y -= 9.5
+        c.showPage()
+    c.save()
+    return p
+
+
+def make_workspace_bomb(d: Path, mib: int = BOMB_MIB, declared: bool = False) -> Path:
+    """A real saved workspace whose facts table is padded, by repeating a few of its rows, to
+    unpack to `mib` MiB. Deflate finds the repeats, so the file stays small: a few hundred KB
+    per 100 MiB. The manifest gives the true row count, or (`declared`) the padded one, as if
+    the workspace held that many facts."""
+    from iijdesk.core import workspace_io as W
+    from tests.hostile.support import loaded_workspace
+
+    real = d / "real_workspace.iijdesk"
+    if not real.exists():
+        W.save_workspace(loaded_workspace([release("000")]), real)
+    p = d / f"workspace_bomb_{mib}mib{'_declared' if declared else ''}.iijdesk"
+    target = mib << 20
+    with zipfile.ZipFile(real) as src, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as dst:
+        manifest = json.loads(src.read(W.MANIFEST))
+        data = src.read(W.FACTS)
+        rows = data.rstrip(b"\r\n").split(b"\r\n")
+        unit = b"\r\n".join(rows[1:60]) + b"\r\n"
+        copies = max(0, -(-(target - len(data)) // len(unit)))
+        if declared:
+            n = manifest["facts"]["rows"] + 59 * copies
+            manifest["facts"]["rows"] = manifest["facts"]["schema"]["rows"] = n
+            manifest["facts"]["schema"]["index"] = {"kind": "range", "start": 0, "step": 1}
+        for info in src.infolist():
+            if info.filename == W.MANIFEST:
+                dst.writestr(info.filename, json.dumps(manifest))
+            elif info.filename != W.FACTS:
+                dst.writestr(info.filename, src.read(info))
+        with dst.open(W.FACTS, "w", force_zip64=True) as f:
+            f.write(data)
+            for _ in range(copies):
+                f.write(unit)
+    return p
+
+
+def make_huge_number(d: Path) -> Path:
+    """A small income statement whose numbers are above the largest float (1e309 and more)."""
+    p = d / "huge_number.txt"
+    p.write_text(_table_head()
+                 + f"Revenue\t{HUGE_NUMBER}\t2,000\n"
+                 + f"Cost of sales\t(9{HUGE_NUMBER})\t1,500\n"
+                 + "Operating income\t500\t500\n", encoding="utf-8")
+    return p
+
+
+SLOW = [make_long_line, make_widest_line, make_10mb_line, make_many_pages_pdf, make_workspace_bomb, make_huge_number]
 
 
 ALL = [make_empty, make_whitespace_only, make_png, make_zip, make_nested_html,
