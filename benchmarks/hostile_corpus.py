@@ -70,7 +70,7 @@ def cases() -> list[tuple[str, object]]:
     out += [(f"long_line_{n // 1000}k", (lambda n: lambda d: C.make_long_line(d, n))(n))
             for n in (16_000, 32_000, C.LONG_LINE_NUMBERS)]
     out += [("widest_line", C.make_widest_line), ("line_10mb", C.make_10mb_line),
-            ("pages_at_limit", lambda d: C.make_many_pages_pdf(d, MAX_PDF_PAGES)),
+            (f"pages_{MAX_PDF_PAGES}_at_limit", lambda d: C.make_many_pages_pdf(d, MAX_PDF_PAGES)),
             ("pages_5000", C.make_many_pages_pdf),
             ("workspace_bomb_200mib", C.make_workspace_bomb),
             ("workspace_bomb_900mib", lambda d: C.make_workspace_bomb(d, 900)),
