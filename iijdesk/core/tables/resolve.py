@@ -200,7 +200,9 @@ def slot_headers(t: Table) -> tuple[dict[int, str], dict[int, str]]:
                         texts[s].append((h.no, h.fields[k].strip()))
     else:
         ranges = {}
-        for s, cells in _cells_by_slot(t).items():
+        by_slot = _cells_by_slot(t)
+        for s in slots:             # in slot order: ties below go to the leftmost
+            cells = by_slot[s]
             ranges[s] = (min(c.num.start for c in cells), max(c.num.end for c in cells))
         left_edge = min(a for a, _ in ranges.values()) if ranges else 0
         for h in t.header_lines:
