@@ -1230,36 +1230,24 @@ def _phantom_checks(ctx: Context, t, cols: dict, befores: dict, ri: int) -> list
 def _heads_rows_below(ctx: Context, t, cols: dict, usable: list, sk: int) -> bool:
     """Row sk equals the sum of a run of 2+ rows right below it in every column: it is a
     section header carrying its section's numbers, not a phantom."""
-    for ck in usable:
-        cells = dict(cols[ck])
-        below = [r_ for r_ in range(sk + 1, min(len(t.rows), sk + 1 + MAX_BLOCK)) if r_ in cells]
-        v = _val0(ctx, cells[sk])
-        ok = False
-        for k in range(2, len(below) + 1):
-            sums = _block_sum(ctx, t, below[:k], cells)
-            if sums and _fits(v, sums, ctx.unit_last[cells[sk]]):
-                ok = True
-                break
-        if not ok:
-            return False
-    return True
+    return _sums_a_run(ctx, t, cols, usable, sk, range(sk + 1, min(len(t.rows), sk + 1 + MAX_BLOCK)))
 
 
 def _sums_rows_above(ctx: Context, t, cols: dict, usable: list, sk: int) -> bool:
     """Row sk equals the sum of a run of 2+ rows right above it in every column (a "less"
     row entering negated): a subtotal printed without "Total" in its label ("Property, net"
     after the gross amount and "Less accumulated depreciation", or no label at all)."""
+    return _sums_a_run(ctx, t, cols, usable, sk, range(sk - 1, max(-1, sk - 1 - MAX_BLOCK), -1))
+
+
+def _sums_a_run(ctx: Context, t, cols: dict, usable: list, sk: int, rows: range) -> bool:
+    """In every usable column, row sk equals the sum of the first k >= 2 of `rows` (nearest first)."""
     for ck in usable:
         cells = dict(cols[ck])
-        above = [r_ for r_ in range(sk - 1, max(-1, sk - 1 - MAX_BLOCK), -1) if r_ in cells]
+        run = [r_ for r_ in rows if r_ in cells]
         v = _val0(ctx, cells[sk])
-        ok = False
-        for k in range(2, len(above) + 1):
-            sums = _block_sum(ctx, t, above[:k], cells)
-            if sums and _fits(v, sums, ctx.unit_last[cells[sk]]):
-                ok = True
-                break
-        if not ok:
+        if not any((sums := _block_sum(ctx, t, run[:k], cells)) and _fits(v, sums, ctx.unit_last[cells[sk]])
+                   for k in range(2, len(run) + 1)):
             return False
     return True
 
