@@ -17,11 +17,12 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 EXIT_FINDINGS = 3          # check --fail-on: findings at or above the level exist
 
 
-def _load(paths: list[str]):
+def _load(paths: list[str], check: bool = True):
+    """A workspace with `paths` imported; checked unless `check` is false (extract only)."""
     from iijdesk.core.workspace import Workspace
 
     ws = Workspace()
-    results = ws.add_files(paths)
+    results = ws.add_files(paths, check=check)
     for r in results:
         if r.message:               # a failure, or a note (the same file twice, a renamed doc)
             print(f"iijdesk: {r.message}", file=sys.stderr)
@@ -55,7 +56,7 @@ def _write(what: str, path: str, write) -> bool:
 def cmd_extract(args) -> int:
     from iijdesk.core import facts as F
 
-    ws, results = _load(args.files)
+    ws, results = _load(args.files, check=False)     # extracting needs no reconciliation
     if not _write("facts", args.output, lambda: F.to_csv(ws.facts, args.output)):
         return 1
     ok = sum(r.ok for r in results)

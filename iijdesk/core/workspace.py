@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -68,7 +69,12 @@ Progress = Callable[[int, int, str], None]
 class Workspace:
     def __init__(self) -> None:
         self.documents: dict[str, Document] = {}
-        self.facts: pd.DataFrame = F.empty_facts()
+        # The facts frame, and the frames of documents imported since it was last read: an
+        # import appends its document's frame here and the frame is joined once, when read
+        # (joining per document copies everything each time: quadratic in a large import).
+        self._facts: pd.DataFrame = F.empty_facts()
+        self._pending: list[pd.DataFrame] = []
+        self._facts_lock = threading.Lock()      # the import worker appends, the window reads
         self.findings: pd.DataFrame = reconcile.empty_findings()
         self.edits: list[Edit] = []
         # the user's decisions that are not edits (saved with the workspace): "timeline" holds
@@ -88,12 +94,40 @@ class Workspace:
         self.facts_changed = Event("facts_changed")        # emitted with the changed fact ids
         self.findings_changed = Event("findings_changed")
 
+    @property
+    def facts(self) -> pd.DataFrame:
+        """Every fact loaded, one frame (index: fact ids)."""
+        with self._facts_lock:
+            if self._pending:
+                parts = ([self._facts] if len(self._facts) else []) + self._pending
+                self._facts = pd.concat(parts) if len(parts) > 1 else parts[0]
+                self._pending = []
+            return self._facts
+
+    @facts.setter
+    def facts(self, frame: pd.DataFrame) -> None:
+        with self._facts_lock:
+            self._facts, self._pending = frame, []
+
+    def recent_facts(self, ids: Iterable[int]) -> pd.DataFrame:
+        """The rows of `ids` (facts just imported), read without joining the whole frame."""
+        ids = list(ids)
+        with self._facts_lock:
+            parts = [p for p in self._pending if len(p) and ids and p.index[0] <= max(ids)
+                     and p.index[-1] >= min(ids)]
+            whole = self._facts
+        pool = parts + ([whole] if len(whole) else [])
+        rows = [p.loc[p.index.intersection(ids)] for p in pool]
+        rows = [r for r in rows if len(r)]
+        return pd.concat(rows) if len(rows) > 1 else (rows[0] if rows else F.empty_facts())
+
     # -- import -----------------------------------------------------------------------
     def add_files(self, paths: Iterable[str | os.PathLike], progress: Progress | None = None,
-                  cancel: CancelToken | None = None) -> list[ImportResult]:
+                  cancel: CancelToken | None = None, check: bool = True) -> list[ImportResult]:
         """Import files and folders; every failure becomes a result with a message.
 
-        `cancel` stops the import: the file being read and the rest are not imported (their
+        `check=False` only extracts (`iijdesk extract`): the findings are not brought up to
+        date until recheck_all() runs. `cancel` stops the import: the file being read and the rest are not imported (their
         results say "cancelled"); what was read before stays and is checked, as far as the
         checks get before they see the cancel too (check_notes then says what did not run).
         A file taking longer than `file_time_limit` is stopped and reported; the rest go on."""
@@ -129,7 +163,7 @@ class Workspace:
                                             f"{name}: could not be read ({type(e).__name__}: {e})"))
         if progress:
             progress(len(files), len(files), "")
-        if any(r.ok for r in results):
+        if check and any(r.ok for r in results):
             self.recheck_all(cancel=cancel)
         return results
 
@@ -173,7 +207,8 @@ class Workspace:
         self._next_id += len(found)
         self.documents[doc.name] = doc
         self._identity[doc.name] = document_identity(doc)
-        self.facts = pd.concat([self.facts, found]) if len(self.facts) else found
+        with self._facts_lock:
+            self._pending.append(found)
         self.documents_changed.emit()
         self.facts_changed.emit(list(found.index))
         result.n_tables, result.n_facts = int(found["table_id"].nunique()), len(found)

@@ -375,11 +375,11 @@ class StatementModel(QAbstractTableModel):
             return
         known = [i for i in ids if i in self._pos]
         if len(known) < len(ids):
-            facts = self.ws.facts
-            new = [i for i in ids if i not in self._pos and i in facts.index]
-            if new:
+            # facts just imported: read them alone (the whole frame is joined when needed)
+            new = self.ws.recent_facts(i for i in ids if i not in self._pos)
+            if len(new):
                 col = "table_id" if self.mode == "table" else "kind"
-                if (facts.loc[new, col] == self.key).any():
+                if (new[col] == self.key).any():
                     self.stale = True
                     self.staleChanged.emit()
                     return
