@@ -28,7 +28,7 @@ _STOP = {"the", "of", "and", "in", "for", "to", "from", "on", "a", "an", "by", "
 _SYN = {
     "revenue": "revenue", "revenues": "revenue", "sales": "sale", "costs": "cost",
     "expenses": "expense", "services": "service", "incomes": "income", "si": "systems integration",
-    "sgna": "sga", "iij": "iij", "noncontrolling": "noncontrolling", "non-controlling": "noncontrolling",
+    "sgna": "sga", "noncontrolling": "noncontrolling", "non-controlling": "noncontrolling",
     "businesses": "business", "liabilities": "liability", "assets": "asset", "investees": "investee",
     "investments": "investment", "activities": "activity", "obligations": "obligation",
 }
@@ -38,7 +38,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 def label_tokens(label: str) -> frozenset:
     """Order-free normalised tokens of a label, for matching one item across tables."""
     s = (label or "").lower().replace("&", " and ").replace("non-controlling", "noncontrolling")
-    s = s.replace("internet initiative japan", "iij").replace("sg and a", "sga")
+    s = s.replace("sg and a", "sga")
     out = []
     for w in _WORD.findall(s):
         w = _SYN.get(w, w)
