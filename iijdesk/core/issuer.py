@@ -48,7 +48,7 @@ def issuer_of(text: str) -> str:
                 names[key] += 1
     if not names:
         return ""
-    (best, count), *rest = names.most_common(2)
-    if count < ISSUER_MIN_MENTIONS or (rest and rest[0][1] == count):
-        return ""
-    return best
+    # most_common keeps ties in the order first printed: a subsidiary named as often as its
+    # parent loses to the name on the letterhead
+    best, count = names.most_common(1)[0]
+    return best if count >= ISSUER_MIN_MENTIONS else ""

@@ -114,3 +114,7 @@ def test_issuers_read_from_covers_and_letterheads():
     assert issuer_of(release("000").read_text(encoding="utf-8")) == \
         issuer_of(release("003").read_text(encoding="utf-8")) != ""
     assert issuer_of("Quarterly figures\nRevenue 100\n") == ""
+    # a subsidiary printed as often as the company: the name printed first (the letterhead)
+    assert issuer_of("Example Widgets Inc. reports\nNorth Gadgets Inc. results\n"
+                     "North Gadgets Inc. and Example Widgets Inc.\n") == "example widgets"
+    assert all(issuer_of(release(k).read_text(encoding="utf-8")) for k in ("000", "004"))
