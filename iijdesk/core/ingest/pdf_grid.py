@@ -319,6 +319,14 @@ def make_bands(lines: list[PLine]) -> list[Band]:
     return bands
 
 
+def _as_label(ln: PLine) -> None:
+    """A line read as label text after all (its number is part of the label)."""
+    ln.kind = "text"
+    ln.cells = []
+    for p in ln.phrases:
+        p.numeric = False
+
+
 def _split_conflicts(cells: list[tuple[float, float, int]]) -> list[list[tuple[float, float, int]]]:
     rows = [c[2] for c in cells]
     if len(rows) == len(set(rows)):
@@ -509,6 +517,8 @@ class Grid:
                             ROW_GAP_PITCHES * statistics.median(pitches) if pitches else 0.0)
                 if g > limit and not self._rows_follow(j, zone, cols):
                     break
+                if self._label_number(ln, zone):
+                    _as_label(ln)     # "31, 2024" ending a wrapped "As of December": label text
                 if ln.kind in ("seed", "weak"):
                     cz = min(c.nx0 for c in ln.cells)
                     if ln.kind == "weak" and cz < zone - ZONE_SLACK_EM * ln.size:
@@ -564,6 +574,18 @@ class Grid:
         if ln.phrases and not ln.phrases[0].numeric:
             return ln.x0
         return self.page_left.get(ln.page, 0.0)
+
+    def _label_number(self, ln: PLine, zone: float) -> bool:
+        """A lone number at the labels' place, under a label a wrap above it: the end of the
+        wrapped label ("As of December" over "31, 2024", "Balance as of March" over "31"), or a
+        footnote marker set small on a line of its own under its label ("(3)")."""
+        if ln.kind != "weak" or len(ln.phrases) != 1 or not self._label_only(ln, zone):
+            return False
+        k = self.index[id(ln)]
+        up = self.lines[k - 1] if k else None
+        return up is not None and up.page == ln.page and up.phrases and not up.phrases[0].numeric and \
+            0 < up.base - ln.base <= self.wrap(max(ln.size, up.size)) and \
+            abs(ln.x0 - up.x0) <= ALIGN_TOLERANCE_EM * ln.size
 
     def _label_only(self, ln: PLine, zone: float) -> bool:
         return bool(ln.phrases) and ln.x1 <= zone + ZONE_SLACK_EM * ln.size
