@@ -100,6 +100,10 @@ HEADER_OVERLAP_SHARE = 0.4
 CENTRE_TOLERANCE_EM = 1.5
 CENTRE_TOLERANCE_SHARE = 0.06
 
+# A cell of at most this many marks and no letter or digit ("*", "**", "†") stands in a column
+# for a number (not meaningful, not applicable): a row of numbers with one is still a row.
+PLACEHOLDER_MAX_CHARS = 3
+
 _CELL_NUM_RE = re.compile(
     r"^\(?[-−–+]?(?:US\$|\$|€|£|¥)?\s?\(?(?:\d(?:[\d,]*\d)?(?:\.\d+)?|\.\d+)\s?%?\)?%?\)?$")
 # A line that states the table's scale ("(in millions, except per share data)", "(Dollars in
@@ -254,6 +258,11 @@ def split_glued(line: PLine, zone: float) -> bool:
     return changed
 
 
+def is_placeholder(text: str) -> bool:
+    """A cell of marks standing for a number ("*": not meaningful, "**"), not text."""
+    return 0 < len(text) <= PLACEHOLDER_MAX_CHARS and not any(ch.isalnum() for ch in text)
+
+
 def classify(line: PLine) -> None:
     """seed: numbers standing apart from a label, or two or more numbers alone; weak: one
     number alone on the line; years: only years (a header); text otherwise."""
@@ -267,7 +276,7 @@ def classify(line: PLine) -> None:
         return
     if ps[0].numeric:
         line.cells = [p for p in ps if p.numeric]
-        if len(ps) == len(nums):
+        if len(ps) == len(nums) or len(nums) >= 2 and all(p.numeric or is_placeholder(p.text) for p in ps):
             line.kind = "seed" if len(nums) >= 2 else "weak"
         else:
             line.kind = "text"        # "2 Table of Contents": a number before text
