@@ -328,6 +328,29 @@ def make_bands(lines: list[PLine]) -> list[Band]:
     return bands
 
 
+def _with_text_bands(bands: list[Band], lines: list[PLine], zone: float) -> list[Band]:
+    """The columns of numbers and the columns of text cells right of the labels that stand
+    apart from every column of numbers ("Contractual Interest Rates", "Maturity Date")."""
+    extents = []
+    for ln in lines:
+        for p in ln.phrases:
+            if p.numeric or p.x1 <= zone + ZONE_SLACK_EM * p.size or _band_of(bands, p.x0, p.x1) is not None:
+                continue
+            extents.append([p.x0, p.x1])
+    if not extents:
+        return bands
+    extents.sort()
+    merged = [extents[0]]
+    for x0, x1 in extents[1:]:
+        if x0 < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    # a text column that overlaps a column of numbers after merging is part of it
+    extra = [Band(x0, x1, x0, x1) for x0, x1 in merged if _band_of(bands, x0, x1) is None]
+    return sorted(bands + extra, key=lambda b: b.x0)
+
+
 def _as_label(ln: PLine) -> None:
     """A line read as label text after all (its number is part of the label)."""
     ln.kind = "text"
@@ -408,6 +431,7 @@ class Grid:
         self.index = {id(ln): k for k, ln in enumerate(lines)}
         self.cols_centre: float | None = None    # of the table being read: titles are not centred on it
         self.cols: list[list[float]] = []
+        self.fragments: set[int] = set()         # ids of lines that are cells of the row above
 
     def _margins(self, lines: list[PLine]) -> None:
         # where wrapped paragraph lines end: the right edge most long lines reach
@@ -542,6 +566,9 @@ class Grid:
                     if g > 0 and lines[last].page == ln.page:
                         pitches.append(self.gap(lines[last], ln) / max(1, j - last))
                     last = j
+                elif self._fragment(up, ln, zone):
+                    self.fragments.add(id(ln))
+                    last = j          # text cells of the row above, set lower than its numbers
                 elif not self._label_only(ln, zone) and (ln.kind == "years" or self._over_columns(ln, zone, left)):
                     break             # a new header: the next table starts here
                 elif not self._label_only(ln, zone):
@@ -583,6 +610,18 @@ class Grid:
         if ln.phrases and not ln.phrases[0].numeric:
             return ln.x0
         return self.page_left.get(ln.page, 0.0)
+
+    def _fragment(self, up: PLine, ln: PLine, zone: float) -> bool:
+        """`ln` holds text cells of the row of numbers `up` right above it ("4.70-5.75%",
+        "July 2025-January 2031" a little under "Other  1  2  3  —", the "2031" of a wrapped
+        "March 2025-January"): text in the columns' area only, less than a wrapped line's
+        distance below the row."""
+        if ln.kind not in ("text", "years") or up.kind not in ("seed", "weak") and id(up) not in self.fragments or \
+                up.page != ln.page or not ln.phrases:
+            return False
+        if not 0 < up.base - ln.base <= self.wrap(max(ln.size, up.size)):
+            return False
+        return all(p.x0 >= zone - ZONE_SLACK_EM * p.size for p in ln.phrases)
 
     def _label_number(self, ln: PLine, zone: float) -> bool:
         """A lone number at the labels' place, under a label a wrap above it: the end of the
@@ -725,6 +764,8 @@ class Grid:
         zone = min(c.nx0 for ln in data for c in ln.cells)
         # numbers glued to a long label by a word space: cells when they stand in a column
         bands = make_bands(data)
+        frags = [ln for ln in self.lines[first:end] if id(ln) in self.fragments]
+        bands = _with_text_bands(bands, data + frags, zone)
         self.cols_centre = (bands[0].cx0 + bands[-1].cx1) / 2 if bands else None
         self.cols = [[b.x0, b.x1] for b in bands]
         for ln in self.lines[first:end]:
@@ -735,7 +776,7 @@ class Grid:
         rows: list = []
         block: list[PLine] = []           # header lines a line apart: one header row
         for idx, ln in enumerate(lines):
-            is_header = self._is_header(ln, zone, label_left)
+            is_header = id(ln) not in self.fragments and self._is_header(ln, zone, label_left)
             if is_header and (idx < header_n or ln.kind == "years" or not ln.cells):
                 if block and not (0 <= block[-1].base - ln.base <= self.wrap(ln.size) or
                                   block[-1].page != ln.page) or block and not self._stackable(block, ln, zone, bands):
@@ -885,7 +926,11 @@ class Grid:
                     parts = [run[k][0][0] for k in range(len(run)) if owner[k] == d and run[k][0][0]]
                     fields, spans, indent, ln, kind = run[d]
                     mine = [k for k in range(len(run)) if owner[k] == d]
-                    out.append(([" ".join(parts)] + fields[1:], spans, run[mine[0]][2], ln, "data"))
+                    cells = list(fields[1:])
+                    for k in mine:           # text cells set on a line of their own
+                        if k != d:
+                            cells = [f"{a} {b}".strip() for a, b in zip(cells, run[k][0][1:])]
+                    out.append(([" ".join(parts)] + cells, spans, run[mine[0]][2], ln, "data"))
             i = j
         return out
 
@@ -919,16 +964,17 @@ def _merge_split_rows(run: list) -> list:
         r = run[k]
         if r[4] == "data" and not r[0][0]:
             mine = {i for i, f in enumerate(r[0]) if i and f}
-            for d in (1, -1, 2, -2):
-                o = k + d
-                if 0 <= o < len(run) and run[o][4] == "data":
-                    theirs = {i for i, f in enumerate(run[o][0]) if i and f}
-                    if theirs and not mine & theirs:
-                        fields = [a or b for a, b in zip(run[o][0], r[0])]
-                        run[o] = (fields,) + tuple(run[o][1:])
-                        del run[k]
-                        k -= 1
-                        break
+            near = [k + d for d in (1, -1, 2, -2) if 0 <= k + d < len(run) and run[k + d][4] == "data"]
+            for o in sorted(near, key=lambda o: not run[o][0][0]):      # rows with a label first
+                theirs = {i for i, f in enumerate(run[o][0]) if i and f}
+                # a cell may go on a text cell of the row (a wrapped "April 2026" "(2)")
+                if theirs and all(not is_cell_number(run[o][0][i]) for i in mine & theirs):
+                    upper, lower = (r[0], run[o][0]) if o > k else (run[o][0], r[0])
+                    fields = [f"{a} {b}".strip() for a, b in zip(upper, lower)]
+                    run[o] = (fields,) + tuple(run[o][1:])
+                    del run[k]
+                    k -= 1
+                    break
         k += 1
     return run
 
