@@ -629,8 +629,12 @@ class Grid:
         footnote marker set small on a line of its own under its label ("(3)")."""
         if ln.kind != "weak" or len(ln.phrases) != 1 or not self._label_only(ln, zone):
             return False
-        k = self.index[id(ln)]
-        up = self.lines[k - 1] if k else None
+        k = self.index[id(ln)] - 1
+        # the label line above it, past the row's numbers set between them
+        while k >= 0 and self.lines[k].phrases and self.lines[k].phrases[0].numeric and \
+                self.lines[k].kind == "seed":
+            k -= 1
+        up = self.lines[k] if k >= 0 else None
         return up is not None and up.page == ln.page and up.phrases and not up.phrases[0].numeric and \
             0 < up.base - ln.base <= self.wrap(max(ln.size, up.size)) and \
             abs(ln.x0 - up.x0) <= ALIGN_TOLERANCE_EM * ln.size
