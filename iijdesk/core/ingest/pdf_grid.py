@@ -194,15 +194,24 @@ def make_phrases(words: list[Word]) -> list[Phrase]:
     """Words of a line -> phrases (cells), number fragments joined."""
     groups: list[list[Word]] = []
     for w in words:
-        # a "$" or ")" standing apart is a fragment of a number's cell, never of a phrase
+        # a "$" or ")" standing apart is a fragment of a number's cell, never of a phrase; a
+        # number with separators is a cell of its own ("2,609 13,037": two cells set close)
         prev = groups[-1][-1] if groups else None
         if prev is not None and w.x0 - prev.x1 <= CELL_GAP_EM * max(w.size, prev.size) and \
-                w.text not in _CURRENCY and prev.text not in _CURRENCY and w.text not in _CLOSERS:
+                w.text not in _CURRENCY and prev.text not in _CURRENCY and w.text not in _CLOSERS and \
+                not _two_numbers(prev.text, w.text):
             groups[-1].append(w)
         else:
             groups.append([w])
     phrases = [_phrase(g) for g in groups]
     return _join_fragments(phrases)
+
+
+def _two_numbers(left: str, right: str) -> bool:
+    """Two words that are two numbers: the left one written with separators ("2,609", "1.5"),
+    so the right one cannot be the rest of it (as "234" may be of a "1 234")."""
+    return any(ch.isdigit() for ch in right) and is_cell_number(left) and is_cell_number(right) and \
+        bool(re.search(r"\d[,.]\d", left))
 
 
 def _join_fragments(ps: list[Phrase]) -> list[Phrase]:
