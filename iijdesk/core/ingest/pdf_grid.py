@@ -578,6 +578,8 @@ class Grid:
                 elif self._fragment(up, ln, zone):
                     self.fragments.add(id(ln))
                     last = j          # text cells of the row above, set lower than its numbers
+                elif self._sub_header(j, zone, left, cols):
+                    pass              # "Fiscal Six Months Ended" over the same columns, rows under it
                 elif not self._label_only(ln, zone) and (ln.kind == "years" or self._over_columns(ln, zone, left)):
                     break             # a new header: the next table starts here
                 elif not self._label_only(ln, zone):
@@ -619,6 +621,25 @@ class Grid:
         if ln.phrases and not ln.phrases[0].numeric:
             return ln.x0
         return self.page_left.get(ln.page, 0.0)
+
+    def _sub_header(self, j: int, zone: float, left: float, cols: list[list[float]]) -> bool:
+        """Line j is a header inside the table: one phrase over its columns (no label, no
+        years), the next line a row of numbers in the same columns, so the columns carry on
+        under a new heading ("Fiscal Six Months Ended" over the second half of a statement).
+        A table of its own starts with a header of several lines or with its own dates."""
+        lines = self.lines
+        ln = lines[j]
+        if ln.kind != "text" or len(ln.phrases) != 1 or j + 1 >= len(lines) or \
+                not self._over_columns(ln, zone, left):
+            return False
+        p = ln.phrases[0]
+        if p.x0 < zone - ZONE_SLACK_EM * p.size or sum(1 for a, b in cols if _overlap(p.x0, p.x1, a, b) > 0) < 2:
+            return False
+        nxt = lines[j + 1]
+        if nxt.kind != "seed" or nxt.phrases[0].numeric or _misfit(cols, nxt) or \
+                self.gap(ln, nxt) > HEADER_GAP_EM * ln.size:
+            return False
+        return len(nxt.cells) >= 2 and all(any(_overlap(c.nx0, c.nx1, a, b) > 0 for a, b in cols) for c in nxt.cells)
 
     def _fragment(self, up: PLine, ln: PLine, zone: float) -> bool:
         """`ln` holds text cells of the row of numbers `up` right above it ("4.70-5.75%",
