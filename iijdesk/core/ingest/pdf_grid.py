@@ -360,6 +360,18 @@ def _with_text_bands(bands: list[Band], lines: list[PLine], zone: float) -> list
     return sorted(bands + extra, key=lambda b: b.x0)
 
 
+def _widen_by_headers(bands: list[Band], header: list[PLine], zone: float) -> None:
+    """A column's cells reach as far as its own header ("June 29, 2025" over right-aligned
+    numbers is wider than they are): a spanning header is centred over the cells it covers."""
+    for ln in header:
+        for p in ln.phrases:
+            if p.x1 <= zone + ZONE_SLACK_EM * p.size:
+                continue
+            hit = [b for b in bands if _overlap(p.x0, p.x1, b.x0, b.x1) > 0]
+            if len(hit) == 1:
+                hit[0].cx0, hit[0].cx1 = min(hit[0].cx0, p.x0), max(hit[0].cx1, p.x1)
+
+
 def _as_label(ln: PLine) -> None:
     """A line read as label text after all (its number is part of the label)."""
     ln.kind = "text"
@@ -800,6 +812,7 @@ class Grid:
         bands = make_bands(data)
         frags = [ln for ln in self.lines[first:end] if id(ln) in self.fragments]
         bands = _with_text_bands(bands, data + frags, zone)
+        _widen_by_headers(bands, self.lines[top:first], zone)
         self.cols_centre = (bands[0].cx0 + bands[-1].cx1) / 2 if bands else None
         self.cols = [[b.x0, b.x1] for b in bands]
         for ln in self.lines[first:end]:
