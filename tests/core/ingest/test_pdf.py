@@ -190,9 +190,12 @@ def test_monospaced_pdf_is_not_regridded(text_001):
 REAL = Path(__file__).resolve().parents[2] / "data" / "real"   # copies of ../shared/real
 # Recall measured on the PDFs (value, period and months against the inline-XBRL gold), less a
 # margin for LibreOffice versions laying the pages out a little differently.
-# (measured: jnj 0.942, ko 0.961, tsla 0.871, xom 0.946; Writer clips tsla's widest statement.)
-PDF_RECALL_FLOOR = {"jnj_10q_2025q2": 0.91, "ko_10q_2025q2": 0.93, "tsla_10q_2025q2": 0.84,
-                    "xom_10q_2025q2": 0.91}
+# (measured with LibreOffice 7.4: jnj 0.968, ko 0.968, tsla 0.946, xom 0.971. Writer prints the
+# HTML on A4 portrait and clips tsla's widest statement, the equity statements, at the page's
+# right edge: their last three columns are not in the PDF at all, about 25 of tsla's 667 tagged
+# numbers. Printed landscape, the same filing scores 0.985, as its HTML does.)
+PDF_RECALL_FLOOR = {"jnj_10q_2025q2": 0.95, "ko_10q_2025q2": 0.95, "tsla_10q_2025q2": 0.93,
+                    "xom_10q_2025q2": 0.955}
 
 
 @pytest.fixture(scope="module")
