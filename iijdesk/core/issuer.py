@@ -52,3 +52,16 @@ def issuer_of(text: str) -> str:
     # parent loses to the name on the letterhead
     best, count = names.most_common(1)[0]
     return best if count >= ISSUER_MIN_MENTIONS else ""
+
+
+def issuer_groups(docs, documents: dict) -> dict[str, str]:
+    """doc name -> the company it is about, for the releases `docs` checked together:
+    releases of two companies are never compared; a document naming none goes with the only
+    company the others name, if there is one (else with the other documents naming none)."""
+    found = {d: (issuer_of(doc.text) if doc is not None and getattr(doc, "text", None) else "")
+             for d, doc in ((d, documents.get(d)) for d in docs)}
+    known = set(found.values()) - {""}
+    if len(known) == 1:
+        only = next(iter(known))
+        found = {d: only for d in found}
+    return found

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from iijdesk.core.reconcile.engine import FINDING_COLUMNS, RULES, Engine, empty_findings
+# The rule modules register themselves with the engine's registry; the engine imports none.
+from iijdesk.core.reconcile import rules as _rules, xbrl as _xbrl  # noqa: E402,F401
 
 __all__ = ["FINDING_COLUMNS", "RULES", "Engine", "check", "empty_findings"]
 

@@ -48,12 +48,23 @@ class Check:
 
 RuleFn = Callable[[Context], Iterable[Check]]
 RULES: dict[str, RuleFn] = {}
+# What facts a rule's checks read, so the checks can run by part (reconcile/partition.py):
+#   "doc"    the facts of one release (its tables, its text);
+#   "issuer" the facts of the releases of one company (cross-release comparisons);
+#   "all"    anything (run over every fact loaded).
+SCOPES = ("doc", "issuer", "all")
+RULE_SCOPES: dict[str, str] = {}
 
 
-def rule(name: str):
-    """Register a rule function under `name` (one identity or damage signature per rule)."""
+def rule(name: str, scope: str = "all"):
+    """Register a rule function under `name` (one identity or damage signature per rule),
+    with the scope of the facts its checks read (SCOPES)."""
+    if scope not in SCOPES:
+        raise ValueError(f"rule {name}: scope {scope!r} is not one of {SCOPES}")
+
     def deco(fn: RuleFn) -> RuleFn:
         RULES[name] = fn
+        RULE_SCOPES[name] = scope
         fn.rule_name = name
         return fn
     return deco
@@ -90,7 +101,6 @@ def make_finding(ctx: Context, rule_name: str, kind: str, severity: str, positio
 class Engine:
     def __init__(self, facts: pd.DataFrame, documents: dict | None = None,
                  rules: Iterable[str] | None = None) -> None:
-        from iijdesk.core.reconcile import rules as _rules, xbrl as _xbrl  # noqa: F401  (registers the rules)
         self.facts = facts
         self.documents = documents or {}
         self.rule_names = list(rules) if rules is not None else list(RULES)

@@ -299,7 +299,7 @@ def _lost_digits(ratio: float) -> int:
 
 # -- rules -----------------------------------------------------------------------------------
 
-@rule("usd_translation")
+@rule("usd_translation", scope="doc")
 def usd_translation(ctx: Context):
     """A USD convenience-translation column equals the JPY column / the stated rate, within
     half a unit of the USD figure plus what the JPY figure's own rounding moves it."""
@@ -386,7 +386,7 @@ def _same_item_elsewhere(ctx: Context, i: int, finer: bool = False) -> list[int]
     return out
 
 
-@rule("damaged_number")
+@rule("damaged_number", scope="doc")
 def damaged_number(ctx: Context):
     """A printed cell that cannot be a well-formed number: a last digit group shorter than three
     (truncated at the column edge), an unbalanced parenthesis, two numbers run together or
@@ -495,7 +495,7 @@ def _percent_finding(c: Context, rule_name: str, kind: str, pct: int, a: int, b:
         actual_text=c.printed[pct], fix=pct, fix_value=fixv)]
 
 
-@rule("share_of_total")
+@rule("share_of_total", scope="doc")
 def share_of_total(ctx: Context):
     """A "% of total" column equals the row's amount / the total's amount (the row printing
     100.0 in that column, the section's own total first), within its rounding."""
@@ -570,7 +570,7 @@ def _current_amount(ctx: Context, t, r, y: int) -> int | None:
     return min(cands, key=lambda i: ctx.col[i])
 
 
-@rule("yoy_recomputed")
+@rule("yoy_recomputed", scope="doc")
 def yoy_recomputed(ctx: Context):
     """A YoY % equals (this period / the same period a year before - 1) x 100, within half
     its last digit plus what the two amounts' rounding moves it."""
@@ -615,7 +615,7 @@ def _nil0(c: Context, i: int) -> float:
     return v
 
 
-@rule("change_column")
+@rule("change_column", scope="doc")
 def change_column(ctx: Context):
     """A "Changes" column equals the first amount minus the second, within rounding.
 
@@ -882,7 +882,7 @@ def _comparable(ctx: Context, a: int, b: int) -> bool:
     return column_member(ctx, a) == column_member(ctx, b)
 
 
-@rule("cross_table")
+@rule("cross_table", scope="doc")
 def cross_table(ctx: Context):
     """The same line item for the same period and unit in two tables of one release (e.g. a
     JPY-millions summary and a thousands-of-JPY statement) agrees within what the two
@@ -1033,7 +1033,7 @@ def _resolve_totals_uncached(ctx: Context, t, column: list) -> tuple[dict, dict]
     return found, before
 
 
-@rule("items_vs_total")
+@rule("items_vs_total", scope="doc")
 def items_vs_total(ctx: Context):
     """Items add to their printed total or subtotal within what rounding explains ((n+1)/2
     units of the last digit for n items); an earlier subtotal stands for its own items, and
@@ -1094,7 +1094,7 @@ def items_vs_total(ctx: Context):
     return checks
 
 
-@rule("precise_parts")
+@rule("precise_parts", scope="doc")
 def precise_parts(ctx: Context):
     """A total and its items that add up as printed, where every one of them but one is
     printed more precisely elsewhere in the release (a JPY-millions summary over statements in
@@ -1303,7 +1303,7 @@ def _rows_with_cells(t) -> list:
 GAP_NEIGHBOURS = 2
 
 
-@rule("missing_cell")
+@rule("missing_cell", scope="doc")
 def missing_cell(ctx: Context):
     """A row that prints some of its cells but leaves one empty (no number, no nil dash)
     where the rows around it all print that column: the cell was lost in conversion."""
@@ -1364,7 +1364,7 @@ MIN_UNLABELLED_ROWS = 3
 GLUED_HEADER = re.compile(r"^[A-Z][A-Z0-9 .,'&\-]{8,}:\s*\S")
 
 
-@rule("label_damage")
+@rule("label_damage", scope="doc")
 def label_damage(ctx: Context):
     """Row labels that cannot be right: a row repeating the label of the sibling just above
     it with different numbers; a section header glued to the row label; numbers on a row
@@ -1484,7 +1484,7 @@ DANGLING_WORDS = frozenset({"to", "of", "and", "for", "in", "ended", "ending", "
                             "on", "at", "with", "per"})
 
 
-@rule("wrapped_label_numbers")
+@rule("wrapped_label_numbers", scope="doc")
 def wrapped_label_numbers(ctx: Context):
     """Numbers standing on the continuation line of a wrapped row label (its label is the tail
     of the label above it, or completes it into a label printed elsewhere): phantoms or a
@@ -1537,7 +1537,7 @@ FULL_DATE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z
 DURATION_WORDS = re.compile(r"\b(ended|ending|months?|year|quarter|fy|period)\b", re.I)
 
 
-@rule("header_date")
+@rule("header_date", scope="doc")
 def header_date(ctx: Context):
     """A balance column headed with one date ("March 31, 2008") that carries the balances of
     another date (the period the facts model resolved for it from the release's own
@@ -1615,14 +1615,8 @@ def _issuers(ctx: Context) -> dict[str, str]:
     compared; a document naming none goes with the only company the others name, if one."""
     found = getattr(ctx, "_issuers", None)
     if found is None:
-        from iijdesk.core.issuer import issuer_of
-        found = {d: (issuer_of(doc.text) if doc is not None and getattr(doc, "text", None) else "")
-                 for d, doc in ((d, ctx.documents.get(d)) for d in set(ctx.doc))}
-        known = set(found.values()) - {""}
-        if len(known) == 1:
-            only = next(iter(known))
-            found = {d: only for d in found}
-        ctx._issuers = found
+        from iijdesk.core.issuer import issuer_groups
+        found = ctx._issuers = issuer_groups(set(ctx.doc), ctx.documents)
     return found
 
 
@@ -1746,7 +1740,7 @@ def _releases_text(docs: list[str]) -> str:
     return f"{len(docs)} other releases ({', '.join(docs[:2])} ...)"
 
 
-@rule("cross_release")
+@rule("cross_release", scope="issuer")
 def cross_release(ctx: Context):
     """The same line item and period in two or more loaded releases.
 
@@ -2125,7 +2119,7 @@ def _header_problem(text: str, years, below: str = "") -> str | None:
     return None
 
 
-@rule("header_text")
+@rule("header_text", scope="doc")
 def header_text(ctx: Context):
     """Column headers and in-table lines that are evidently garbled in the release text: a
     header repeated inside its neighbour, a phrase printed twice, a date without (or with a
@@ -2178,7 +2172,7 @@ def _header_years(text: str) -> set:
     return ys
 
 
-@rule("column_without_period")
+@rule("column_without_period", scope="doc")
 def column_without_period(ctx: Context):
     """An amount column whose period is named nowhere in its table's header lines while its
     sibling columns' periods are: the header lost its date (the period was inferred).
@@ -2218,7 +2212,7 @@ def column_without_period(ctx: Context):
     return checks
 
 
-@rule("glued_header_in_text")
+@rule("glued_header_in_text", scope="doc")
 def glued_header_in_text(ctx: Context):
     """A row whose printed label starts with a section header ("...EQUITY: Common stock"):
     the header was glued onto the row. Reads the documents."""
@@ -2250,7 +2244,7 @@ def glued_header_in_text(ctx: Context):
 
 
 
-@rule("percent_header_amounts")
+@rule("percent_header_amounts", scope="doc")
 def percent_header_amounts(ctx: Context):
     """A column headed as a percentage ("% of Revenues") whose cells the facts model reads as
     amounts (a currency unit): the header or the unit line is wrong."""
@@ -2280,7 +2274,7 @@ def percent_header_amounts(ctx: Context):
 NET_DIRECTION = re.compile(r"^\W*net\s+(increase|decrease)\b(?!.*\b(increase|decrease)\b)", re.I)
 
 
-@rule("direction_label")
+@rule("direction_label", scope="doc")
 def direction_label(ctx: Context):
     """A row labelled only "Net decrease ..." printing an inflow (or "Net increase ..." an
     outflow) while its other periods have the labelled sign: the label is wrong for that
@@ -2317,7 +2311,7 @@ def direction_label(ctx: Context):
 PERCENT_OF = re.compile(r"%\s*of\s+(?:total\s+)?([A-Za-z]+)", re.I)
 
 
-@rule("percent_of_base")
+@rule("percent_of_base", scope="doc")
 def percent_of_base(ctx: Context):
     """In a "% of X" column the row that is X itself (total X) prints 100; when it prints
     something else, the column holds no percentages of X (the header or unit is wrong)."""
@@ -2358,7 +2352,7 @@ def percent_of_base(ctx: Context):
 STALE_YEARS = 1
 
 
-@rule("stale_column_date")
+@rule("stale_column_date", scope="doc")
 def stale_column_date(ctx: Context):
     """A table of balances (or counts) at dates whose newest column is exactly a year older
     than the date the release reports at (the newest balance date of its statements), while
@@ -2418,7 +2412,7 @@ def _footnote_glue(text: str, m) -> bool:
     return j is not None and bool(FOOTNOTE_AFTER.match(text[j:]))
 
 
-@rule("glued_numbers_in_text")
+@rule("glued_numbers_in_text", scope="doc")
 def glued_numbers_in_text(ctx: Context):
     """A line of the release whose text runs numbers together ("(4.9)2,007", "25,58115,922",
     "2,2082,549"): cells were merged in conversion, so numbers are lost, duplicated or in
@@ -2482,7 +2476,7 @@ def _cash_check(name: str, target, parts, t, what: str):
     return Check(name, positions, ev)
 
 
-@rule("cash_roll_forward")
+@rule("cash_roll_forward", scope="doc")
 def cash_roll_forward(ctx: Context):
     """Cash flow statement: beginning cash + the net change = ending cash, and the net change
     = operating + investing + financing cash flows + the exchange-rate effect, per column."""
@@ -2512,7 +2506,7 @@ BALANCE_ROW = re.compile(r"^\W*balance\b", re.I)
 TOTAL_COMPREHENSIVE = re.compile(r"total comprehensive", re.I)
 
 
-@rule("equity_roll_forward")
+@rule("equity_roll_forward", scope="doc")
 def equity_roll_forward(ctx: Context):
     """Statement of equity: each component's opening balance + the movements printed below it
     = its closing balance (a "total comprehensive income" subtotal is not counted twice)."""
@@ -2572,7 +2566,7 @@ def equity_roll_forward(ctx: Context):
     return checks
 
 
-@rule("balance_sheet_identity")
+@rule("balance_sheet_identity", scope="doc")
 def balance_sheet_identity(ctx: Context):
     """Balance sheet: total assets = total liabilities and equity (the two grand totals), and
     that = total liabilities + minority / noncontrolling interests + shareholders' equity
@@ -2626,7 +2620,7 @@ def _shift_months(iso: str, months: int) -> str:
     return date.fromordinal(nxt.toordinal() - 1).isoformat()
 
 
-@rule("derived_period")
+@rule("derived_period", scope="issuer")
 def derived_period(ctx: Context):
     """Cumulative periods agree with the quarter between them: nine months - six months = the
     third quarter (likewise 6 - 3, 12 - 9), for the same item, in one release or across the
@@ -2691,7 +2685,7 @@ REVENUE_ROW = re.compile(r"revenue", re.I)
 COST_ROW = re.compile(r"^\W*cost\b", re.I)
 
 
-@rule("margin_ratio")
+@rule("margin_ratio", scope="doc")
 def margin_ratio(ctx: Context):
     """A printed gross-margin ratio equals (revenues - cost) / revenues of its own table, for
     the same period, within half its last digit plus the amounts' rounding."""
@@ -2734,7 +2728,7 @@ PER_SHARE_ROW = re.compile(r"basic.*per share", re.I)
 NET_INCOME_ROW = re.compile(r"^\W*net income( \(loss\))?( attributable to (?!non)[^:]*)?\W*$", re.I)
 
 
-@rule("per_share")
+@rule("per_share", scope="doc")
 def per_share(ctx: Context):
     """Basic earnings per share = net income (attributable to the company) / the basic
     weighted-average number of shares, for the same period, within the rounding of both."""

@@ -147,14 +147,15 @@ def _unmatched_check(doc: str, n_tags: int, missing: pd.DataFrame) -> Check:
     return Check(RULE, (), evaluate)
 
 
-@rule(RULE)
+@rule(RULE, scope="doc")
 def xbrl_tags(ctx: Context):
     """Each printed inline-XBRL tag against the fact at its place."""
     if not ctx.documents or not ctx.n:
         return
     facts = ctx.facts
-    for doc in list(ctx.documents.values()):
-        tags = ixbrl.tags_of(doc)
+    for name in dict.fromkeys(ctx.doc):      # the documents of these facts, not every one loaded
+        doc = ctx.documents.get(name)
+        tags = ixbrl.tags_of(doc) if doc is not None else None
         if tags is None:
             continue
         printed = tags[tags["line"].notna()]
