@@ -77,22 +77,29 @@ def drop_to_grid(app, tmp: str, runs: int) -> None:
     print(f"  GUI overhead                       {ms(statistics.median(total) - statistics.median(core))}")
 
 
+def cell_to_edit(w, app):
+    """The largest table of the window's workspace shown, a value cell in its middle selected:
+    (fact id, its model index, its value in the table's scale, the scale)."""
+    f = w.ws.facts
+    tid = f["table_id"].value_counts().index[0]
+    w.show_table(tid)
+    app.processEvents()
+    ids = [i for i in w.model.fact_ids() if pd.notna(f.at[i, "value"])]
+    fid = ids[len(ids) // 2]
+    ix = w.model.index_of(fid)
+    w.select_facts([fid])
+    app.processEvents()
+    scale = int(f.at[fid, "scale"]) or 1
+    return fid, ix, f.at[fid, "value"] / scale, scale
+
+
 def edit_latency(app, tmp: str, n: int = 200) -> None:
     w = new_window(tmp, app)
     w.import_paths(RELEASES)
     w.wait_for_import()
-    f = w.ws.facts
-    # The largest table of the workspace, a value cell in its middle.
-    tid = f["table_id"].value_counts().index[0]
-    w.show_table(tid)
     m, v = w.model, w.view
-    ids = [i for i in m.fact_ids() if pd.notna(f.at[i, "value"])]
-    fid = ids[len(ids) // 2]
-    ix = m.index_of(fid)
-    w.select_facts([fid])
-    app.processEvents()
-    scale = int(f.at[fid, "scale"]) or 1
-    base = f.at[fid, "value"] / scale
+    fid, ix, base, scale = cell_to_edit(w, app)
+    tid = m.key
     edit, undo, model_part, core, full = [], [], [], [], []
     for k in range(n):
         t = time.perf_counter()

@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer  # noqa: E402
 
+from bench_gui import cell_to_edit  # noqa: E402
 from bench_scale import build  # noqa: E402
 from iijdesk.gui.app import make_app  # noqa: E402
 from iijdesk.gui.main_window import MainWindow  # noqa: E402
@@ -74,18 +74,8 @@ def main(argv=None) -> int:
               f"{', '.join(f'{g:.0f}' for g in worst)} ms, p99 {np.percentile(gaps, 99):.0f} ms "
               f"(target <= {TARGET_GAP_MS:g} ms: {ok})")
 
-        f = w.ws.facts
-        tid = f["table_id"].value_counts().index[0]
-        w.show_table(tid)
-        app.processEvents()
         m = w.model
-        ids = [i for i in m.fact_ids() if pd.notna(f.at[i, "value"])]
-        fid = ids[len(ids) // 2]
-        ix = m.index_of(fid)
-        w.select_facts([fid])
-        app.processEvents()
-        scale = int(f.at[fid, "scale"]) or 1
-        base = f.at[fid, "value"] / scale
+        fid, ix, base, _ = cell_to_edit(w, app)
         edit, undo = [], []
         for k in range(a.edits):
             t = time.perf_counter()
