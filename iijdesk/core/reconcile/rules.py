@@ -1401,7 +1401,7 @@ def label_damage(ctx: Context):
             ra, rb = t.rows[a], t.rows[b]
             if not ra.label or ra.label != rb.label or ra.parent != rb.parent:
                 continue
-            shared = [ck for ck in set(ra.cells) & set(rb.cells)
+            shared = [ck for ck in ra.cells if ck in rb.cells
                       if not nan(ctx.values[ra.cells[ck]]) and not nan(ctx.values[rb.cells[ck]])
                       and not _in_label(ctx, ra.cells[ck]) and not _in_label(ctx, rb.cells[ck])]
             if not shared or all(abs(ctx.values[ra.cells[ck]] - ctx.values[rb.cells[ck]]) < 1e-9 for ck in shared):
