@@ -66,17 +66,60 @@ def _set_async_exc(thread_id: int, exc) -> int:
         ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None)
 
 
+class _Watch:
+    """One run_interruptible call the watchdog looks after."""
+    __slots__ = ("tid", "token", "deadline", "cancelled", "too_slow", "asked", "finished")
+
+    def __init__(self, tid, token, deadline, cancelled, too_slow) -> None:
+        self.tid, self.token, self.deadline = tid, token, deadline
+        self.cancelled, self.too_slow = cancelled, too_slow
+        self.asked = 0.0
+        self.finished = False
+
+
+# One watchdog thread for every call (a thread per call costs more than a short rule takes,
+# and the checks make one call per rule per release). _lock orders its look-and-request
+# against the end of a call.
+_lock = threading.Lock()
+_active: set[_Watch] = set()
+_wake = threading.Event()
+_watchdog: threading.Thread | None = None
+
+
+def _watch_forever() -> None:
+    while True:
+        with _lock:
+            idle = not _active
+            if idle:
+                _wake.clear()
+        if idle:
+            _wake.wait()
+        time.sleep(POLL_S)
+        with _lock:
+            now = time.monotonic()
+            for w in _active:
+                if w.finished:
+                    continue
+                if w.token is not None and w.token.cancelled:
+                    exc = w.cancelled
+                elif w.deadline is not None and now > w.deadline:
+                    exc = w.too_slow
+                else:
+                    continue
+                if now - w.asked >= REPEAT_S:
+                    _set_async_exc(w.tid, exc)
+                    w.asked = now
+
+
 def run_interruptible(fn: Callable[[], T], token: CancelToken | None = None,
                       time_limit: float | None = None, what: str = "the work") -> T:
     """`fn()`, stopped with Cancelled when `token` is cancelled and with TooSlow after
     `time_limit` seconds. With neither, just `fn()`."""
+    global _watchdog
     if token is not None:
         token.check(what)
     if token is None and not time_limit:
         return fn()
-    tid = threading.get_ident()
-    lock = threading.Lock()
-    finished = [False]           # set first thing in `finally` (no call there to interrupt)
     deadline = time.monotonic() + time_limit if time_limit else None
 
     class _Cancelled(Cancelled):
@@ -87,28 +130,17 @@ def run_interruptible(fn: Callable[[], T], token: CancelToken | None = None,
         def __str__(self) -> str:
             return f"{what}: stopped after {time_limit:g} s (too slow)"
 
-    def watch() -> None:
-        asked = 0.0
-        while True:
-            time.sleep(POLL_S)
-            with lock:
-                if finished[0]:
-                    return
-                if token is not None and token.cancelled:
-                    exc = _Cancelled
-                elif deadline is not None and time.monotonic() > deadline:
-                    exc = _TooSlow
-                else:
-                    continue
-                now = time.monotonic()
-                if now - asked >= REPEAT_S:
-                    _set_async_exc(tid, exc)
-                    asked = now
-
+    w = _Watch(threading.get_ident(), token, deadline, _Cancelled, _TooSlow)
+    with _lock:
+        _active.add(w)
+        if _watchdog is None or not _watchdog.is_alive():
+            _watchdog = threading.Thread(target=_watch_forever, name="iijdesk-interrupt", daemon=True)
+            _watchdog.start()
+        _wake.set()
     try:
-        threading.Thread(target=watch, name="iijdesk-interrupt", daemon=True).start()
         return fn()
     finally:
-        finished[0] = True
-        with lock:               # the watchdog is not between its look and its request
-            _set_async_exc(tid, None)      # withdraw a request not delivered yet
+        w.finished = True        # first thing (no call here to interrupt)
+        with _lock:              # the watchdog is not between its look and its request
+            _active.discard(w)
+            _set_async_exc(w.tid, None)    # withdraw a request not delivered yet
