@@ -14,6 +14,8 @@ from collections import Counter
 
 # How much of a document is read (covers and letterheads come first).
 ISSUER_SCAN_CHARS = 60_000
+ISSUER_MEMO_SIZE = 100_000          # letterheads remembered (a key and a name each)
+_MEMO: dict[tuple[int, int], str] = {}
 # A name printed this many times (or on a filing's cover) identifies the issuer.
 ISSUER_MIN_MENTIONS = 2
 
@@ -34,7 +36,20 @@ def normalise(name: str) -> str:
 
 
 def issuer_of(text: str) -> str:
+    """The company the text is about (normalised name), or "" when it names none clearly.
+    Kept per letterhead (the checks ask once per part they build; the answer depends on the
+    head of the text only), by the head's hash, so the memo holds no text."""
     head = text[:ISSUER_SCAN_CHARS]
+    key = (len(head), hash(head))
+    found = _MEMO.get(key)
+    if found is None:
+        if len(_MEMO) >= ISSUER_MEMO_SIZE:
+            _MEMO.clear()
+        found = _MEMO[key] = _read_issuer(head)
+    return found
+
+
+def _read_issuer(head: str) -> str:
     m = _REGISTRANT_RE.search(head)
     if m:
         key = normalise(m.group("name"))

@@ -254,7 +254,8 @@ def rates(ctx: Context) -> dict[str, float]:
     if cached is not None:
         return cached
     out: dict[str, float] = {}
-    for name, doc in ctx.documents.items():
+    for name in dict.fromkeys(ctx.doc):     # the releases of these facts, not every one loaded
+        doc = ctx.documents.get(name)
         text = getattr(doc, "text", doc if isinstance(doc, str) else "")
         m = RATE_TEXT.search(text or "")
         if m:
