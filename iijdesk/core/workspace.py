@@ -33,6 +33,7 @@ from iijdesk.core.document import Document, NotAReleaseError
 from iijdesk.core.events import Event
 from iijdesk.core.extract import extract_document
 from iijdesk.core.ingest import load
+from iijdesk.core.reconcile.partition import PartitionedEngine
 from iijdesk.core.interrupt import CancelToken, Cancelled, TooSlow, run_interruptible
 
 LOADED, FAILED, DUPLICATE, CANCELLED = "loaded", "failed", "duplicate", "cancelled"
@@ -80,7 +81,12 @@ class Workspace:
         # the user's decisions that are not edits (saved with the workspace): "timeline" holds
         # accepted/rejected series merges and which value stands where releases disagree
         self.choices: dict = {}
-        self._engine = reconcile.Engine(self.facts, documents=self.documents)
+        # The checks, one part per release and per company (reconcile/partition.py), and
+        # the releases added or removed since they last ran: an import checks those
+        # releases and their companies' comparisons, not everything again.
+        self._engine = PartitionedEngine(self.facts, documents=self.documents)
+        self._unchecked: set[str] = set()
+        self._checked = False           # the checks have run once (recheck_all)
         self._next_id = 0
         self._identity: dict[str, tuple[str, str]] = {}    # doc name -> (sha256, real path)
         # Time limits (seconds; None: none) for reading one file and for one check rule.
@@ -164,13 +170,13 @@ class Workspace:
         if progress:
             progress(len(files), len(files), "")
         if check and any(r.ok for r in results):
-            self.recheck_all(cancel=cancel)
+            self.check_changed(cancel=cancel)
         return results
 
     def add_document(self, doc: Document) -> ImportResult:
         r = self._commit(*self._prepare(doc))
         if r.ok:
-            self.recheck_all()
+            self.check_changed()
         return r
 
     # Reading (interruptible: it changes nothing in the workspace) and adding (quick).
@@ -209,6 +215,7 @@ class Workspace:
         self._identity[doc.name] = document_identity(doc)
         with self._facts_lock:
             self._pending.append(found)
+        self._unchecked.add(doc.name)
         self.documents_changed.emit()
         self.facts_changed.emit(list(found.index))
         result.n_tables, result.n_facts = int(found["table_id"].nunique()), len(found)
@@ -243,20 +250,35 @@ class Workspace:
         self._identity.pop(name, None)
         self.facts = self.facts[self.facts["doc"] != name]
         self.edits = [e for e in self.edits if e.fact_id in self.facts.index]
+        self._unchecked.add(name)
         self.documents_changed.emit()
         self.facts_changed.emit([])
         if recheck:
-            self.recheck_all()
+            self.check_changed()
 
     # -- checks -----------------------------------------------------------------------
     def recheck_all(self, cancel: CancelToken | None = None) -> pd.DataFrame:
-        """Every check over everything loaded. A rule over its time limit is skipped, a
-        cancel skips the rules not run yet; check_notes says which."""
-        self._engine = reconcile.Engine(self.facts, documents=self.documents)
-        self.findings = self._engine.run(cancel=cancel, rule_time_limit=self.rule_time_limit)
+        """Every check over everything loaded, built afresh. A rule over its time limit is
+        skipped, a cancel skips the rules not run yet; check_notes says which."""
+        self._engine = PartitionedEngine(self.facts, documents=self.documents)
+        return self._checks_done(self._engine.run(cancel=cancel, rule_time_limit=self.rule_time_limit))
+
+    def check_changed(self, cancel: CancelToken | None = None) -> pd.DataFrame:
+        """Bring the checks up to date with the releases added or removed since they last
+        ran: those releases' checks and their companies' comparisons are built again, the
+        rest keep theirs. The findings are what recheck_all would give."""
+        if not self._checked:
+            return self.recheck_all(cancel)
+        self._engine.facts, self._engine.documents = self.facts, self.documents
+        return self._checks_done(self._engine.update(self._unchecked, cancel=cancel,
+                                                     rule_time_limit=self.rule_time_limit))
+
+    def _checks_done(self, findings: pd.DataFrame) -> pd.DataFrame:
+        self.findings = findings
+        self._unchecked, self._checked = set(), True
         self.check_notes = [f"the {rule} check was {why}" if why == "cancelled" else
                             f"the {rule} check was {why} (too slow)"
-                            for rule, why in getattr(self._engine, "skipped", [])]
+                            for rule, why in self._engine.skipped]
         self.findings_changed.emit()
         return self.findings
 
@@ -278,6 +300,9 @@ class Workspace:
         self.facts.at[fact_id, "value"] = value
         self.facts.at[fact_id, "printed"] = printed
         self.facts_changed.emit([fact_id])
+        if self._unchecked or not self._checked:    # releases not checked yet: check them now
+            self.check_changed()
+            return
         self._engine.facts = self.facts
         self.findings = self._engine.recheck([fact_id])
         self.findings_changed.emit()

@@ -72,6 +72,8 @@ class PartitionedEngine:
                          {old_issuer[d] for d in docs if d in old_issuer}
         changed_groups |= {g for d, g in self.issuer.items() if old_issuer.get(d, g) != g}
         changed_groups |= {g for d, g in old_issuer.items() if self.issuer.get(d, g) != g}
+        for key in [k for k, part in self.parts.items() if part.skipped]:
+            del self.parts[key]                 # cancelled or stopped last time: build again
         for key in [k for k in self.parts if k[0] == "doc" and (k[1] not in present or k[1] in docs)]:
             del self.parts[key]
         for key in [k for k in self.parts if k[0] == "issuer" and k[1] in changed_groups]:
