@@ -15,7 +15,11 @@ seconds of that process (the wall time grows when other work shares the cores):
   facts    turn the tables into facts and add them to a workspace (facts_from_tables + commit)
   checks   every reconciliation over the whole workspace (Workspace.recheck_all)
   export   the Excel workbook (export_workbook), skipped with --no-export
-and the peak resident memory. Then, between the two largest N: the marginal extract + check
+and the peak resident memory. Then, with the N releases loaded and checked:
+  add      importing ADDED_RELEASES more (one more company) with their checks, per release
+           (Workspace.add_files: what the window does when the analyst drops the next ones)
+  edit     one edit and its re-check, median of EDITS (Workspace.apply_edit, core only)
+Then, between the two largest N: the marginal extract + check
 cost per release (target <= 20 ms at 1,000) and the growth (cost at 1,000 over cost at 100,
 target <= 11x, which is linear plus 10%).
 """
@@ -42,6 +46,8 @@ RELEASES_PER_COMPANY = 5
 PERTURBED_NUMBERS = 3            # figures per copy with one digit changed
 PERTURB_MIN_DIGITS = 3           # only figures of at least this many digits are changed
 SEED = 15
+ADDED_RELEASES = RELEASES_PER_COMPANY
+EDITS = 21
 TARGET_MARGINAL_MS = 20.0
 TARGET_GROWTH = 11.0
 STAGES = ("read", "tables", "facts", "checks", "export")
@@ -109,7 +115,8 @@ def run_one(n: int, export: bool) -> dict:
 
     cpu = dict.fromkeys(STAGES, 0.0)
     with tempfile.TemporaryDirectory() as tmp:
-        paths = build(n, Path(tmp))
+        paths = build(n + ADDED_RELEASES, Path(tmp))
+        paths, added = paths[:n], paths[n:]
         ws = Workspace()
         for p in paths:
             c = time.process_time()
@@ -129,6 +136,10 @@ def run_one(n: int, export: bool) -> dict:
         c = time.process_time()
         ws.recheck_all()
         cpu["checks"] = time.process_time() - c
+        c = time.process_time()
+        ws.add_files(added)
+        add_ms = 1000 * (time.process_time() - c) / len(added)
+        edit_ms = edit_latency(ws)
         if export:
             from iijdesk.core.export import export_workbook
             c = time.process_time()
@@ -137,7 +148,27 @@ def run_one(n: int, export: bool) -> dict:
         issuers = len({issuer_of(d.text) for d in ws.documents.values()})
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"n": n, "docs": len(ws.documents), "facts": facts, "findings": len(ws.findings),
-            "issuers": issuers, "cpu": cpu, "peak_mb": peak_mb, "notes": ws.check_notes}
+            "issuers": issuers, "cpu": cpu, "peak_mb": peak_mb, "notes": ws.check_notes,
+            "add_ms": add_ms, "edit_ms": edit_ms}
+
+
+def edit_latency(ws) -> float:
+    """Median ms of an edit and its re-check (then undone), over EDITS facts spread over
+    the workspace."""
+    import statistics
+
+    facts = ws.facts
+    picks = facts.index[:: max(1, len(facts) // EDITS)][:EDITS]
+    times = []
+    for fid in picks:
+        v = facts.at[fid, "value"]
+        if v != v:              # NaN: nothing to edit
+            continue
+        t = time.perf_counter()
+        e = ws.apply_edit(fid, float(v) + 1)
+        times.append(time.perf_counter() - t)
+        ws.revert_edit(e)
+    return 1000 * statistics.median(times) if times else float("nan")
 
 
 def main(argv=None) -> int:
@@ -166,6 +197,8 @@ def main(argv=None) -> int:
         print(f"{n:>6} {r['facts']:>9,} {r['findings']:>7,} " + " ".join(f"{cpu[s]:>7.2f}s" for s in STAGES)
               + f" {ec:>7.2f}s {1000 * ec / n:>7.1f}ms {r['peak_mb']:>8.0f}"
               + (f"   ({r['issuers']} companies)" if r["issuers"] else ""))
+        print(f"       with {n} loaded: add {r['add_ms']:.0f} ms per release (import + its checks), "
+              f"edit + re-check {r['edit_ms']:.1f} ms (median)")
         for note in r["notes"]:
             print(f"       note: {note}")
     if len(results) >= 2:

@@ -150,3 +150,26 @@ def test_a_check_rule_over_its_time_limit_is_skipped_and_said(monkeypatch):
     ws.add_files([release("000")])
     assert ws.check_notes == ["the cross_table check was stopped after 0.5 s (too slow)"]
     assert len(ws.findings) and "cross_table" not in set(ws.findings["rule"])
+
+
+def test_an_import_checks_the_new_release_and_leaves_the_other_parts_alone(tmp_path):
+    """Adding a release builds its own checks and its company's comparisons again; every
+    other release's checks are kept (the same objects), and the findings are those of checking
+    everything afresh. Removing it takes its findings away and nothing else."""
+    first = [release(p) for p in ("000", "001", "002")]
+    ws = Workspace()
+    ws.add_files(first)
+    before = dict(ws._engine.parts)
+    ws.add_files([release("003")])
+    new = next(n for n in ws.documents if n.startswith("003"))
+    kept = [k for k in before if k[0] == "doc" and ws._engine.parts.get(k) is before[k]]
+    assert len(kept) == len(first)
+    assert ("doc", new) in ws._engine.parts
+    fresh = Workspace()
+    fresh.add_files([*first, release("003")])
+    assert set(ws.findings["id"]) == set(fresh.findings["id"])
+    ws.remove_document(new)
+    assert new not in set(ws.findings["doc"])
+    again = Workspace()
+    again.add_files(first)
+    assert set(ws.findings["id"]) == set(again.findings["id"])
