@@ -104,7 +104,8 @@ class Engine:
         self.facts = facts
         self.documents = documents or {}
         self.rule_names = list(rules) if rules is not None else list(RULES)
-        self.findings = empty_findings()
+        self._findings: pd.DataFrame | None = empty_findings()   # None: build when read
+        self.holders: dict[str, list[int]] = {}   # finding id -> the checks that found it
         self.ctx: Context | None = None
         self.checks: list[Check] = []
         self.by_fact: dict[int, list[int]] = {}
@@ -150,8 +151,31 @@ class Engine:
             except Interrupted as e:   # the checks evaluated so far keep their findings
                 self.skipped.append(("evaluation", "cancelled" if isinstance(e, Cancelled)
                                      else f"stopped after {rule_time_limit:g} s"))
-        self.findings = self._frame()
+        self.holders = {}
+        for k, c in enumerate(self.checks):
+            for f in c.findings:
+                self.holders.setdefault(f["id"], []).append(k)
+        self._findings = None
         return self.findings
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """The findings frame (FINDING_COLUMNS), built when read after a change."""
+        if self._findings is None:
+            self._findings = self._frame()
+        return self._findings
+
+    @findings.setter
+    def findings(self, frame: pd.DataFrame) -> None:
+        self._findings = frame
+
+    def finding(self, fid: str) -> dict | None:
+        """The finding with id `fid` as a dict (FINDING_COLUMNS), or None."""
+        for k in self.holders.get(fid, ()):
+            for f in self.checks[k].findings:
+                if f["id"] == fid:
+                    return f
+        return None
 
     def _evaluate_all(self) -> None:
         for c in self.checks:
@@ -159,29 +183,50 @@ class Engine:
 
     def recheck(self, changed: Iterable) -> pd.DataFrame:
         """Re-evaluate only the checks reading the changed facts (ids = frame index labels)."""
+        self.recheck_delta(changed)
+        return self.findings
+
+    def recheck_delta(self, changed: Iterable) -> dict | None:
+        """recheck, returning what changed: {finding id: its finding now (a dict), or None
+        where it is gone}, {} when nothing did; None when everything was checked again (a
+        fact the last run never saw). The frame is rebuilt when next read."""
         if self.ctx is None:
-            return self.run()
+            self.run()
+            return None
         ctx = self.ctx
         touched: set[int] = set()
         for fid in changed:
             p = ctx.pos_of.get(fid)
             if p is None:
-                return self.run()   # a fact the last run never saw: start over
+                self.run()          # a fact the last run never saw: start over
+                return None
             v = self.facts.at[fid, "value"]
             ctx.values[p] = float(v) if v is not None and not pd.isna(v) else math.nan
             if "printed" in self.facts.columns:
                 ctx.printed[p] = str(self.facts.at[fid, "printed"])
             touched.update(self.by_fact.get(p, ()))
-        changed_findings = False
+        delta: dict = {}
         for idx in touched:
             c = self.checks[idx]
-            before = c.findings
+            before = {f["id"]: f for f in c.findings}
             self._evaluate(c)
-            if c.findings != before:
-                changed_findings = True
-        if changed_findings:          # rebuild the frame only when a finding came, went or changed
-            self.findings = self._frame()
-        return self.findings
+            after = {f["id"]: f for f in c.findings}
+            for i in before.keys() - after.keys():
+                held = self.holders.get(i, [])
+                if idx in held:
+                    held.remove(idx)
+                if not held:
+                    self.holders.pop(i, None)
+            for i in after.keys() - before.keys():
+                self.holders.setdefault(i, []).append(idx)
+            for i in before.keys() | after.keys():
+                if not _same_finding(before.get(i), after.get(i)):
+                    delta[i] = None
+        for i in delta:
+            delta[i] = self.finding(i)
+        if delta:                  # the frame is rebuilt only when a finding came, went or changed
+            self._findings = None
+        return delta
 
     def _evaluate(self, c: Check) -> None:
         try:
@@ -202,6 +247,21 @@ class Engine:
             return empty_findings()
         assign_roots(rows)
         return pd.DataFrame({c: [r[c] for r in rows] for c in FINDING_COLUMNS})
+
+
+def _same_finding(a: dict | None, b: dict | None) -> bool:
+    """The same finding, its root aside (roots are assigned over the whole frame)."""
+    if a is None or b is None:
+        return a is b
+    for k in FINDING_COLUMNS:
+        x, y = a.get(k), b.get(k)
+        if k == "root" or x is y:
+            continue
+        if x is pd.NA or y is pd.NA:
+            return False
+        if x != y and not (x != x and y != y):          # NaN equals NaN here
+            return False
+    return True
 
 
 # Findings that name a cause rather than a failed relation: a header proven wrong (all the

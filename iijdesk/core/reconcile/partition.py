@@ -44,7 +44,8 @@ class PartitionedEngine:
                           if scope_of(n) not in DOC_SCOPES and scope_of(n) != ISSUER_SCOPE]
         self.parts: dict[tuple, E.Engine] = {}     # ("doc", name) | ("issuer", key) | ("all",)
         self.issuer: dict[str, str] = {}           # doc -> its company's group key
-        self.findings = E.empty_findings()
+        self._findings: pd.DataFrame | None = E.empty_findings()   # None: build when read
+        self.where: dict[str, tuple] = {}          # finding id -> the part that found it
         self.errors: list[str] = []
         self.skipped: list[tuple[str, str]] = []
         self._cancel = None
@@ -96,8 +97,21 @@ class PartitionedEngine:
             self._build(("all",), None, self.all_rules)
         for part in self.parts.values():
             self.errors.extend(part.errors)
-        self.findings = self._frame()
+        self.where = {i: key for key, part in self.parts.items() for i in part.holders}
+        self._findings = None
         return self.findings
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """The findings frame of every part, built when read after a change."""
+        if self._findings is None:
+            self._findings = self._frame()
+        return self._findings
+
+    def finding(self, fid: str) -> dict | None:
+        """The finding with id `fid` as a dict (FINDING_COLUMNS), or None."""
+        part = self.parts.get(self.where.get(fid))
+        return part.finding(fid) if part is not None else None
 
     def _docs(self) -> list[str]:
         return list(pd.unique(self.facts["doc"])) if len(self.facts) else []
@@ -119,12 +133,18 @@ class PartitionedEngine:
     # -- edits ---------------------------------------------------------------------------
     def recheck(self, changed: Iterable) -> pd.DataFrame:
         """Re-evaluate the checks reading the changed facts (ids = frame index labels), in
-        the parts that hold them; the findings frame is rebuilt only if a finding changed."""
-        changed = list(changed)
+        the parts that hold them; the findings frame is rebuilt when next read."""
+        self.recheck_delta(changed)
+        return self.findings
+
+    def recheck_delta(self, changed: Iterable) -> dict | None:
+        """recheck, returning what changed as Engine.recheck_delta does ({finding id: its
+        finding now, or None where it is gone}; None when everything was checked again)."""
         touched = []
         for fid in changed:
             if fid not in self.facts.index:
-                return self.run()
+                self.run()
+                return None
             d = str(self.facts.at[fid, "doc"])
             for key in (("doc", d), ("issuer", self.issuer.get(d)), ("all",)):
                 part = self.parts.get(key)
@@ -134,15 +154,23 @@ class PartitionedEngine:
                     for c in ("value", "printed"):
                         if c in part.facts.columns:
                             part.facts.at[fid, c] = self.facts.at[fid, c]
-                touched.append((part, fid))
-        dirty = False
-        for part, fid in touched:
-            before = part.findings
-            after = part.recheck([fid])
-            dirty = dirty or after is not before
-        if dirty:
-            self.findings = self._frame()
-        return self.findings
+                touched.append((key, part, fid))
+        delta: dict = {}
+        for key, part, fid in touched:
+            got = part.recheck_delta([fid])
+            if got is None:                              # the part was built again
+                self.where = {i: k for k, p in self.parts.items() for i in p.holders}
+                self._findings = None
+                return None
+            for i, f in got.items():
+                delta[i] = f
+                if f is None:
+                    self.where.pop(i, None)
+                else:
+                    self.where[i] = key
+        if delta:
+            self._findings = None
+        return delta
 
     # -- findings ------------------------------------------------------------------------
     def _frame(self) -> pd.DataFrame:
