@@ -76,7 +76,12 @@ class Workspace:
         self._facts: pd.DataFrame = F.empty_facts()
         self._pending: list[pd.DataFrame] = []
         self._facts_lock = threading.Lock()      # the import worker appends, the window reads
-        self.findings: pd.DataFrame = reconcile.empty_findings()
+        self._findings: pd.DataFrame | None = reconcile.empty_findings()  # None: the engine's
+        # Every change of the findings counts one version; an edit's re-check also says what
+        # changed (findings_delta: (version before, {finding id: finding dict or None})), so
+        # the grid updates its highlights without reading all the findings again.
+        self.findings_version = 0
+        self.findings_delta: tuple[int, dict] | None = None
         self.edits: list[Edit] = []
         # the user's decisions that are not edits (saved with the workspace): "timeline" holds
         # accepted/rejected series merges and which value stands where releases disagree
@@ -114,6 +119,23 @@ class Workspace:
     def facts(self, frame: pd.DataFrame) -> None:
         with self._facts_lock:
             self._facts, self._pending = frame, []
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """Every finding (reconcile.FINDING_COLUMNS), built when read after a change."""
+        if self._findings is None:
+            self._findings = self._engine.findings
+        return self._findings
+
+    @findings.setter
+    def findings(self, frame: pd.DataFrame) -> None:
+        self._findings = frame
+        self.findings_version += 1
+        self.findings_delta = None
+
+    def finding(self, finding_id: str) -> dict | None:
+        """One finding as a dict, without building the findings frame."""
+        return self._engine.finding(finding_id)
 
     def recent_facts(self, ids: Iterable[int]) -> pd.DataFrame:
         """The rows of `ids` (facts just imported), read without joining the whole frame."""
@@ -304,7 +326,13 @@ class Workspace:
             self.check_changed()
             return
         self._engine.facts = self.facts
-        self.findings = self._engine.recheck([fact_id])
+        delta = self._engine.recheck_delta([fact_id])
+        if delta == {}:
+            return                              # no finding came, went or changed
+        before = self.findings_version
+        self._findings = None
+        self.findings_version += 1
+        self.findings_delta = (before, delta) if delta is not None else None
         self.findings_changed.emit()
 
     @property

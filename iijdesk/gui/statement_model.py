@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from iijdesk.core.workspace import Workspace
 from iijdesk.gui.commands import EditFactCommand
-from iijdesk.core.reconcile import fact_ids_of  # noqa: F401  (used here and by the panels)
+from iijdesk.core.reconcile import FINDING_COLUMNS, empty_findings, fact_ids_of  # noqa: F401  (fact_ids_of: also the panels')
 from iijdesk.gui.formatting import (MEASURE_ORDER, NumberEntryError, format_number,
                                     parse_entry, period_caption, printed_form, unit_caption)
 
@@ -98,9 +98,12 @@ class StatementModel(QAbstractTableModel):
         self._bold_italic = QFont(self._bold)
         self._bold_italic.setItalic(True)
         self._icons: dict[str, QIcon] = {}
-        self._flags_by_fact: dict[int, list[int]] = {}
+        # The findings of the facts shown: fact id -> ids of its findings, and those
+        # findings (dicts); kept up to date from the workspace's deltas after an edit.
+        self._flags_by_fact: dict[int, list[str]] = {}
         self._sev_by_fact: dict[int, str] = {}
-        self._findings = workspace.findings
+        self._shown_findings: dict[str, dict] = {}
+        self._findings_version = -1
         self._edited: set[int] = set()
         if undo_stack is not None:
             # The workspace records an edit after announcing the changed fact: read the edit
@@ -315,29 +318,72 @@ class StatementModel(QAbstractTableModel):
 
     # -- findings ---------------------------------------------------------------------
     def _index_findings(self) -> None:
-        self._findings = f = self.ws.findings
-        flags: dict[int, list[int]] = {}
+        """Which findings name the facts shown (their cells or their suggested fixes)."""
+        f = self.ws.findings
+        self._findings_version = self.ws.findings_version
+        flags: dict[int, list[str]] = {}
+        rows: dict[str, int] = {}
+        shown = self._pos
         if len(f) and "fact_ids" in f.columns:
-            shown = self._pos
+            ids_col = f["id"].tolist()
             for pos, ids in enumerate(f["fact_ids"].tolist()):
                 for fid in (ids if type(ids) is tuple else fact_ids_of(ids)):
                     if fid in shown:
-                        flags.setdefault(int(fid), []).append(pos)
-        if len(f) and "fix_fact" in f.columns:
-            for pos, fid in enumerate(f["fix_fact"].tolist()):
-                if fid is None or fid is pd.NA or (isinstance(fid, float) and fid != fid):   # no correction
-                    continue
-                for x in fact_ids_of(fid):
-                    if x in self._pos and pos not in flags.get(x, []):
-                        flags.setdefault(x, []).append(pos)
+                        flags.setdefault(int(fid), []).append(ids_col[pos])
+                        rows[ids_col[pos]] = pos
+            if "fix_fact" in f.columns:
+                for pos, fid in enumerate(f["fix_fact"].tolist()):
+                    if fid is None or fid is pd.NA or (isinstance(fid, float) and fid != fid):
+                        continue                        # no correction
+                    for x in fact_ids_of(fid):
+                        if x in shown and ids_col[pos] not in flags.get(x, []):
+                            flags.setdefault(x, []).append(ids_col[pos])
+                            rows[ids_col[pos]] = pos
+        cols = list(f.columns)
+        self._shown_findings = {i: dict(zip(cols, f.iloc[pos].tolist())) for i, pos in rows.items()}
         self._flags_by_fact = flags
-        sev = [str(x) for x in f["severity"].tolist()] if len(f) and "severity" in f.columns else []
-        self._sev_by_fact = {fid: max((sev[p] for p in rows), key=lambda s: SEVERITY_RANK.get(s, 0))
-                             for fid, rows in flags.items()}
+        self._sev_by_fact = {fid: self._worst(ids) for fid, ids in flags.items()}
+
+    def _worst(self, finding_ids: list[str]) -> str:
+        return max((str(self._shown_findings[i]["severity"]) for i in finding_ids),
+                   key=lambda s: SEVERITY_RANK.get(s, 0))
+
+    def _facts_named(self, f: dict) -> list[int]:
+        """The facts shown that finding `f` names (its cells and its suggested fix)."""
+        ids = f.get("fact_ids")
+        named = list(ids if type(ids) is tuple else fact_ids_of(ids))
+        fix = f.get("fix_fact")
+        if not (fix is None or fix is pd.NA or (isinstance(fix, float) and fix != fix)):
+            named += fact_ids_of(fix)
+        return [int(x) for x in dict.fromkeys(named) if x in self._pos]
+
+    def _apply_findings_delta(self, delta: dict) -> None:
+        """Update the shown findings from an edit's delta {finding id: finding or None}."""
+        for i, new in delta.items():
+            old = self._shown_findings.pop(i, None)
+            for fid in (self._facts_named(old) if old is not None else ()):
+                ids = self._flags_by_fact.get(fid, [])
+                if i in ids:
+                    ids.remove(i)
+                if not ids:
+                    self._flags_by_fact.pop(fid, None)
+            if new is None:
+                continue
+            named = self._facts_named(new)
+            if named:
+                self._shown_findings[i] = dict(new)
+            for fid in named:
+                self._flags_by_fact.setdefault(fid, []).append(i)
+        self._sev_by_fact = {fid: self._worst(ids) for fid, ids in self._flags_by_fact.items()}
+        self._findings_version = self.ws.findings_version
 
     def on_findings_changed(self) -> None:
-        old_sev = self._sev_by_fact
-        self._index_findings()
+        old_sev = dict(self._sev_by_fact)
+        d = self.ws.findings_delta
+        if d is not None and d[0] == self._findings_version and self.ws.findings_version == d[0] + 1:
+            self._apply_findings_delta(d[1])
+        else:
+            self._index_findings()
         # Repaint only the cells whose highlight changed (and, cheaply, all if many did).
         changed = [fid for fid in set(old_sev) | set(self._sev_by_fact)
                    if old_sev.get(fid) != self._sev_by_fact.get(fid)]
@@ -351,15 +397,11 @@ class StatementModel(QAbstractTableModel):
                 self.dataChanged.emit(ix, ix)
 
     def findings_for(self, fact_id: int) -> pd.DataFrame:
-        """The findings that involve `fact_id`, worst first."""
-        rows = self._flags_by_fact.get(int(fact_id), [])
-        if not rows:
-            return self._findings.iloc[0:0]
-        out = self._findings.iloc[rows]
-        if len(rows) == 1:
-            return out
-        rank = out["severity"].map(lambda s: -SEVERITY_RANK.get(str(s), 0))
-        return out.iloc[np.argsort(rank.to_numpy(), kind="stable")]
+        """The findings that involve `fact_id`, worst first (then in the checks' order)."""
+        ids = self._flags_by_fact.get(int(fact_id), [])
+        rows = [self._shown_findings[i] for i in ids]
+        rows.sort(key=lambda r: -SEVERITY_RANK.get(str(r["severity"]), 0))
+        return pd.DataFrame(rows, columns=FINDING_COLUMNS) if rows else empty_findings()
 
     def severity(self, fact_id: int) -> str:
         return self._sev_by_fact.get(int(fact_id), "")

@@ -150,3 +150,36 @@ def test_edits_invalidate_only_their_cells_and_are_undoable(stack):
     stack.undo()
     assert m.cell_text(500, 1) == "501"
     assert m.data(m.index(500, 1), Qt.BackgroundRole) is None
+
+
+def test_highlights_follow_an_edit_by_delta_as_a_full_reindex_would(stack):
+    """After an edit the grid updates its highlights from the workspace's delta (what the
+    re-check changed), not by reading every finding; the result is what reading them all
+    gives, for the fix applied and for the fix undone."""
+    from tests.conftest import release
+    ws = Workspace()
+    ws.add_files([release("000")])
+    f = ws.findings
+    fixable = f[f["fix_fact"].notna() & f["fix_value"].notna()].iloc[0]
+    fid = int(fixable["fix_fact"])
+    m = StatementModel(ws, stack)
+    bridge = WorkspaceBridge(ws)
+    bridge.findingsChanged.connect(m.on_findings_changed)
+    m.set_table(ws.facts.at[fid, "table_id"])
+    assert m.severity(fid)
+
+    def same_as_a_fresh_model():
+        fresh = StatementModel(ws, QUndoStack())
+        fresh.set_table(m.key)
+        assert m._sev_by_fact == fresh._sev_by_fact
+        for x in m.fact_ids():
+            assert list(m.findings_for(x)["id"]) == list(fresh.findings_for(x)["id"]), x
+
+    version = ws.findings_version
+    edit = ws.apply_edit(fid, float(fixable["fix_value"]))
+    assert ws.findings_delta is not None and ws.findings_delta[0] == version
+    assert fixable["id"] not in set(m.findings_for(fid)["id"])
+    same_as_a_fresh_model()
+    ws.revert_edit(edit)
+    assert fixable["id"] in set(m.findings_for(fid)["id"])
+    same_as_a_fresh_model()
