@@ -96,6 +96,7 @@ class PartitionedEngine:
         if self.all_rules:
             self._build(("all",), None, self.all_rules)
         for part in self.parts.values():
+            self._share_frame(part)             # kept parts let go of the frame they saw
             self.errors.extend(part.errors)
         self.where = {i: key for key, part in self.parts.items() for i in part.holders}
         self._findings = None
@@ -125,10 +126,18 @@ class PartitionedEngine:
         sub = self.facts if positions is None else self.facts.iloc[positions]
         part = E.Engine(sub, documents=self.documents, rules=rules)
         part.run(cancel=self._cancel, rule_time_limit=self._limit)
+        # Its checks read their Context from now on, and an edit reads the new value from
+        # the whole frame by fact id: the slice (a copy) is let go.
+        self._share_frame(part)
         self.parts[key] = part
         for rule, why in part.skipped:
             if (rule, why) not in self.skipped:
                 self.skipped.append((rule, why))
+
+    def _share_frame(self, part: E.Engine) -> None:
+        part.facts = self.facts
+        if part.ctx is not None:
+            part.ctx.facts = self.facts
 
     # -- edits ---------------------------------------------------------------------------
     def recheck(self, changed: Iterable) -> pd.DataFrame:
@@ -150,10 +159,10 @@ class PartitionedEngine:
                 part = self.parts.get(key)
                 if part is None:
                     continue
-                if part.facts is not self.facts:        # a part reads its own slice
-                    for c in ("value", "printed"):
-                        if c in part.facts.columns:
-                            part.facts.at[fid, c] = self.facts.at[fid, c]
+                if part.ctx is None or fid not in part.ctx.pos_of:
+                    self.run()                          # a fact its part never saw
+                    return None
+                self._share_frame(part)                 # the edited value is read from here
                 touched.append((key, part, fid))
         delta: dict = {}
         for key, part, fid in touched:
