@@ -34,6 +34,7 @@ from iijdesk.gui.main_window import MainWindow  # noqa: E402
 
 HEARTBEAT_MS = 10
 TARGET_GAP_MS = 100.0
+SETTLE_MS = 3000               # heartbeat kept this long after the import ends
 TARGET_EDIT_MS = 16.0
 
 
@@ -64,7 +65,16 @@ def main(argv=None) -> int:
         w.wait_for_import()
         took = time.perf_counter() - t
         app.processEvents()
+        during = len(beats)
+        # the window after the import: what it does once the work is done (a full garbage
+        # collection waits for this pause) must not freeze it either
+        settle = QElapsedTimer()
+        settle.start()
+        while settle.elapsed() < SETTLE_MS:
+            app.processEvents(QEventLoop.AllEvents, HEARTBEAT_MS)
         timer.stop()
+        after = np.diff(beats[during - 1:]) if during else np.array([])
+        beats = beats[:during]
         gaps = np.diff([0] + beats) if beats else np.array([took * 1000])
         worst = np.sort(gaps)[::-1][:5]
         ok = "met" if worst[0] <= TARGET_GAP_MS else "NOT met"
@@ -73,6 +83,9 @@ def main(argv=None) -> int:
         print(f"  GUI heartbeat every {HEARTBEAT_MS} ms: {len(beats):,} beats, longest gaps "
               f"{', '.join(f'{g:.0f}' for g in worst)} ms, p99 {np.percentile(gaps, 99):.0f} ms "
               f"(target <= {TARGET_GAP_MS:g} ms: {ok})")
+        if len(after):
+            ok = "met" if after.max() <= TARGET_GAP_MS else "NOT met"
+            print(f"  the {SETTLE_MS / 1000:g} s after the import: longest gap {after.max():.0f} ms ({ok})")
 
         m = w.model
         fid, ix, base, _ = cell_to_edit(w, app)

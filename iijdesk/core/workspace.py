@@ -108,12 +108,21 @@ class Workspace:
     @property
     def facts(self) -> pd.DataFrame:
         """Every fact loaded, one frame (index: fact ids)."""
-        with self._facts_lock:
-            if self._pending:
-                parts = ([self._facts] if len(self._facts) else []) + self._pending
-                self._facts = pd.concat(parts) if len(parts) > 1 else parts[0]
-                self._pending = []
-            return self._facts
+        while True:
+            with self._facts_lock:
+                base, pending = self._facts, list(self._pending)
+            if not pending:
+                return base
+            # joined outside the lock: the window reads recent facts while a large join runs
+            parts = ([base] if len(base) else []) + pending
+            joined = pd.concat(parts) if len(parts) > 1 else parts[0]
+            with self._facts_lock:
+                if self._facts is base and len(self._pending) >= len(pending) and all(
+                        a is b for a, b in zip(self._pending, pending)):
+                    self._facts, self._pending = joined, self._pending[len(pending):]
+                    if not self._pending:
+                        return joined
+                # another thread joined first, or more came meanwhile: join what is there now
 
     @facts.setter
     def facts(self, frame: pd.DataFrame) -> None:
@@ -140,13 +149,13 @@ class Workspace:
     def recent_facts(self, ids: Iterable[int]) -> pd.DataFrame:
         """The rows of `ids` (facts just imported), read without joining the whole frame."""
         ids = list(ids)
+        if not ids:
+            return F.empty_facts()
+        lo, hi = min(ids), max(ids)
         with self._facts_lock:
-            parts = [p for p in self._pending if len(p) and ids and p.index[0] <= max(ids)
-                     and p.index[-1] >= min(ids)]
+            parts = [p for p in self._pending if len(p) and p.index[0] <= hi and p.index[-1] >= lo]
             whole = self._facts
-        pool = parts + ([whole] if len(whole) else [])
-        rows = [p.loc[p.index.intersection(ids)] for p in pool]
-        rows = [r for r in rows if len(r)]
+        rows = [r for r in (_rows_between(p, lo, hi, ids) for p in parts + [whole]) if len(r)]
         return pd.concat(rows) if len(rows) > 1 else (rows[0] if rows else F.empty_facts())
 
     # -- import -----------------------------------------------------------------------
@@ -345,6 +354,20 @@ class Workspace:
 
     def edited_ids(self) -> set[int]:
         return {e.fact_id for e in self.edits}
+
+
+def _rows_between(frame: pd.DataFrame, lo: int, hi: int, ids: list) -> pd.DataFrame:
+    """The rows of `ids` (all between lo and hi) in `frame`. Fact ids grow with each import,
+    so the index is sorted and the rows are found by bisection, not by a pass over a frame
+    that may hold every fact loaded."""
+    if not len(frame):
+        return frame
+    index = frame.index
+    if not index.is_monotonic_increasing:
+        return frame.loc[index.intersection(ids)]
+    sub = frame.iloc[index.searchsorted(lo, "left"):index.searchsorted(hi, "right")]
+    contiguous = len(set(ids)) == hi - lo + 1      # every id in lo..hi is asked for
+    return sub if contiguous else sub[sub.index.isin(ids)]
 
 
 def _plain(value: float, row: pd.Series) -> str:

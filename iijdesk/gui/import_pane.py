@@ -145,7 +145,7 @@ class ImportPane(QWidget):
                 it.setExpanded(True)
             if r.ok and it.childCount():
                 it.takeChildren()
-        self.refresh_counts()
+        self.refresh_counts(findings_only=True)     # tables and facts come with the results
 
     def refresh_counts(self, findings_only: bool = False) -> None:
         f = self.ws.findings

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QL
                                QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from iijdesk.core.workspace import CANCELLED, DUPLICATE, ImportResult, Workspace
+from iijdesk.gui import gc_guard
 from iijdesk.gui.bridge import WorkspaceBridge
 from iijdesk.gui.findings_panel import FindingsPanel
 from iijdesk.gui.formatting import format_number
@@ -431,7 +432,6 @@ class MainWindow(QMainWindow):
         self._documents_changed()
         self._panels_timer.stop()
         self.findings_panel.refresh()
-        self.import_pane.refresh_counts()
         if ok and (not self.model.mode or self._first_import):
             self._first_import = False
             self.show_release(ok[0].name)
@@ -820,6 +820,7 @@ class MainWindow(QMainWindow):
         self._nav_timer.stop()
         self._documents_changed()
         self._refresh_panels()
+        gc_guard.collect_all()          # its checks and tables are garbage now (some in cycles)
         self.statusBar().showMessage(f"Removed {name}", 5000)
 
     def show_table(self, table_id: str) -> None:
