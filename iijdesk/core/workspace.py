@@ -142,6 +142,26 @@ class Workspace:
         self.findings_version += 1
         self.findings_delta = None
 
+    def findings_count(self) -> int:
+        """How many findings there are, without building the frame."""
+        if self._findings is not None:
+            return len(self._findings)
+        return len(self._engine.where)
+
+    def findings_builder(self) -> Callable[[], tuple[int, pd.DataFrame]]:
+        """A call that builds the findings frame as they are now, for a worker thread: it
+        reads the checks and changes nothing; it returns (version, frame) for
+        adopt_findings."""
+        version, built = self.findings_version, self._findings
+        if built is not None:
+            return lambda: (version, built)
+        return lambda: (version, self._engine.build_findings())
+
+    def adopt_findings(self, version: int, frame: pd.DataFrame) -> None:
+        """Keep a frame a worker built, if nothing changed since (see findings_builder)."""
+        if version == self.findings_version and self._findings is None:
+            self._findings = frame
+
     def finding(self, finding_id: str) -> dict | None:
         """One finding as a dict, without building the findings frame."""
         return self._engine.finding(finding_id)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from iijdesk.core.workspace import Workspace
+from iijdesk.gui.workers import Worker
 from iijdesk.gui.formatting import format_number
 from iijdesk.gui.statement_model import (SEVERITY_COLORS, SEVERITY_RANK, _decimals, fact_ids_of,
                                          severity_icon)
@@ -19,8 +20,15 @@ MESSAGE_COLUMN = 4
 COLUMN_WIDTHS = [90, 200, 110, 80, 520, 110, 110]
 
 
+# More findings than this are read and laid out in a worker thread (about 25 us each: a
+# workspace of a thousand releases holds ~50,000, over a second of work), while the panel
+# keeps showing the rows it has.
+ASYNC_MIN_FINDINGS = 5000
+
+
 class FindingsModel(QAbstractTableModel):
     """The findings frame as rows of ready-made strings (built once per change, not per paint)."""
+    rebuilt = Signal()            # the rows are those of the workspace's findings now
 
     def __init__(self, workspace: Workspace, parent=None) -> None:
         super().__init__(parent)
@@ -29,53 +37,62 @@ class FindingsModel(QAbstractTableModel):
         self._rows: list[tuple] = []
         self._sev: list[str] = []
         self._docs: list[str] = []
+        self._ids: list[str] = []
         self._icons: dict = {}
         self._sort: tuple[int, bool] = (0, True)        # worst first
         self._order: list[int] = []
+        self._worker = Worker(self)
+        self._worker.done.connect(self._laid_out)
+        self._again = False
         self._build()
 
     def refresh(self) -> None:
+        """Read the findings again; `rebuilt` says when the rows are there (at once, or from
+        the worker when there are many)."""
+        if self.ws.findings_count() < ASYNC_MIN_FINDINGS:
+            self.beginResetModel()
+            self._f = self.ws.findings.reset_index(drop=True)
+            self._build()
+            self.endResetModel()
+            self.rebuilt.emit()
+            return
+        if self._worker.busy():
+            self._again = True                      # once this one is done
+            return
+        build, facts, sort = self.ws.findings_builder(), self.ws.facts, self._sort
+        self._worker.start(lambda progress: _laid_out_in_worker(build, facts, sort))
+
+    def _laid_out(self, result, error: str) -> None:
+        if error or result is None:                 # never leave the panel stale
+            self._again = False
+            self.beginResetModel()
+            self._f = self.ws.findings.reset_index(drop=True)
+            self._build()
+            self.endResetModel()
+            self.rebuilt.emit()
+            return
+        version, frame, layout = result
+        if self._again or version != self.ws.findings_version:
+            self._again = False                     # changed meanwhile: once more
+            self.refresh()
+            return
+        self.ws.adopt_findings(version, frame)
         self.beginResetModel()
-        self._f = self.ws.findings.reset_index(drop=True)
-        self._build()
+        self._f = frame.reset_index(drop=True)
+        self._install(layout)
         self.endResetModel()
+        self.rebuilt.emit()
 
     def _build(self) -> None:
-        f = self._f
-        n = len(f)
+        self._install(_layout(self._f, self.ws.facts, self._sort))
 
-        def col(name):
-            return f[name].tolist() if name in f.columns else [""] * n
-        kinds = [k if isinstance(k, str) and k else r for k, r in zip(col("kind"), col("rule"))]
-        self._sev = [str(x) for x in col("severity")]
-        self._docs = [str(x) for x in col("doc")]
-        lines = [str(x) for x in col("lines")]
-        msgs = [str(x) for x in col("message")]
-        lead = [(fact_ids_of(x) or fact_ids_of(y) or [None])[0] for x, y in zip(col("fix_fact"), col("fact_ids"))]
-        exp = [self._amount(v, t, fid) for v, t, fid in zip(col("expected"), col("expected_text"), lead)]
-        act = [self._amount(v, t, fid) for v, t, fid in zip(col("actual"), col("actual_text"), lead)]
-        ids = [str(x) for x in col("id")]
-        roots = ["" if not isinstance(x, str) else x for x in col("root")]
-        index = {fid: i for i, fid in enumerate(ids)}
-        folded = {i: index[r] for i, r in enumerate(roots) if r and r in index and index[r] != i}
-        under: dict = {}
-        for i, r in folded.items():
-            under.setdefault(r, []).append(i)
-        for r, deps in under.items():     # a root says what it explains; dependents are indented
-            msgs[r] = f"{msgs[r]}  [explains {len(deps)} more, below]"
-        for i in folded:
-            msgs[i] = f"{FOLD_MARK}{msgs[i]}"
-        rows = list(zip(self._sev, self._docs, kinds, lines, msgs, exp, act))
-        order = [i for i in range(n) if i not in folded]
-        by, desc = self._sort
-        if by >= 0:
-            order.sort(key=lambda i: _sort_key(rows[i], by), reverse=desc)
-        order = [k for i in order for k in [i] + sorted(under.get(i, ()))]   # dependents under their root
-        self._order = order
-        self._rows = [rows[i] for i in order]
-        self._sev = [self._sev[i] for i in order]
-        self._docs = [self._docs[i] for i in order]
-        self._ids = [ids[i] for i in order]
+    def _install(self, layout: tuple) -> None:
+        self._order, self._rows, self._sev, self._docs, self._ids = layout
+
+    def busy(self) -> bool:
+        return self._worker.busy()
+
+
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
         """Sorted here, in one Python sort, rather than by the proxy comparing cell by cell."""
@@ -86,22 +103,6 @@ class FindingsModel(QAbstractTableModel):
 
     def finding(self, row: int) -> pd.Series:
         return self._f.iloc[self._order[row]]
-
-    def _amount(self, v, text, fid) -> str:
-        """Expected / actual as the table prints them (the engine's text when it gives one)."""
-        if isinstance(text, str) and text.strip():
-            return text
-        if v is None or (not isinstance(v, str) and pd.isna(v)):
-            return ""
-        facts = self.ws.facts
-        try:
-            if fid is not None and fid in facts.index:
-                p = facts.at[fid, "printed"]
-                return format_number(float(v), int(facts.at[fid, "scale"] or 1),
-                                     _decimals(facts.at[fid, "decimals"], p), str(facts.at[fid, "unit"]))
-            return f"{float(v):,.0f}"
-        except (TypeError, ValueError):
-            return str(v)
 
     def severity(self, row: int) -> str:
         return self._sev[row]
@@ -146,6 +147,63 @@ class FindingsModel(QAbstractTableModel):
                 return int(head) if head.isdigit() else 0
             return v
         return None
+
+def _laid_out_in_worker(build, facts: pd.DataFrame, sort: tuple[int, bool]):
+    version, frame = build()
+    return version, frame, _layout(frame.reset_index(drop=True), facts, sort)
+
+
+def _layout(f: pd.DataFrame, facts: pd.DataFrame, sort: tuple[int, bool]) -> tuple:
+    """(order, rows, severities, releases, ids) of the findings frame `f`, rows as the panel
+    shows them: roots first with what they explain folded under them, sorted by `sort`."""
+    n = len(f)
+
+    def col(name):
+        return f[name].tolist() if name in f.columns else [""] * n
+    kinds = [k if isinstance(k, str) and k else r for k, r in zip(col("kind"), col("rule"))]
+    sev = [str(x) for x in col("severity")]
+    docs = [str(x) for x in col("doc")]
+    lines = [str(x) for x in col("lines")]
+    msgs = [str(x) for x in col("message")]
+    lead = [(fact_ids_of(x) or fact_ids_of(y) or [None])[0] for x, y in zip(col("fix_fact"), col("fact_ids"))]
+    exp = [_amount(v, t, fid, facts) for v, t, fid in zip(col("expected"), col("expected_text"), lead)]
+    act = [_amount(v, t, fid, facts) for v, t, fid in zip(col("actual"), col("actual_text"), lead)]
+    ids = [str(x) for x in col("id")]
+    roots = ["" if not isinstance(x, str) else x for x in col("root")]
+    index = {fid: i for i, fid in enumerate(ids)}
+    folded = {i: index[r] for i, r in enumerate(roots) if r and r in index and index[r] != i}
+    under: dict = {}
+    for i, r in folded.items():
+        under.setdefault(r, []).append(i)
+    for r, deps in under.items():     # a root says what it explains; dependents are indented
+        msgs[r] = f"{msgs[r]}  [explains {len(deps)} more, below]"
+    for i in folded:
+        msgs[i] = f"{FOLD_MARK}{msgs[i]}"
+    rows = list(zip(sev, docs, kinds, lines, msgs, exp, act))
+    order = [i for i in range(n) if i not in folded]
+    by, desc = sort
+    if by >= 0:
+        order.sort(key=lambda i: _sort_key(rows[i], by), reverse=desc)
+    order = [k for i in order for k in [i] + sorted(under.get(i, ()))]   # dependents under their root
+    return (order, [rows[i] for i in order], [sev[i] for i in order], [docs[i] for i in order],
+            [ids[i] for i in order])
+
+
+def _amount(v, text, fid, facts: pd.DataFrame) -> str:
+    """Expected / actual as the table prints them (the engine's text when it gives one)."""
+    if isinstance(text, str) and text.strip():
+        return text
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return ""
+    try:
+        if fid is not None and fid in facts.index:
+            p = facts.at[fid, "printed"]
+            return format_number(float(v), int(facts.at[fid, "scale"] or 1),
+                                 _decimals(facts.at[fid, "decimals"], p), str(facts.at[fid, "unit"]))
+        return f"{float(v):,.0f}"
+    except (TypeError, ValueError):
+        return str(v)
+
 
 def _sort_key(row: tuple, col: int):
     v = row[col]
@@ -234,12 +292,18 @@ class FindingsPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current)
         self.fix_button.clicked.connect(self._fix)
         self._sized = False
+        self._keep = ""                  # the finding selected when a refresh was asked for
+        self.model.rebuilt.connect(self._rebuilt)
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the findings; the selected finding stays selected while it still exists."""
-        current = self.current_finding_id()
+        """Re-read the findings; the selected finding stays selected while it still exists.
+        With many findings the rows come from a worker (model.busy()) and the list follows."""
+        self._keep = self.current_finding_id() or getattr(self, "_keep", "")
         self.model.refresh()
+
+    def _rebuilt(self) -> None:
+        current, self._keep = self._keep, ""
         docs = sorted(self.ws.documents)
         cur = self.release_box.currentText()
         self.release_box.blockSignals(True)

@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self._panels_timer.setInterval(PANELS_REFRESH_MS)
         self._panels_timer.timeout.connect(self._refresh_panels)
         self.bridge.findingsChanged.connect(self._findings_changed)
+        self.findings_panel.model.rebuilt.connect(self._findings_listed)
         self.runner.progress.connect(self.import_pane.on_progress)
         self.runner.progress.connect(self._progress_message)
         self.runner.busyChanged.connect(self._busy)
@@ -733,7 +734,9 @@ class MainWindow(QMainWindow):
         self._panels_timer.start()
 
     def _refresh_panels(self) -> None:
-        self.findings_panel.refresh()
+        self.findings_panel.refresh()       # the import pane's counts follow (_findings_listed)
+
+    def _findings_listed(self) -> None:
         self.import_pane.refresh_counts(findings_only=True)
 
     def _refresh_navigation(self) -> None:

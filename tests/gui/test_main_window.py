@@ -665,3 +665,26 @@ def test_the_window_fits_a_1024_screen_and_clicking_keeps_the_panels_where_they_
         window.charts.wait_idle()
         assert window.minimumSizeHint().width() <= SMALL_SCREEN[0]
         assert window.size().width() == SMALL_SCREEN[0]
+
+
+def test_many_findings_are_listed_from_a_worker_and_an_edit_meanwhile_is_not_lost(qtbot, window, monkeypatch):
+    """Above ASYNC_MIN_FINDINGS the findings panel lays its rows out in a worker thread; an
+    edit that changes the findings while it works is listed once the worker is done, and
+    the import pane's counts follow the list."""
+    from iijdesk.gui import findings_panel as FP
+    monkeypatch.setattr(FP, "ASYNC_MIN_FINDINGS", 0)
+    import_and_wait(qtbot, window, [R000])
+    panel, ws = window.findings_panel, window.ws
+    qtbot.waitUntil(lambda: not panel.model.busy(), timeout=30000)
+    assert panel.model.rowCount() == len(ws.findings)
+    f = ws.findings
+    fix = f[f["fix_fact"].notna() & f["fix_value"].notna()].iloc[0]
+    panel.refresh()                                   # a worker is laying out the rows ...
+    assert panel.model.busy()
+    ws.apply_edit(int(fix["fix_fact"]), float(fix["fix_value"]))    # ... when an edit comes
+    panel.refresh()
+    qtbot.waitUntil(lambda: not panel.model.busy(), timeout=30000)
+    listed = {panel.model.finding_id(r) for r in range(panel.model.rowCount())}
+    assert listed == set(ws.findings["id"]) and fix["id"] not in listed
+    name = next(iter(ws.documents))
+    qtbot.waitUntil(lambda: window.import_pane._items[name].text(3) == str(len(ws.findings)), timeout=5000)

@@ -109,6 +109,11 @@ class PartitionedEngine:
             self._findings = self._frame()
         return self._findings
 
+    def build_findings(self) -> pd.DataFrame:
+        """The findings frame built now, neither read from nor kept in the cache (a worker
+        thread calls it; see Workspace.findings_builder)."""
+        return self._frame() if self._findings is None else self._findings
+
     def finding(self, fid: str) -> dict | None:
         """The finding with id `fid` as a dict (FINDING_COLUMNS), or None."""
         part = self.parts.get(self.where.get(fid))
