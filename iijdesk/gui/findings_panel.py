@@ -50,11 +50,7 @@ class FindingsModel(QAbstractTableModel):
         """Read the findings again; `rebuilt` says when the rows are there (at once, or from
         the worker when there are many)."""
         if self.ws.findings_count() < ASYNC_MIN_FINDINGS:
-            self.beginResetModel()
-            self._f = self.ws.findings.reset_index(drop=True)
-            self._build()
-            self.endResetModel()
-            self.rebuilt.emit()
+            self._refresh_here()
             return
         if self._worker.busy():
             self._again = True                      # once this one is done
@@ -65,11 +61,7 @@ class FindingsModel(QAbstractTableModel):
     def _laid_out(self, result, error: str) -> None:
         if error or result is None:                 # never leave the panel stale
             self._again = False
-            self.beginResetModel()
-            self._f = self.ws.findings.reset_index(drop=True)
-            self._build()
-            self.endResetModel()
-            self.rebuilt.emit()
+            self._refresh_here()
             return
         version, frame, layout = result
         if self._again or version != self.ws.findings_version:
@@ -77,6 +69,14 @@ class FindingsModel(QAbstractTableModel):
             self.refresh()
             return
         self.ws.adopt_findings(version, frame)
+        self._reset(frame, layout)
+
+    def _refresh_here(self) -> None:
+        """refresh in this thread."""
+        f = self.ws.findings.reset_index(drop=True)
+        self._reset(f, _layout(f, self.ws.facts, self._sort))
+
+    def _reset(self, frame: pd.DataFrame, layout: tuple) -> None:
         self.beginResetModel()
         self._f = frame.reset_index(drop=True)
         self._install(layout)
