@@ -22,6 +22,7 @@ def _load(paths: list[str], check: bool = True):
     from iijdesk.core.workspace import Workspace
 
     ws = Workspace()
+    ws.settle_memory = True         # one batch: what is loaded stays to the end
     results = ws.add_files(paths, check=check)
     for r in results:
         if r.message:               # a failure, or a note (the same file twice, a renamed doc)
