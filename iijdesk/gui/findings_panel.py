@@ -44,11 +44,14 @@ class FindingsModel(QAbstractTableModel):
         self._worker = Worker(self)
         self._worker.done.connect(self._laid_out)
         self._again = False
+        self._closing = False           # wait() was called: lay nothing out any more
         self._build()
 
     def refresh(self) -> None:
         """Read the findings again; `rebuilt` says when the rows are there (at once, or from
         the worker when there are many)."""
+        if self._closing:
+            return
         if self.ws.findings_count() < ASYNC_MIN_FINDINGS:
             self._refresh_here()
             return
@@ -64,6 +67,8 @@ class FindingsModel(QAbstractTableModel):
             self._refresh_here()
             return
         version, frame, layout = result
+        if self._closing:
+            return
         if self._again or version != self.ws.findings_version:
             self._again = False                     # changed meanwhile: once more
             self.refresh()
@@ -91,6 +96,11 @@ class FindingsModel(QAbstractTableModel):
 
     def busy(self) -> bool:
         return self._worker.busy()
+
+    def wait(self) -> None:
+        """Until no worker lays out rows (the window waits here before it closes)."""
+        self._again, self._closing = False, True
+        self._worker.wait()
 
 
 

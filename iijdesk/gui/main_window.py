@@ -356,6 +356,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.runner.wait()
         self.exporter.wait()
+        self.findings_panel.model.wait()        # a findings list being laid out
         if self.autosaver is not None:
             self.autosaver.save_now()           # unsaved work is offered back next time
             self.autosaver.close()              # (an unanswered earlier one too: it stays)

@@ -688,3 +688,7 @@ def test_many_findings_are_listed_from_a_worker_and_an_edit_meanwhile_is_not_los
     assert listed == set(ws.findings["id"]) and fix["id"] not in listed
     name = next(iter(ws.documents))
     qtbot.waitUntil(lambda: window.import_pane._items[name].text(3) == str(len(ws.findings)), timeout=5000)
+    panel.refresh()
+    assert panel.model.busy()
+    window.close()                                    # waits for the worker, starts no other
+    assert not panel.model.busy()
