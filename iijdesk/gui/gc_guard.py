@@ -47,6 +47,7 @@ class MainThreadCollector:
         self.threshold = gc.get_threshold()
         self.old_objects = 0          # objects that survived the last full collection
         self.quiet = 0                # checks in a row that found nothing young to collect
+        self.promoted = 0             # objects that survived a young collection since the last full one
         self.timer = QTimer()
         self.timer.timeout.connect(self.check)
         gc.disable()
@@ -59,15 +60,18 @@ class MainThreadCollector:
         g0, g1, g2 = gc.get_count()
         if g0 > self.threshold[0]:
             self.quiet = 0
-            found += gc.collect(0)
+            young = gc.collect(0)
+            found += young
+            self.promoted += max(0, g0 - young)     # at most this many grew older
             if g1 >= min(self.threshold[1], MIDDLE_EVERY):
                 found += gc.collect(1)
                 if g2 > self.threshold[2]:
                     gc.freeze()             # the old generation waits, unscanned
         else:
             self.quiet += 1
-        if self.quiet == QUIET_CHECKS_FOR_FULL:      # once per pause: counting them walks them all
-            old = gc.get_freeze_count()
+        if self.quiet == QUIET_CHECKS_FOR_FULL:      # once per pause
+            # an upper estimate: counting the old objects (gc.get_freeze_count) walks them all
+            old = self.old_objects + self.promoted
             if FULL_COLLECTION_GROWTH * self.old_objects < old <= FULL_SCAN_MAX_OBJECTS:
                 found += self.collect_all()
         return found
@@ -77,7 +81,7 @@ class MainThreadCollector:
         gc.unfreeze()
         found = gc.collect()
         gc.freeze()
-        self.old_objects = gc.get_freeze_count()
+        self.old_objects, self.promoted = gc.get_freeze_count(), 0
         return found
 
     def stop(self) -> None:
