@@ -110,8 +110,8 @@ class PartitionedEngine:
         return self._findings
 
     def build_findings(self) -> pd.DataFrame:
-        """The findings frame built now, neither read from nor kept in the cache (a worker
-        thread calls it; see Workspace.findings_builder)."""
+        """The findings frame, built now if it is not built yet, and not kept (a worker
+        thread calls this; see Workspace.findings_builder)."""
         return self._frame() if self._findings is None else self._findings
 
     def finding(self, fid: str) -> dict | None:
