@@ -95,6 +95,7 @@ class Workspace:
         self._checked = False           # the checks have run once (recheck_all)
         self._next_id = 0
         self._identity: dict[str, tuple[str, str]] = {}    # doc name -> (sha256, real path)
+        self._id_range: dict[str, tuple[int, int]] = {}   # doc name -> its first, last fact id
         # Time limits (seconds; None: none) for reading one file and for one check rule.
         self.file_time_limit: float | None = limits.IMPORT_FILE_TIME_LIMIT_S
         self.rule_time_limit: float | None = limits.CHECK_RULE_TIME_LIMIT_S
@@ -185,6 +186,15 @@ class Workspace:
         rows = [r for r in (_rows_between(p, lo, hi, ids) for p in parts + [whole]) if len(r)]
         return pd.concat(rows) if len(rows) > 1 else (rows[0] if rows else F.empty_facts())
 
+    def document_facts(self, name: str) -> pd.DataFrame:
+        """The facts of release `name`. A release imported here holds one run of fact ids,
+        so its rows are found by bisection, not by comparing every fact's release name."""
+        span = self._id_range.get(name)
+        if span is None:                # read from a saved workspace: no run recorded
+            facts = self.facts
+            return facts[facts["doc"] == name]
+        return self.recent_facts(range(span[0], span[1] + 1))
+
     # -- import -----------------------------------------------------------------------
     def add_files(self, paths: Iterable[str | os.PathLike], progress: Progress | None = None,
                   cancel: CancelToken | None = None, check: bool = True) -> list[ImportResult]:
@@ -271,6 +281,7 @@ class Workspace:
         self._next_id += len(found)
         self.documents[doc.name] = doc
         self._identity[doc.name] = document_identity(doc)
+        self._id_range[doc.name] = (int(found.index[0]), int(found.index[-1]))
         with self._facts_lock:
             self._pending.append(found)
         self._unchecked.add(doc.name)
@@ -307,6 +318,7 @@ class Workspace:
     def remove_document(self, name: str, recheck: bool = True) -> None:
         self.documents.pop(name, None)
         self._identity.pop(name, None)
+        self._id_range.pop(name, None)
         self.facts = self.facts[self.facts["doc"] != name]
         self.edits = [e for e in self.edits if e.fact_id in self.facts.index]
         self._unchecked.add(name)

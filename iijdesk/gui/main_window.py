@@ -764,7 +764,7 @@ class MainWindow(QMainWindow):
         self.table_box.clear()
         if len(facts):
             if doc:
-                sub = facts.loc[facts["doc"] == doc, ["table_id", "table", "kind", "row"]]
+                sub = self.ws.document_facts(doc)[["table_id", "table", "kind", "row"]]
                 rows = sub.drop_duplicates(["table_id", "row"])["table_id"].value_counts().to_dict()
                 first = sub.drop_duplicates("table_id")
                 for tid, title, kind in sorted(zip(first["table_id"], first["table"], first["kind"]),

@@ -173,3 +173,16 @@ def test_an_import_checks_the_new_release_and_leaves_the_other_parts_alone(tmp_p
     again = Workspace()
     again.add_files(first)
     assert set(ws.findings["id"]) == set(again.findings["id"])
+
+
+def test_a_releases_facts_are_read_by_their_id_run_also_after_a_remove():
+    ws = Workspace()
+    ws.add_files([release("000"), release("001")], check=False)
+    facts = ws.facts
+    for name in ws.documents:
+        got = ws.document_facts(name)
+        assert got.index.equals(facts.index[facts["doc"] == name]), name
+    first, second = list(ws.documents)
+    ws.remove_document(first, recheck=False)
+    assert ws.document_facts(second).index.equals(ws.facts.index)
+    assert not len(ws.document_facts(first))
