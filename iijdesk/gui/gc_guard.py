@@ -8,7 +8,9 @@ destructors run in the worker: the worker holds a Qt object mutex and waits for 
 while the GUI thread holds the GIL and waits for that mutex. Both hang for good (seen in the
 test suite: a chart rebuild and a window teardown). The cure, known from pyqtgraph's
 GarbageCollector: switch automatic collection off and collect from a timer in the GUI thread,
-generation by generation, when Python's own thresholds say so.
+generation by generation, when Python's own thresholds say so. The old generation of a large
+workspace is too big to scan while the user works: it is frozen (gc.freeze) and scanned when
+the work pauses, or when the window asks (see the constants below).
 
 `install()` is called wherever the GUI starts a background thread; it must run in the GUI
 thread (the timer lives there).
@@ -37,7 +39,7 @@ MIDDLE_EVERY = 3
 QUIET_CHECKS_FOR_FULL = 5
 # ... and only while a full scan is short: past this many old objects (a scan takes about
 # 0.1 s per million) the old generation is scanned only when the window asks (collect_all,
-# where the user waits anyway: a release removed, a workspace closed). What waits meanwhile
+# where the user waits anyway: a release removed). What waits meanwhile
 # is garbage in reference cycles only; everything else is freed as soon as it is dropped.
 FULL_SCAN_MAX_OBJECTS = 1_000_000
 
