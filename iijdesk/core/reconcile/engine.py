@@ -98,7 +98,26 @@ def make_finding(ctx: Context, rule_name: str, kind: str, severity: str, positio
     }
 
 
-class Engine:
+class FindingsFrame:
+    """`findings`, the frame (FINDING_COLUMNS) that `_frame()` builds, built when read after
+    a change (`_findings = None`): an edit re-evaluates a few checks, the frame holds all."""
+    _findings: pd.DataFrame | None
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        if self._findings is None:
+            self._findings = self._frame()
+        return self._findings
+
+    @findings.setter
+    def findings(self, frame: pd.DataFrame) -> None:
+        self._findings = frame
+
+    def _frame(self) -> pd.DataFrame:
+        raise NotImplementedError
+
+
+class Engine(FindingsFrame):
     def __init__(self, facts: pd.DataFrame, documents: dict | None = None,
                  rules: Iterable[str] | None = None) -> None:
         self.facts = facts
@@ -157,17 +176,6 @@ class Engine:
                 self.holders.setdefault(f["id"], []).append(k)
         self._findings = None
         return self.findings
-
-    @property
-    def findings(self) -> pd.DataFrame:
-        """The findings frame (FINDING_COLUMNS), built when read after a change."""
-        if self._findings is None:
-            self._findings = self._frame()
-        return self._findings
-
-    @findings.setter
-    def findings(self, frame: pd.DataFrame) -> None:
-        self._findings = frame
 
     def finding(self, fid: str) -> dict | None:
         """The finding with id `fid` as a dict (FINDING_COLUMNS), or None."""

@@ -29,7 +29,7 @@ def scope_of(name: str) -> str:
     return E.RULE_SCOPES.get(name, "all")
 
 
-class PartitionedEngine:
+class PartitionedEngine(E.FindingsFrame):
     """Engine's interface (run, recheck, findings, errors, skipped, facts) over parts."""
 
     def __init__(self, facts: pd.DataFrame, documents: dict | None = None,
@@ -101,13 +101,6 @@ class PartitionedEngine:
         self.where = {i: key for key, part in self.parts.items() for i in part.holders}
         self._findings = None
         return self.findings
-
-    @property
-    def findings(self) -> pd.DataFrame:
-        """The findings frame of every part, built when read after a change."""
-        if self._findings is None:
-            self._findings = self._frame()
-        return self._findings
 
     def build_findings(self) -> pd.DataFrame:
         """The findings frame, built now if it is not built yet, and not kept (a worker
